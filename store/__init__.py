@@ -1,0 +1,1 @@
+"""The partnership-records store: the import contract, the DuckDB database and the importer."""

@@ -1,0 +1,203 @@
+"""The one module that opens the DuckDB file: short read-only connections, and writes by build-and-swap.
+
+DuckDB allows one writing process or many reading ones, never both. A write therefore never
+opens the live file: it copies it, writes the copy in one transaction, checkpoints it and
+renames it over the live file. Readers attach the file read-only for the length of one
+request, so a reader sees either the old file or the new one, and an import can run while
+the dashboard serves.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from store.contract import ENUMS, TABLES, Table
+
+SCHEMA_VERSION = 1
+READ_RETRIES = 8
+
+SQL_TYPES = {
+    "id": "VARCHAR",
+    "text": "VARCHAR",
+    "date": "DATE",
+    "bool": "BOOLEAN",
+    "int": "BIGINT",
+    "money": "DECIMAL(18,4)",
+}
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _table_ddl(table: Table) -> list[str]:
+    cols, links = [], []
+    for c in table.columns:
+        if c.type == "list":
+            link = table.link_tables[c.name]
+            links.append(
+                f"CREATE TABLE IF NOT EXISTS {link} ("
+                f"{table.key} VARCHAR NOT NULL, partner_id VARCHAR NOT NULL, "
+                f"PRIMARY KEY ({table.key}, partner_id))"
+            )
+            continue
+        sql_type = c.enum if c.type == "enum" else SQL_TYPES[c.type]
+        parts = [c.name, sql_type]
+        if c.name == table.key:
+            parts.append("PRIMARY KEY")
+        elif c.required or c.default is not None:
+            parts.append("NOT NULL")
+        if c.default is not None:
+            parts.append(f"DEFAULT {_literal(c.default)}")
+        if c.type == "int":
+            parts.append(f"CHECK ({c.name} >= 0)")
+        if c.type == "money":
+            parts.append(f"CHECK ({c.name} > 0)")
+        cols.append(" ".join(parts))
+    return [f"CREATE TABLE IF NOT EXISTS {table.name} ({', '.join(cols)})", *links]
+
+
+def schema_statements() -> list[str]:
+    """The DDL of the whole store, in the order it must run."""
+    stmts = [
+        f"CREATE TYPE {name} AS ENUM ({', '.join(_literal(v) for v in values)})"
+        for name, values in ENUMS.items()
+    ]
+    for table in TABLES.values():
+        stmts.extend(_table_ddl(table))
+    stmts.append(
+        "CREATE TABLE IF NOT EXISTS imports ("
+        "import_id VARCHAR PRIMARY KEY, imported_at TIMESTAMPTZ NOT NULL, "
+        "files VARCHAR NOT NULL, summary VARCHAR NOT NULL)"
+    )
+    stmts.append("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+    return stmts
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Creates every table of the store in an empty database."""
+    existing = {r[0] for r in con.execute("SELECT type_name FROM duckdb_types() WHERE NOT internal").fetchall()}
+    for stmt in schema_statements():
+        if stmt.startswith("CREATE TYPE") and stmt.split()[2] in existing:
+            continue
+        con.execute(stmt)
+    con.execute(
+        "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING", [str(SCHEMA_VERSION)]
+    )
+
+
+def version(path: Path) -> tuple[int, int, int] | None:
+    """Identifies the database file's current content: a new import always gives a new value."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "resource temporarily unavailable" in text
+
+
+@contextmanager
+def read(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yields a short-lived read-only connection; a missing database reads as an empty one."""
+    path = Path(path)
+    con = duckdb.connect(":memory:")
+    try:
+        if not path.exists():
+            create_schema(con)
+        else:
+            for attempt in range(READ_RETRIES):
+                try:
+                    con.execute("ATTACH ? AS store (READ_ONLY)", [str(path)])
+                    break
+                except duckdb.IOException as exc:
+                    if not _is_lock_error(exc) or attempt == READ_RETRIES - 1:
+                        raise
+                    time.sleep(0.05 * 2**attempt)
+            con.execute("USE store")
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def _writer_lock(path: Path) -> Iterator[None]:
+    # The lock is on the folder, so that writers queue without leaving a lock file behind.
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def write(path: Path | str, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yields a connection to a copy of the database inside one transaction; swaps it in only on success.
+
+    With fresh=True the copy starts empty (the old content is replaced). On any exception the
+    live file is left exactly as it was, byte for byte.
+    """
+    path = Path(path).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _writer_lock(path):
+        tmp = path.with_name(f"{path.name}.tmp-{uuid.uuid4().hex}")
+        try:
+            if path.exists() and not fresh:
+                shutil.copyfile(path, tmp)
+            con = duckdb.connect(str(tmp))
+            try:
+                create_schema(con)
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    yield con
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                con.execute("COMMIT")
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                if leftover.exists():
+                    leftover.unlink()
+
+
+def record_import(con: duckdb.DuckDBPyConnection, files: list[str], summary: str) -> None:
+    """Notes an import in the database: when, which files, what changed."""
+    con.execute(
+        "INSERT INTO imports VALUES (?, ?, ?, ?)",
+        [uuid.uuid4().hex, datetime.now(timezone.utc), "\n".join(files), summary],
+    )
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> object:
+    """Runs a query of one value and fetches it whole (a half-fetched result blocks the connection)."""
+    rows = con.execute(sql, params).fetchall()
+    return rows[0][0] if rows else None
+
+
+def last_import(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """When data was last imported (the data-as-of date), or None for an empty store."""
+    return scalar(con, "SELECT max(imported_at) FROM imports")
