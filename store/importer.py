@@ -365,12 +365,17 @@ def parse_files(files: list[Path | str], settings: Settings) -> tuple[list[Recor
     return records, problems, tables
 
 
-def import_files(db_path: Path | str, files: list[Path | str], settings: Settings | None = None) -> ImportResult:
-    """Imports the files into the database in one transaction; on any problem nothing is written."""
+def import_files(
+    db_path: Path | str, files: list[Path | str], settings: Settings | None = None, *, fresh: bool = False
+) -> ImportResult:
+    """Imports the files into the database in one transaction; on any problem nothing is written.
+
+    With fresh=True the files replace the database's whole content instead of adding to it.
+    """
     settings = settings or load_settings()
     records, problems, tables = parse_files(files, settings)
     result = ImportResult()
-    with contextlib.suppress(_Abort), database.write(db_path) as con:
+    with contextlib.suppress(_Abort), database.write(db_path, fresh=fresh) as con:
         merged: dict[tuple[str, str], dict] = {}
         stored: dict[str, dict[str, dict]] = {}
         for name in TABLE_ORDER:

@@ -148,7 +148,7 @@ def _strip_amount(raw: str, currency: str) -> tuple[bool, str]:
     negative = False
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1].strip()
-    code = re.match(r"^([A-Za-z]{3})\s*(.*)$", text) or re.match(r"^(.*?)\s*([A-Za-z]{3})$", text)
+    code = re.match(r"^([A-Za-z]{3})\s*([^A-Za-z\s].*)$", text) or re.match(r"^(.*[^A-Za-z\s])\s*([A-Za-z]{3})$", text)
     if code:
         letters = code.group(1) if code.group(1).isalpha() else code.group(2)
         if letters.upper() != currency:

@@ -1,0 +1,49 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is set-up they call.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= data/partnership.duckdb
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint bench sample venv chromium clean screenshots
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+# The sample foundation's database, built from the committed CSVs through the import path.
+# An existing database (perhaps a foundation's own) is never overwritten; `make sample` rebuilds it.
+$(DB): | $(BIN)/.installed
+	$(BIN)/python cli.py import --db $(DB) sample_data/*.csv
+
+sample: venv
+	rm -f $(DB)
+	$(BIN)/python cli.py import --db $(DB) sample_data/*.csv
+
+# Debian's Chromium, for chart export, PDF and browser tests (Playwright cannot download browsers here).
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null \
+	  || echo "Chromium could not be installed: browser tests will be skipped"; \
+	fi
+
+run: venv $(DB)
+	$(BIN)/streamlit run dashboard.py
+
+test: venv $(DB) chromium
+	$(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: venv
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts

@@ -1,0 +1,131 @@
+"""The command line: build the sample database, import files, print metrics."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    """Builds the sample foundation's database (small: through the import path; large and xl: directly)."""
+    from store import sample
+    from store.importer import import_files
+
+    if args.scale == "small":
+        with tempfile.TemporaryDirectory() as tmp:
+            files = sample.write_csvs(Path(tmp), seed=args.seed)
+            result = import_files(args.db, files, fresh=True)
+        if not result.ok:
+            for problem in result.problems:
+                print(problem, file=sys.stderr)
+            return 1
+        for line in result.summary():
+            print(line)
+    else:
+        counts = sample.build_scaled(Path(args.db), args.scale, seed=args.seed)
+        for table, n in counts.items():
+            print(f"{table}: {n:,} rows")
+    print(f"sample database written to {args.db}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Imports files all-or-nothing; problems go to standard error, one per line."""
+    from store.importer import import_files
+
+    result = import_files(args.db, args.files)
+    if not result.ok:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        noun = "problem" if len(result.problems) == 1 else "problems"
+        print(f"nothing was imported: {len(result.problems)} {noun} to fix", file=sys.stderr)
+        return 2
+    for line in result.summary():
+        print(line)
+    return 0
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    """Prints every metric of the catalogue for a period, as JSON or as a table."""
+    from metrics import METRICS, Period, compute
+    from metrics import format as fmt
+    from settings import load
+    from store import database
+
+    if not Path(args.db).exists():
+        print(f"there is no database at {args.db}; import files first (python cli.py import)", file=sys.stderr)
+        return 1
+    period = Period(args.start, args.end)
+    with database.read(args.db) as con:
+        values = compute(con, period.start, period.end)
+    if args.json:
+        payload = {"period": {"start": period.start.isoformat(), "end": period.end.isoformat()}, "metrics": values}
+        print(json.dumps(payload, indent=2))
+        return 0
+    currency = load().currency
+    width = max(len(m.label) for m in METRICS)
+    print(f"{period.label} ({period.start} to {period.end}; prior period {period.prior.start} to {period.prior.end})")
+    group = None
+    for m in METRICS:
+        if m.group != group:
+            group = m.group
+            print(f"\n{group}")
+        print(f"  {m.label:<{width}}  {fmt.value(m, values[m.id], currency):>16}  {m.id}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line's arguments, as documented in the README."""
+    p = argparse.ArgumentParser(prog="cli.py", description="Partnership Impact: import records, read metrics.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("sample", help="build the sample foundation's database")
+    s.add_argument("--db", required=True, type=Path)
+    s.add_argument("--scale", choices=("small", "large", "xl"), default="small")
+    s.add_argument("--seed", type=int, default=42)
+    s.set_defaults(run=cmd_sample)
+
+    i = sub.add_parser("import", help="import CSV or XLSX files (all or nothing)")
+    i.add_argument("--db", required=True, type=Path)
+    i.add_argument("files", nargs="+")
+    i.set_defaults(run=cmd_import)
+
+    m = sub.add_parser("metrics", help="print every metric for a period")
+    m.add_argument("--db", required=True, type=Path)
+    m.add_argument("--start", required=True, type=_date)
+    m.add_argument("--end", required=True, type=_date)
+    m.add_argument("--json", action="store_true", help="print one JSON object")
+    m.set_defaults(run=cmd_metrics)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs one command; anything unexpected exits 1 with a one-line message, never a traceback."""
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `cli.py metrics | head` ends quietly
+    args = parser().parse_args(argv)
+    if getattr(args, "start", None) and args.end < args.start:
+        print(f"--end {args.end} is before --start {args.start}", file=sys.stderr)
+        return 2
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the promise: a message, never a traceback
+        print(f"cli.py {args.command}: unexpected error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""The metric catalogue: every metric of shared/METRICS.md declared once, with the words a board reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+UNITS = ("money", "count", "share", "days", "index")
+GROUPS = ("Funding", "Engagement", "Partners and agreements", "Publications", "Science progress")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric: its id, label, unit, definition, direction and the question it answers."""
+
+    id: str
+    label: str
+    unit: str
+    group: str
+    description: str
+    higher_is_better: bool | None
+    question: str
+    decimals: int = 0
+    people: bool = False  # a count of people: suppressed from 1 to 10 in community outputs
+
+    @cached_property
+    def sql(self) -> str:
+        """The query, one row per period: (period_id, value)."""
+        return (SQL_DIR / f"{self.id}.sql").read_text(encoding="utf-8").strip()
+
+
+def _m(*args, **kwargs) -> Metric:
+    return Metric(*args, **kwargs)
+
+
+METRICS: tuple[Metric, ...] = (
+    _m("funding_inbound_total", "Funding received", "money", "Funding",
+       "Sum of inbound funding (partners paying the foundation) dated in the period.",
+       True, "How much did partners invest in our mission this period?"),
+    _m("funding_outbound_total", "Grants made", "money", "Funding",
+       "Sum of outbound funding (grants the foundation made to partners) dated in the period.",
+       True, "How much research did we fund ourselves?"),
+    _m("funding_inbound_change", "Change in funding received", "share", "Funding",
+       "Inbound funding this period minus the prior period's, divided by the prior period's; "
+       "empty when the prior period had none.",
+       True, "Is the money partners bring growing or shrinking?", decimals=1),
+    _m("funding_industry_share", "Industry share of funding", "share", "Funding",
+       "Inbound funding from pharma, biotech and medtech partners as a share of all inbound funding.",
+       None, "How much of our income depends on industry?", decimals=1),
+    _m("funding_partner_count", "Funding partners", "count", "Funding",
+       "Distinct partners that paid the foundation in the period.",
+       True, "How many partners fund us?"),
+    _m("funding_hhi", "Funding concentration (HHI)", "index", "Funding",
+       "Herfindahl-Hirschman index of inbound funding across partners: the sum of each partner's "
+       "squared percentage share, from near 0 (many equal funders) to 10,000 (one funder).",
+       False, "Do we depend on a few funders?"),
+    _m("funding_top_partner_share", "Largest funder's share", "share", "Funding",
+       "The largest single partner's inbound funding as a share of all inbound funding.",
+       False, "How exposed are we if our biggest funder walks away?", decimals=1),
+    _m("engagement_count", "Touchpoints", "count", "Engagement",
+       "Engagements (meetings, sessions, retreats, webinars and other touchpoints) dated in the period.",
+       True, "How often did we work with partners?"),
+    _m("engagement_partner_count", "Partners engaged", "count", "Engagement",
+       "Distinct partners involved in at least one engagement in the period.",
+       True, "How many partners did we actually work with?"),
+    _m("engagement_patient_participants", "Patient and caregiver participations", "count", "Engagement",
+       "Sum of patients and caregivers taking part, over the engagements in the period.",
+       True, "How many times did patients and families have a seat at the table?", people=True),
+    _m("engagement_patient_voice_count", "Patient-voice sessions", "count", "Engagement",
+       "Listening sessions and patient-focused drug development (PFDD) meetings in the period.",
+       True, "Are we bringing the patient's voice to research?"),
+    _m("engagement_convening_count", "Convenings", "count", "Engagement",
+       "Engagements in the period that bring together an industry partner, a regulator and an academic "
+       "partner, with patients taking part.",
+       True, "Do we bring industry, regulators, researchers and patients into one room?"),
+    _m("relationship_longitudinal_share", "Longitudinal relationships", "share", "Engagement",
+       "Of the partners engaged in the period, the share with at least 3 engagements, in at least 2 "
+       "calendar quarters and of at least 2 types.",
+       True, "Are our relationships deep and lasting?", decimals=1),
+    _m("relationship_transactional_share", "Transactional relationships", "share", "Engagement",
+       "Of the partners engaged in the period, the share with exactly one engagement.",
+       False, "How many partners did we meet only once?", decimals=1),
+    _m("engagement_reciprocity_share", "Insights shared back", "share", "Engagement",
+       "Of the engagements in the period involving an industry partner, the share where patient "
+       "insights were delivered to the partner.",
+       True, "When industry engages us, do we give them patient insight they can use?", decimals=1),
+    _m("partner_active_count", "Active partners", "count", "Partners and agreements",
+       "Partners involved in at least one engagement, funding record or publication in the period.",
+       True, "How broad is our partnership network?"),
+    _m("partner_new_count", "New partners", "count", "Partners and agreements",
+       "Partners whose first involvement ever (engagement, funding or publication) falls in the period.",
+       True, "Are we bringing in new partners?"),
+    _m("partner_retention_rate", "Partner retention", "share", "Partners and agreements",
+       "Of the partners active in the prior period, the share also active in this period.",
+       True, "Do partners stay with us?", decimals=1),
+    _m("partnership_active_count", "Active agreements", "count", "Partners and agreements",
+       "Formal partnerships that started by the end of the period and had not ended before it began.",
+       True, "How many formal agreements are in force?"),
+    _m("ip_agreement_coverage", "IP agreements signed", "share", "Partners and agreements",
+       "Of the active research-investment partnerships where intellectual property applies, the share "
+       "with a signed IP agreement.",
+       True, "Is intellectual property settled before it becomes a problem?", decimals=1),
+    _m("publication_count", "Publications", "count", "Publications",
+       "Publications dated in the period.",
+       True, "Are our partnerships producing science?"),
+    _m("publication_open_access_share", "Open access", "share", "Publications",
+       "Share of the period's publications that are open access.",
+       True, "Can patients and researchers read what we fund?", decimals=1),
+    _m("publication_lay_summary_share", "Lay summaries", "share", "Publications",
+       "Share of the period's publications with a plain-language summary shared with the community.",
+       True, "Do we explain our science to the community?", decimals=1),
+    _m("publication_median_days_to_publish", "Median days to publish", "days", "Publications",
+       "Median number of days from a study's completion to its publication, over the period's "
+       "publications that record a completion date.",
+       False, "Do results reach the world promptly?"),
+    _m("publication_industry_coauthored_share", "Industry co-authored", "share", "Publications",
+       "Share of the period's publications that involve at least one industry partner.",
+       None, "How much of our science is done with industry?", decimals=1),
+    _m("publications_per_million_granted", "Publications per $1M granted", "index", "Publications",
+       "Publications in the period divided by the grants made in the period, in millions; empty when "
+       "no grants were made.",
+       True, "What do our grants yield in published science?", decimals=1),
+    _m("citations_total", "Citations", "count", "Publications",
+       "Sum of citations of the period's publications.",
+       True, "Is our science being used by others?"),
+    _m("milestone_count", "Milestones reached", "count", "Science progress",
+       "Program milestones dated in the period.",
+       True, "Are research programs moving forward?"),
+    _m("milestone_clinical_count", "Clinical milestones", "count", "Science progress",
+       "Milestones in the period that are an IND clearance or the start of a phase 1, 2 or 3 trial.",
+       True, "Are candidates reaching patients in trials?"),
+    _m("approval_count", "Approvals", "count", "Science progress",
+       "Regulatory approvals in the period.",
+       True, "Did a therapy reach patients?"),
+    _m("program_advanced_count", "Programs advanced", "count", "Science progress",
+       "Distinct programs with at least one milestone in the period.",
+       True, "How many programs moved forward?"),
+    _m("program_patient_insight_share", "Programs informed by patients", "share", "Science progress",
+       "Of the programs with a milestone by the end of the period, the share informed by patient insights.",
+       True, "Is the patient's voice shaping the science?", decimals=1),
+)
+
+CATALOGUE: dict[str, Metric] = {m.id: m for m in METRICS}
+
+HEADLINE: tuple[str, ...] = (
+    "funding_inbound_total",
+    "funding_hhi",
+    "engagement_count",
+    "engagement_patient_participants",
+    "partner_active_count",
+    "relationship_longitudinal_share",
+    "publication_count",
+    "milestone_count",
+)

@@ -1,0 +1,43 @@
+"""Formats metric values for people: money with its currency, shares as percentages, "—" for null."""
+
+from __future__ import annotations
+
+from metrics.catalogue import Metric
+
+NULL = "—"
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$", "CHF": "CHF "}
+
+
+def money(value: float, currency: str, compact: bool = False) -> str:
+    """$1,234,567 (or $1.2M when compact)."""
+    symbol = SYMBOLS.get(currency, currency + " ")
+    if compact:
+        for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+            if abs(value) >= size:
+                return f"{symbol}{value / size:,.1f}{suffix}"
+    return f"{symbol}{value:,.0f}"
+
+
+def value(metric: Metric, number: float | int | None, currency: str = "USD", compact: bool = False) -> str:
+    """The value as a board member reads it."""
+    if number is None:
+        return NULL
+    if metric.unit == "money":
+        return money(number, currency, compact)
+    if metric.unit == "share":
+        signed = "+" if metric.id.endswith("_change") and number > 0 else ""
+        return f"{signed}{number * 100:,.{metric.decimals}f}%"
+    if metric.unit == "days":
+        return f"{number:,.0f} days"
+    return f"{number:,.{metric.decimals}f}"
+
+
+def change(metric: Metric, current: float | int | None, prior: float | int | None) -> str | None:
+    """The change against the prior period: points for shares, percent for the rest; None when unknown."""
+    if current is None or prior is None:
+        return None
+    if metric.unit == "share":
+        return f"{(current - prior) * 100:+,.1f} pts"
+    if prior == 0:
+        return None if current == 0 else "new"
+    return f"{(current - prior) / abs(prior) * 100:+,.0f}%"

@@ -1,0 +1,51 @@
+"""Reporting periods: a start and end date, both inclusive, and the prior period of the same length."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period start..end, both days inclusive."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def prior(self) -> Period:
+        """The same number of days, ending the day before start."""
+        prior_end = self.start - timedelta(days=1)
+        return Period(prior_end - timedelta(days=self.days - 1), prior_end)
+
+    def back(self, n: int) -> list[Period]:
+        """This period and the n - 1 before it, oldest first."""
+        periods = [self]
+        for _ in range(n - 1):
+            periods.append(periods[-1].prior)
+        return periods[::-1]
+
+    @property
+    def label(self) -> str:
+        """A short human label: 2024, H1 2024, Q3 2024, March 2024 or the two dates."""
+        s, e = self.start, self.end
+        if s.day == 1 and (e + timedelta(days=1)).day == 1:
+            months = (e.year - s.year) * 12 + e.month - s.month + 1
+            if months == 12 and s.month == 1:
+                return str(s.year)
+            if months == 6 and s.month in (1, 7):
+                return f"H{1 if s.month == 1 else 2} {s.year}"
+            if months == 3 and s.month in (1, 4, 7, 10):
+                return f"Q{(s.month - 1) // 3 + 1} {s.year}"
+            if months == 1:
+                return s.strftime("%B %Y")
+        return f"{s.isoformat()} to {e.isoformat()}"

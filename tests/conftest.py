@@ -1,0 +1,31 @@
+"""Shared fixtures: the sample database built through the import path, an empty one, the repo root."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from store.importer import import_files  # noqa: E402
+
+SAMPLE_FILES = sorted((ROOT / "sample_data").glob("*.csv"))
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    """The sample foundation, imported from the committed CSVs exactly as `make run` does."""
+    db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    result = import_files(db, SAMPLE_FILES)
+    assert result.ok, [str(p) for p in result.problems][:5]
+    return db
+
+
+@pytest.fixture
+def empty_db(tmp_path) -> Path:
+    """A path where no database exists yet: the dashboard must read it as an empty store."""
+    return tmp_path / "empty.duckdb"

@@ -1,0 +1,67 @@
+"""Cached reads of the store for the dashboard; every cache key carries the database version."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import streamlit as st
+
+import settings
+from metrics import Period, compute_many
+from store import database
+
+
+def db_path() -> Path:
+    """The database this dashboard serves (foundation.toml, or PARTNERSHIP_DB)."""
+    return settings.load().database
+
+
+def db_version() -> tuple[int, int, int] | None:
+    """The database file's identity now; a new import changes it, and with it every cache key."""
+    return database.version(db_path())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _metrics(path: str, version: tuple | None, periods: tuple[Period, ...]) -> list[dict]:
+    """Cached because every page and every rerun asks for the same periods; keyed by the file's version."""
+    with database.read(path) as con:
+        return compute_many(con, list(periods))
+
+
+def metrics(periods: list[Period]) -> list[dict]:
+    """Every metric for each of the periods, from the current database."""
+    return _metrics(str(db_path()), db_version(), tuple(periods))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _facts(path: str, version: tuple | None) -> dict:
+    """Cached because the sidebar shows these on every rerun; keyed by the file's version."""
+    with database.read(path) as con:
+        last = database.last_import(con)
+        span = con.execute(
+            "SELECT min(d), max(d) FROM ("
+            "SELECT date AS d FROM engagements UNION ALL SELECT date FROM funding "
+            "UNION ALL SELECT published_date FROM publications UNION ALL SELECT date FROM milestones)"
+        ).fetchall()[0]
+        partners = database.scalar(con, "SELECT count(*) FROM partners")
+    return {"last_import": last, "first_date": span[0], "last_date": span[1], "partners": partners}
+
+
+def facts() -> dict:
+    """When data was last imported, the dates the records span, and how many partners there are."""
+    return _facts(str(db_path()), db_version())
+
+
+def years() -> list[int]:
+    """The calendar years the records span, oldest first."""
+    f = facts()
+    first: date | None = f["first_date"]
+    last: date | None = f["last_date"]
+    return list(range(first.year, last.year + 1)) if first and last else []
+
+
+def as_of_text() -> str:
+    """"Data as of 27 November 2026" or a plain statement that nothing is imported yet."""
+    last: datetime | None = facts()["last_import"]
+    return f"Data as of {last:%-d %B %Y}" if last else "No data imported yet"
