@@ -30,10 +30,10 @@ if not facts["partners"]:
         "(see the README for the format), or build the sample foundation with `make sample`."
     )
 
-columns = st.columns(4)
-for i, metric_id in enumerate(HEADLINE):
-    with columns[i % 4]:
-        card(metric_id, series, config.currency)
+for row in range(0, len(HEADLINE), 4):
+    for column, metric_id in zip(st.columns(4), HEADLINE[row : row + 4], strict=False):
+        with column:
+            card(metric_id, series, config.currency)
 
 st.subheader("Every metric")
 rows = [
