@@ -45,5 +45,9 @@ lint: venv
 bench: venv
 	$(BIN)/python bench/run.py
 
+# The README's screenshots, from the sample database.
+screenshots: venv $(DB) chromium
+	$(BIN)/python -m tests.browser --db $(DB) --out docs/screenshots
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts

@@ -36,6 +36,8 @@ def change(metric: Metric, current: float | int | None, prior: float | int | Non
     """The change against the prior period: points for shares, percent for the rest; None when unknown."""
     if current is None or prior is None:
         return None
+    if current == prior:
+        return "no change"
     if metric.unit == "share":
         return f"{(current - prior) * 100:+,.1f} pts"
     if prior == 0:

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -73,10 +73,7 @@ def _table_ddl(table: Table) -> list[str]:
 
 def schema_statements() -> list[str]:
     """The DDL of the whole store, in the order it must run."""
-    stmts = [
-        f"CREATE TYPE {name} AS ENUM ({', '.join(_literal(v) for v in values)})"
-        for name, values in ENUMS.items()
-    ]
+    stmts = [f"CREATE TYPE {name} AS ENUM ({', '.join(_literal(v) for v in values)})" for name, values in ENUMS.items()]
     for table in TABLES.values():
         stmts.extend(_table_ddl(table))
     stmts.append(
@@ -95,9 +92,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         if stmt.startswith("CREATE TYPE") and stmt.split()[2] in existing:
             continue
         con.execute(stmt)
-    con.execute(
-        "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING", [str(SCHEMA_VERSION)]
-    )
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING", [str(SCHEMA_VERSION)])
 
 
 def version(path: Path) -> tuple[int, int, int] | None:
@@ -188,7 +183,7 @@ def record_import(con: duckdb.DuckDBPyConnection, files: list[str], summary: str
     """Notes an import in the database: when, which files, what changed."""
     con.execute(
         "INSERT INTO imports VALUES (?, ?, ?, ?)",
-        [uuid.uuid4().hex, datetime.now(timezone.utc), "\n".join(files), summary],
+        [uuid.uuid4().hex, datetime.now(UTC), "\n".join(files), summary],
     )
 
 

@@ -100,16 +100,22 @@ def _map_header(raw: RawTable, table: Table, problems: list[Problem]) -> dict[in
         key = name.strip().lower()
         if not key:
             if any(i < len(cells) and not blank(cells[i]) for _, cells in raw.rows):
-                problems.append(Problem(raw.label, 1, f"column {i + 1}",
-                                        "this column has values but no name in the header row"))
+                problems.append(
+                    Problem(raw.label, 1, f"column {i + 1}", "this column has values but no name in the header row")
+                )
             continue
         if key not in table.column_names:
             close = difflib.get_close_matches(key, table.column_names, n=1, cutoff=0.6)
             hint = f" Did you mean {close[0]!r}?" if close else ""
-            problems.append(Problem(
-                raw.label, 1, name,
-                f"unknown column {name!r} for the {table.name} table; its columns are "
-                f"{', '.join(table.column_names)}.{hint}"))
+            problems.append(
+                Problem(
+                    raw.label,
+                    1,
+                    name,
+                    f"unknown column {name!r} for the {table.name} table; its columns are "
+                    f"{', '.join(table.column_names)}.{hint}",
+                )
+            )
             continue
         if key in seen:
             problems.append(Problem(raw.label, 1, name, f"column {key!r} appears twice in the header"))
@@ -118,18 +124,28 @@ def _map_header(raw: RawTable, table: Table, problems: list[Problem]) -> dict[in
         by_position[i] = table.column(key)
     for column in table.columns:
         if column.required and column.name not in seen:
-            problems.append(Problem(raw.label, 1, column.name,
-                                    f"the required column {column.name!r} is missing from the header row"))
+            problems.append(
+                Problem(
+                    raw.label, 1, column.name, f"the required column {column.name!r} is missing from the header row"
+                )
+            )
     for n, cells in raw.rows:
         for i in range(len(raw.header), len(cells)):
             if not blank(cells[i]):
-                problems.append(Problem(raw.label, n, f"column {i + 1}",
-                                        "this cell has a value but its column has no name in the header row"))
+                problems.append(
+                    Problem(
+                        raw.label,
+                        n,
+                        f"column {i + 1}",
+                        "this cell has a value but its column has no name in the header row",
+                    )
+                )
     return by_position
 
 
-def _parse_cell(value: object, column: Column, dates: DateConvention, amounts: AmountConvention,
-                currency: str) -> object:
+def _parse_cell(
+    value: object, column: Column, dates: DateConvention, amounts: AmountConvention, currency: str
+) -> object:
     if column.type == "date":
         return parse_date(value, dates)
     if column.type == "money":
@@ -168,8 +184,9 @@ def _parse_table(raw: RawTable, settings: Settings, problems: list[Problem]) -> 
             cell = cells[i] if i < len(cells) else None
             if blank(cell) or (column.type == "list" and not parse_list(cell)):
                 if column.required:
-                    problems.append(Problem(raw.label, n, column.name,
-                                            f"{column.name} is required; this row leaves it empty"))
+                    problems.append(
+                        Problem(raw.label, n, column.name, f"{column.name} is required; this row leaves it empty")
+                    )
                 values[column.name] = column.default
                 continue
             try:
@@ -177,8 +194,7 @@ def _parse_table(raw: RawTable, settings: Settings, problems: list[Problem]) -> 
             except Invalid as exc:
                 problems.append(Problem(raw.label, n, column.name, str(exc)))
         if table.key in values and values[table.key] is not None:
-            records.append(Record(raw.table, raw.label, n, values,
-                                  {c.name: raw.header[i] for i, c in columns.items()}))
+            records.append(Record(raw.table, raw.label, n, values, {c.name: raw.header[i] for i, c in columns.items()}))
     return records
 
 
@@ -189,8 +205,14 @@ def _check_duplicates(records: list[Record], problems: list[Problem]) -> None:
             f = first[(r.table, r.key)]
             where = f"row {f.row}" if f.label == r.label else f"row {f.row} of {f.label}"
             key = TABLES[r.table].key
-            problems.append(Problem(r.label, r.row, key,
-                                    f"{key} {r.key!r} appears twice in this import (first on {where}); ids must be unique"))
+            problems.append(
+                Problem(
+                    r.label,
+                    r.row,
+                    key,
+                    f"{key} {r.key!r} appears twice in this import (first on {where}); ids must be unique",
+                )
+            )
         else:
             first[(r.table, r.key)] = r
 
@@ -204,7 +226,7 @@ def _existing_rows(con: duckdb.DuckDBPyConnection, table: Table, keys: list[str]
         f"SELECT {', '.join(plain)} FROM {table.name} WHERE {table.key} IN (SELECT unnest($keys))",
         {"keys": keys},
     )
-    rows = {r[0]: dict(zip(plain, r)) for r in cur.fetchall()}
+    rows = {r[0]: dict(zip(plain, r, strict=True)) for r in cur.fetchall()}
     for column, link in table.link_tables.items():
         for key, partners in con.execute(
             f"SELECT {table.key}, list(partner_id ORDER BY partner_id) FROM {link} "
@@ -245,14 +267,26 @@ def _check_rows(records: list[Record], merged: dict[tuple[str, str], dict], prob
     for r in records:
         row = merged[(r.table, r.key)]
         if r.table == "partnerships" and row["end_date"] and row["start_date"] and row["end_date"] < row["start_date"]:
-            problems.append(Problem(r.label, r.row, "end_date",
-                                    f"end_date {row['end_date']} is before start_date {row['start_date']}"))
-        if (r.table == "publications" and row["study_completed_date"] and row["published_date"]
-                and row["study_completed_date"] > row["published_date"]):
-            problems.append(Problem(
-                r.label, r.row, "study_completed_date",
-                f"study_completed_date {row['study_completed_date']} is after published_date "
-                f"{row['published_date']}; a study ends before its results are published"))
+            problems.append(
+                Problem(
+                    r.label, r.row, "end_date", f"end_date {row['end_date']} is before start_date {row['start_date']}"
+                )
+            )
+        if (
+            r.table == "publications"
+            and row["study_completed_date"]
+            and row["published_date"]
+            and row["study_completed_date"] > row["published_date"]
+        ):
+            problems.append(
+                Problem(
+                    r.label,
+                    r.row,
+                    "study_completed_date",
+                    f"study_completed_date {row['study_completed_date']} is after published_date "
+                    f"{row['published_date']}; a study ends before its results are published",
+                )
+            )
 
 
 def _check_references(con, records: list[Record], problems: list[Problem]) -> None:
@@ -277,10 +311,15 @@ def _check_references(con, records: list[Record], problems: list[Problem]) -> No
             ids = r.values[c.name] if c.type == "list" else [r.values[c.name]]
             for missing in [i for i in ids if i not in known[c.references]]:
                 noun = REFERENCE_NAMES[c.references]
-                problems.append(Problem(
-                    r.label, r.row, c.name,
-                    f"{missing!r} is not a known {noun}: add it to {c.references} "
-                    f"(in this import or an earlier one) or correct the id"))
+                problems.append(
+                    Problem(
+                        r.label,
+                        r.row,
+                        c.name,
+                        f"{missing!r} is not a known {noun}: add it to {c.references} "
+                        f"(in this import or an earlier one) or correct the id",
+                    )
+                )
 
 
 def _check_dois(con, records: list[Record], merged: dict, problems: list[Problem]) -> None:
@@ -301,9 +340,15 @@ def _check_dois(con, records: list[Record], merged: dict, problems: list[Problem
         if doi in owner and owner[doi][0] != r.key:
             other_id, other = owner[doi]
             where = f"row {other.row} of {other.label}" if other else "the database"
-            problems.append(Problem(r.label, r.row, "doi",
-                                    f"DOI {doi!r} is already used by publication {other_id!r} ({where}); "
-                                    "each publication has its own DOI"))
+            problems.append(
+                Problem(
+                    r.label,
+                    r.row,
+                    "doi",
+                    f"DOI {doi!r} is already used by publication {other_id!r} ({where}); "
+                    "each publication has its own DOI",
+                )
+            )
         else:
             owner.setdefault(doi, (r.key, r))
 
@@ -319,15 +364,15 @@ def _apply(con, table: Table, rows: list[dict]) -> None:
     if not rows:
         return
     plain = [c for c in table.columns if c.type != "list"]
-    frame = pd.DataFrame({c.name: pd.Series([_sql_value(r[c.name]) for r in rows], dtype=object)
-                          for c in plain})
+    frame = pd.DataFrame({c.name: pd.Series([_sql_value(r[c.name]) for r in rows], dtype=object) for c in plain})
     casts = ", ".join(
         f"CAST(staged.{c.name} AS {c.enum if c.type == 'enum' else database.SQL_TYPES[c.type]})" for c in plain
     )
     con.register("staged", frame)
     try:
-        con.execute(f"INSERT OR REPLACE INTO {table.name} ({', '.join(c.name for c in plain)}) "
-                    f"SELECT {casts} FROM staged")
+        con.execute(
+            f"INSERT OR REPLACE INTO {table.name} ({', '.join(c.name for c in plain)}) SELECT {casts} FROM staged"
+        )
     finally:
         con.unregister("staged")
     for column, link in table.link_tables.items():
@@ -419,4 +464,3 @@ def import_files(
     order = {str(f): i for i, f in enumerate(files)}
     result.problems = sorted(problems, key=lambda p: (order.get(p.file.split("[")[0], len(order)), p.file, p.row))
     return result
-

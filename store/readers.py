@@ -94,9 +94,7 @@ def read_csv(path: Path, label: str) -> list[RawTable]:
     """Reads a CSV file named after its table."""
     table = table_for_stem(path.stem)
     if table is None:
-        raise FileProblem(
-            f"the file name must be a table name ({', '.join(TABLES)}), e.g. partners.csv"
-        )
+        raise FileProblem(f"the file name must be a table name ({', '.join(TABLES)}), e.g. partners.csv")
     text = decode(path.read_bytes())
     if not text.strip():
         raise FileProblem("the file is empty: the first row must name the columns")
@@ -121,7 +119,9 @@ def read_xlsx(path: Path, label: str) -> list[RawTable]:
         # Formulas are kept as their text: a cell starting with "=" is data, never evaluated.
         wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise FileProblem(f"this is not an Excel .xlsx workbook that can be opened ({exc.__class__.__name__})") from None
+        raise FileProblem(
+            f"this is not an Excel .xlsx workbook that can be opened ({exc.__class__.__name__})"
+        ) from None
     try:
         sheets = []
         for ws in wb.worksheets:
@@ -167,4 +167,3 @@ def read(path: Path, label: str | None = None) -> list[RawTable]:
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, label)
     raise FileProblem("only .csv and .xlsx files can be imported")
-

@@ -86,8 +86,15 @@ _PARTNERS = (
     _Partner("rdrf", "Rare Disease Research Fund, Department of Health", "government", "Australia", 2021, weight=0.8),
     _Partner("hartwell", "Hartwell Family Foundation", "foundation", "United States", 2016, weight=1.5),
     _Partner("aurora", "Aurora Children's Research Trust", "foundation", "United Kingdom", 2018, weight=1.2),
-    _Partner("blueheron", "Blue Heron Charitable Foundation", "foundation", "United States", 2020, weight=0.8,
-             confidential=True),
+    _Partner(
+        "blueheron",
+        "Blue Heron Charitable Foundation",
+        "foundation",
+        "United States",
+        2020,
+        weight=0.8,
+        confidential=True,
+    ),
     _Partner("ofn", "Ondine Families Network", "patient_org", "United States", 2016, weight=3),
     _Partner("rba", "Rare Breath Alliance", "patient_org", "United Kingdom", 2017, weight=2),
     _Partner("ossa", "Ondine Syndrome Society of Australia", "patient_org", "Australia", 2019, weight=1.5),
@@ -140,110 +147,238 @@ _PARTNERSHIPS = (
 
 # (name, partners, modality, patient_insights, [(milestone, year, note)])
 _PROGRAMS = (
-    ("VLT-214 respiratory drive modulator", ("veltrana", "easthaven", "pinnacrest"), "small molecule", True, (
-        ("target_validated", 2016, "Target confirmed in registry-derived cell lines"),
-        ("candidate_nominated", 2017, "VLT-214 selected as development candidate"),
-        ("ind_cleared", 2018, "Endpoints shaped by the 2018 PFDD meeting"),
-        ("phase1_started", 2018, "First healthy volunteer dosed"),
-        ("phase2_started", 2020, "Decentralised visits requested by families"),
-        ("phase3_started", 2021, "Night-time ventilation hours as primary endpoint"),
-        ("submission_filed", 2023, ""),
-        ("approval", 2024, "First approved therapy for Ondine syndrome"),
-        ("label_expansion", 2025, "Extended to children aged 2 and over"),
-    )),
-    ("CVB-201 AAV gene therapy", ("corvane", "kingsbridge"), "gene therapy", True, (
-        ("target_validated", 2016, ""),
-        ("candidate_nominated", 2017, "Capsid selected"),
-        ("ind_cleared", 2019, ""),
-        ("phase1_started", 2019, "Programme later discontinued by the sponsor"),
-    )),
-    ("ORS-88 antisense oligonucleotide", ("oristen", "kingsbridge", "aurele"), "antisense oligonucleotide", True, (
-        ("target_validated", 2018, ""),
-        ("candidate_nominated", 2019, ""),
-        ("ind_cleared", 2021, ""),
-        ("phase1_started", 2021, "Dosing schedule adapted after advisory board"),
-        ("phase2_started", 2023, ""),
-        ("phase3_started", 2025, "Registry used as external control"),
-    )),
-    ("ONDX newborn screening assay", ("tesselon", "brendan"), "diagnostic", True, (
-        ("candidate_nominated", 2019, "Assay design locked"),
-        ("submission_filed", 2022, ""),
-        ("approval", 2023, "Cleared for newborn screening laboratories"),
-        ("guideline_adopted", 2025, "Added to regional newborn screening panels"),
-    )),
-    ("Adaptive diaphragm pacing system", ("kestrane", "rhinegard"), "medical device", True, (
-        ("candidate_nominated", 2019, ""),
-        ("ind_cleared", 2020, "Investigational device exemption granted"),
-        ("phase3_started", 2022, "Pivotal study"),
-        ("submission_filed", 2025, ""),
-    )),
-    ("SBF-03 repurposed respiratory stimulant", ("sableford", "valdemar"), "small molecule (repurposed)", False, (
-        ("target_validated", 2019, ""),
-        ("phase2_started", 2021, "Repurposing allowed a direct phase 2 start"),
-    )),
-    ("BMG-12 gene editing programme", ("brightmere", "easthaven"), "gene editing", True, (
-        ("target_validated", 2021, ""),
-        ("candidate_nominated", 2023, ""),
-        ("ind_cleared", 2025, ""),
-    )),
-    ("Ondine standards of care consensus", ("aurele", "brendan", "ofn", "rba"), "clinical guideline", True, (
-        ("guideline_adopted", 2021, "First international care guideline"),
-        ("guideline_adopted", 2025, "Updated to include VLT-214"),
-    )),
+    (
+        "VLT-214 respiratory drive modulator",
+        ("veltrana", "easthaven", "pinnacrest"),
+        "small molecule",
+        True,
+        (
+            ("target_validated", 2016, "Target confirmed in registry-derived cell lines"),
+            ("candidate_nominated", 2017, "VLT-214 selected as development candidate"),
+            ("ind_cleared", 2018, "Endpoints shaped by the 2018 PFDD meeting"),
+            ("phase1_started", 2018, "First healthy volunteer dosed"),
+            ("phase2_started", 2020, "Decentralised visits requested by families"),
+            ("phase3_started", 2021, "Night-time ventilation hours as primary endpoint"),
+            ("submission_filed", 2023, ""),
+            ("approval", 2024, "First approved therapy for Ondine syndrome"),
+            ("label_expansion", 2025, "Extended to children aged 2 and over"),
+        ),
+    ),
+    (
+        "CVB-201 AAV gene therapy",
+        ("corvane", "kingsbridge"),
+        "gene therapy",
+        True,
+        (
+            ("target_validated", 2016, ""),
+            ("candidate_nominated", 2017, "Capsid selected"),
+            ("ind_cleared", 2019, ""),
+            ("phase1_started", 2019, "Programme later discontinued by the sponsor"),
+        ),
+    ),
+    (
+        "ORS-88 antisense oligonucleotide",
+        ("oristen", "kingsbridge", "aurele"),
+        "antisense oligonucleotide",
+        True,
+        (
+            ("target_validated", 2018, ""),
+            ("candidate_nominated", 2019, ""),
+            ("ind_cleared", 2021, ""),
+            ("phase1_started", 2021, "Dosing schedule adapted after advisory board"),
+            ("phase2_started", 2023, ""),
+            ("phase3_started", 2025, "Registry used as external control"),
+        ),
+    ),
+    (
+        "ONDX newborn screening assay",
+        ("tesselon", "brendan"),
+        "diagnostic",
+        True,
+        (
+            ("candidate_nominated", 2019, "Assay design locked"),
+            ("submission_filed", 2022, ""),
+            ("approval", 2023, "Cleared for newborn screening laboratories"),
+            ("guideline_adopted", 2025, "Added to regional newborn screening panels"),
+        ),
+    ),
+    (
+        "Adaptive diaphragm pacing system",
+        ("kestrane", "rhinegard"),
+        "medical device",
+        True,
+        (
+            ("candidate_nominated", 2019, ""),
+            ("ind_cleared", 2020, "Investigational device exemption granted"),
+            ("phase3_started", 2022, "Pivotal study"),
+            ("submission_filed", 2025, ""),
+        ),
+    ),
+    (
+        "SBF-03 repurposed respiratory stimulant",
+        ("sableford", "valdemar"),
+        "small molecule (repurposed)",
+        False,
+        (
+            ("target_validated", 2019, ""),
+            ("phase2_started", 2021, "Repurposing allowed a direct phase 2 start"),
+        ),
+    ),
+    (
+        "BMG-12 gene editing programme",
+        ("brightmere", "easthaven"),
+        "gene editing",
+        True,
+        (
+            ("target_validated", 2021, ""),
+            ("candidate_nominated", 2023, ""),
+            ("ind_cleared", 2025, ""),
+        ),
+    ),
+    (
+        "Ondine standards of care consensus",
+        ("aurele", "brendan", "ofn", "rba"),
+        "clinical guideline",
+        True,
+        (
+            ("guideline_adopted", 2021, "First international care guideline"),
+            ("guideline_adopted", 2025, "Updated to include VLT-214"),
+        ),
+    ),
 )
 
-_ENGAGEMENTS_PER_YEAR = {2016: 60, 2017: 80, 2018: 100, 2019: 120, 2020: 130,
-                         2021: 150, 2022: 170, 2023: 190, 2024: 230, 2025: 270}
-_PUBLICATIONS_PER_YEAR = {2016: 8, 2017: 11, 2018: 15, 2019: 19, 2020: 22,
-                          2021: 26, 2022: 30, 2023: 34, 2024: 39, 2025: 46}
+_ENGAGEMENTS_PER_YEAR = {
+    2016: 60,
+    2017: 80,
+    2018: 100,
+    2019: 120,
+    2020: 130,
+    2021: 150,
+    2022: 170,
+    2023: 190,
+    2024: 230,
+    2025: 270,
+}
+_PUBLICATIONS_PER_YEAR = {
+    2016: 8,
+    2017: 11,
+    2018: 15,
+    2019: 19,
+    2020: 22,
+    2021: 26,
+    2022: 30,
+    2023: 34,
+    2024: 39,
+    2025: 46,
+}
 # Inbound and outbound money per year, and the anchor pharma partner's share of inbound.
-_INBOUND_BUDGET = {2016: 0.9e6, 2017: 1.3e6, 2018: 1.8e6, 2019: 2.2e6, 2020: 2.4e6,
-                   2021: 2.9e6, 2022: 3.4e6, 2023: 4.0e6, 2024: 4.6e6, 2025: 5.2e6}
-_OUTBOUND_BUDGET = {2016: 0.3e6, 2017: 0.45e6, 2018: 0.6e6, 2019: 0.75e6, 2020: 0.8e6,
-                    2021: 1.0e6, 2022: 1.2e6, 2023: 1.4e6, 2024: 1.6e6, 2025: 1.8e6}
-_ANCHOR, _ANCHOR_SHARE = "veltrana", {2016: 0.72, 2017: 0.64, 2018: 0.52, 2019: 0.44, 2020: 0.36,
-                                      2021: 0.30, 2022: 0.25, 2023: 0.21, 2024: 0.18, 2025: 0.15}
+_INBOUND_BUDGET = {
+    2016: 0.9e6,
+    2017: 1.3e6,
+    2018: 1.8e6,
+    2019: 2.2e6,
+    2020: 2.4e6,
+    2021: 2.9e6,
+    2022: 3.4e6,
+    2023: 4.0e6,
+    2024: 4.6e6,
+    2025: 5.2e6,
+}
+_OUTBOUND_BUDGET = {
+    2016: 0.3e6,
+    2017: 0.45e6,
+    2018: 0.6e6,
+    2019: 0.75e6,
+    2020: 0.8e6,
+    2021: 1.0e6,
+    2022: 1.2e6,
+    2023: 1.4e6,
+    2024: 1.6e6,
+    2025: 1.8e6,
+}
+_ANCHOR, _ANCHOR_SHARE = (
+    "veltrana",
+    {
+        2016: 0.72,
+        2017: 0.64,
+        2018: 0.52,
+        2019: 0.44,
+        2020: 0.36,
+        2021: 0.30,
+        2022: 0.25,
+        2023: 0.21,
+        2024: 0.18,
+        2025: 0.15,
+    },
+)
 _PFDD = {
-    2018: ("Externally-led Patient-Focused Drug Development meeting on Ondine syndrome",
-           ("oopr", "veltrana", "corvane", "oristen", "easthaven", "ofn"), 142, 63),
-    2023: ("PFDD follow-up meeting: benefit-risk priorities of families",
-           ("oopr", "cmea", "mda", "veltrana", "oristen", "nordvik", "arbor", "kingsbridge", "ofn", "rba"), 211, 86),
+    2018: (
+        "Externally-led Patient-Focused Drug Development meeting on Ondine syndrome",
+        ("oopr", "veltrana", "corvane", "oristen", "easthaven", "ofn"),
+        142,
+        63,
+    ),
+    2023: (
+        "PFDD follow-up meeting: benefit-risk priorities of families",
+        ("oopr", "cmea", "mda", "veltrana", "oristen", "nordvik", "arbor", "kingsbridge", "ofn", "rba"),
+        211,
+        86,
+    ),
 }
 
 _TITLES = {
     "listening_session": (
-        "Listening session: daily life with Ondine syndrome", "Listening session: night-time ventilation and sleep",
-        "Listening session: caregiver burden", "Listening session: what matters most in a treatment",
+        "Listening session: daily life with Ondine syndrome",
+        "Listening session: night-time ventilation and sleep",
+        "Listening session: caregiver burden",
+        "Listening session: what matters most in a treatment",
         "Listening session: transition from paediatric to adult care",
-        "Listening session: taking part in clinical trials", "Listening session: school, work and social life",
+        "Listening session: taking part in clinical trials",
+        "Listening session: school, work and social life",
         "Listening session: adults living with Ondine syndrome",
     ),
     "advisory_board": (
-        "Patient advisory board: trial endpoints", "Patient advisory board: informed consent materials",
-        "Patient advisory board: visit schedule burden", "Patient advisory board: home monitoring devices",
-        "Patient advisory board: outcome measures", "Patient advisory board: recruitment and retention plan",
+        "Patient advisory board: trial endpoints",
+        "Patient advisory board: informed consent materials",
+        "Patient advisory board: visit schedule burden",
+        "Patient advisory board: home monitoring devices",
+        "Patient advisory board: outcome measures",
+        "Patient advisory board: recruitment and retention plan",
     ),
     "educational_content": (
-        "Caregiver guide: emergency care planning", "Explainer video: how gene therapy works",
-        "Newsletter feature: research roundup", "Fact sheet: anaesthesia and surgery",
-        "Caregiver guide: ventilation at home", "Explainer video: what is a natural history study",
+        "Caregiver guide: emergency care planning",
+        "Explainer video: how gene therapy works",
+        "Newsletter feature: research roundup",
+        "Fact sheet: anaesthesia and surgery",
+        "Caregiver guide: ventilation at home",
+        "Explainer video: what is a natural history study",
         "Fact sheet: Ondine syndrome for schools",
     ),
     "webinar": (
-        "Webinar: what's new in Ondine research", "Webinar: joining a clinical trial",
-        "Webinar: sleep, ventilation and school", "Webinar: registry update for families",
-        "Webinar: understanding gene therapy", "Webinar: ask the clinicians",
+        "Webinar: what's new in Ondine research",
+        "Webinar: joining a clinical trial",
+        "Webinar: sleep, ventilation and school",
+        "Webinar: registry update for families",
+        "Webinar: understanding gene therapy",
+        "Webinar: ask the clinicians",
     ),
     "data_sharing": (
-        "Registry data release", "Natural history dataset transfer", "Survey results shared: treatment priorities",
-        "Survey results shared: caregiver burden", "Patient preference study data shared",
+        "Registry data release",
+        "Natural history dataset transfer",
+        "Survey results shared: treatment priorities",
+        "Survey results shared: caregiver burden",
+        "Patient preference study data shared",
     ),
     "site_visit": (
-        "Site visit: laboratory tour", "Site visit: clinical research unit", "Site visit: manufacturing facility",
+        "Site visit: laboratory tour",
+        "Site visit: clinical research unit",
+        "Site visit: manufacturing facility",
         "Site visit: sleep laboratory",
     ),
     "other": (
-        "Partnership review meeting", "Conference booth: rare disease day", "Joint press briefing",
+        "Partnership review meeting",
+        "Conference booth: rare disease day",
+        "Joint press briefing",
         "Strategy workshop",
     ),
 }
@@ -252,12 +387,27 @@ _TITLES = {
 _SECTOR_PREFERENCE = {
     "listening_session": {"pharma": 5, "biotech": 5, "medtech": 3, "academic": 1.5, "regulator": 1, "cro": 0.5},
     "advisory_board": {"pharma": 5, "biotech": 5, "medtech": 4, "cro": 2, "academic": 1},
-    "educational_content": {"patient_org": 4, "foundation": 3, "academic": 3, "pharma": 1.5, "biotech": 1,
-                            "medtech": 1, "government": 1, "other": 1},
-    "webinar": {"academic": 4, "patient_org": 3, "pharma": 2, "biotech": 2, "medtech": 1.5, "regulator": 1,
-                "foundation": 1, "other": 1},
-    "data_sharing": {"academic": 4, "other": 4, "pharma": 2.5, "biotech": 2.5, "cro": 2, "medtech": 1,
-                     "government": 1},
+    "educational_content": {
+        "patient_org": 4,
+        "foundation": 3,
+        "academic": 3,
+        "pharma": 1.5,
+        "biotech": 1,
+        "medtech": 1,
+        "government": 1,
+        "other": 1,
+    },
+    "webinar": {
+        "academic": 4,
+        "patient_org": 3,
+        "pharma": 2,
+        "biotech": 2,
+        "medtech": 1.5,
+        "regulator": 1,
+        "foundation": 1,
+        "other": 1,
+    },
+    "data_sharing": {"academic": 4, "other": 4, "pharma": 2.5, "biotech": 2.5, "cro": 2, "medtech": 1, "government": 1},
     "site_visit": {"academic": 3, "pharma": 3, "biotech": 3, "medtech": 2, "cro": 2},
     "other": {s: 1 for s in SECTORS},
 }
@@ -268,17 +418,30 @@ _STAGE_BY_SECTOR = {
     "research": (5, 3, 2, 0.3, 1),
 }
 _PUBLICATION_TOPICS = (
-    "Natural history of Ondine syndrome", "Caregiver-reported burden in Ondine syndrome",
-    "Respiratory drive biomarkers in Ondine syndrome", "Patient preferences for treatment outcomes",
-    "Sleep-disordered breathing in children with Ondine syndrome", "Genotype-phenotype correlations in Ondine syndrome",
-    "Diaphragm pacing outcomes in Ondine syndrome", "Newborn screening for Ondine syndrome",
-    "Quality of life in adults living with Ondine syndrome", "Anaesthesia management in Ondine syndrome",
-    "Home ventilation practices in Ondine syndrome", "Transition to adult care in Ondine syndrome",
-    "Cardiac rhythm in Ondine syndrome", "Neurodevelopmental outcomes in Ondine syndrome",
+    "Natural history of Ondine syndrome",
+    "Caregiver-reported burden in Ondine syndrome",
+    "Respiratory drive biomarkers in Ondine syndrome",
+    "Patient preferences for treatment outcomes",
+    "Sleep-disordered breathing in children with Ondine syndrome",
+    "Genotype-phenotype correlations in Ondine syndrome",
+    "Diaphragm pacing outcomes in Ondine syndrome",
+    "Newborn screening for Ondine syndrome",
+    "Quality of life in adults living with Ondine syndrome",
+    "Anaesthesia management in Ondine syndrome",
+    "Home ventilation practices in Ondine syndrome",
+    "Transition to adult care in Ondine syndrome",
+    "Cardiac rhythm in Ondine syndrome",
+    "Neurodevelopmental outcomes in Ondine syndrome",
 )
 _PUBLICATION_DESIGNS = (
-    "a cohort study", "a systematic review", "results from the Lumen registry", "a qualitative study",
-    "a multicentre study", "a case series", "a survey of families", "a cross-sectional study",
+    "a cohort study",
+    "a systematic review",
+    "results from the Lumen registry",
+    "a qualitative study",
+    "a multicentre study",
+    "a case series",
+    "a survey of families",
+    "a cross-sectional study",
 )
 
 
@@ -323,8 +486,13 @@ class _Story:
         return [p for p in _PARTNERS if p.first <= year <= p.last]
 
     def stage(self, partner: _Partner, year: int) -> str:
-        group = ("industry" if partner.sector in INDUSTRY_SECTORS or partner.sector == "cro"
-                 else partner.sector if partner.sector in ("regulator", "patient_org") else "research")
+        group = (
+            "industry"
+            if partner.sector in INDUSTRY_SECTORS or partner.sector == "cro"
+            else partner.sector
+            if partner.sector in ("regulator", "patient_org")
+            else "research"
+        )
         i = year - FIRST_YEAR
         shift = (1.3 - 0.06 * i, 1.0, 0.8 + 0.06 * i, 0.6 + 0.12 * i, 0.5 + 0.15 * i)
         return _weighted(self.rng, list(STAGES), [w * s for w, s in zip(_STAGE_BY_SECTOR[group], shift, strict=True)])
@@ -337,8 +505,13 @@ class _Story:
 
     def partners(self) -> list[dict]:
         return [
-            {"partner_id": self.ids[p.key], "name": p.name, "sector": p.sector, "country": p.country,
-             "confidential": _flag(p.confidential)}
+            {
+                "partner_id": self.ids[p.key],
+                "name": p.name,
+                "sector": p.sector,
+                "country": p.country,
+                "confidential": _flag(p.confidential),
+            }
             for p in _PARTNERS
         ]
 
@@ -353,29 +526,42 @@ class _Story:
                     end = start + timedelta(days=self.rng.randint(30, 90))
             ident = f"AGR-{i:03d}"
             self.agreements.append((ident, key, start, end))
-            rows.append({
-                "partnership_id": ident, "partner_id": self.ids[key],
-                "title": title if self.by_key[key].confidential else f"{self.by_key[key].name}: {title}",
-                "kind": kind,
-                "start_date": start.isoformat(), "end_date": end.isoformat() if end else "",
-                "ip_agreement": ip, "precompetitive": _flag(precompetitive),
-            })
+            rows.append(
+                {
+                    "partnership_id": ident,
+                    "partner_id": self.ids[key],
+                    "title": title if self.by_key[key].confidential else f"{self.by_key[key].name}: {title}",
+                    "kind": kind,
+                    "start_date": start.isoformat(),
+                    "end_date": end.isoformat() if end else "",
+                    "ip_agreement": ip,
+                    "precompetitive": _flag(precompetitive),
+                }
+            )
         return rows
 
     def programs(self) -> tuple[list[dict], list[dict]]:
         programs, milestones = [], []
         for i, (name, keys, modality, insights, steps) in enumerate(_PROGRAMS, 1):
             ident = f"PRG-{i:02d}"
-            programs.append({"program_id": ident, "name": name, "partner_ids": ";".join(self.ids[k] for k in keys),
-                             "modality": modality, "patient_insights": _flag(insights)})
+            programs.append(
+                {
+                    "program_id": ident,
+                    "name": name,
+                    "partner_ids": ";".join(self.ids[k] for k in keys),
+                    "modality": modality,
+                    "patient_insights": _flag(insights),
+                }
+            )
             days: list[date] = []
             for year in sorted({y for _, y, _ in steps}):
                 n = sum(1 for _, y, _ in steps if y == year)
                 offsets = sorted(self.rng.sample(range(365), n))
                 days.extend(date(year, 1, 1) + timedelta(days=o) for o in offsets)
             for (kind, _, note), day in zip(steps, days, strict=True):
-                milestones.append({"milestone_id": "", "program_id": ident, "date": day.isoformat(),
-                                   "milestone": kind, "note": note})
+                milestones.append(
+                    {"milestone_id": "", "program_id": ident, "date": day.isoformat(), "milestone": kind, "note": note}
+                )
         milestones.sort(key=lambda r: r["date"])
         for i, row in enumerate(milestones, 1):
             row["milestone_id"] = f"MS-{i:03d}"
@@ -418,21 +604,32 @@ class _Story:
             chance = 0.6 + 0.035 * i if industry else 0.15
         blank_stage = 0.35 if kind == "educational_content" else 0.12
         return {
-            "engagement_id": "", "date": day.isoformat(), "type": kind,
-            "partner_ids": ";".join(self.ids[k] for k in keys), "title": title,
+            "engagement_id": "",
+            "date": day.isoformat(),
+            "type": kind,
+            "partner_ids": ";".join(self.ids[k] for k in keys),
+            "title": title,
             "partnership_id": self.agreement_for(keys[0], day, 0.6),
             "stage": "" if rng.random() < blank_stage else self.stage(lead, year),
-            "attendees": _count(attendees), "patient_participants": _count(patients),
+            "attendees": _count(attendees),
+            "patient_participants": _count(patients),
             "insights_shared": _flag(rng.random() < chance),
         }
 
-    def convening(self, kind: str, title: str, keys: list[str], day: date, attendees: int, patients: int,
-                  stage: str) -> dict:
+    def convening(
+        self, kind: str, title: str, keys: list[str], day: date, attendees: int, patients: int, stage: str
+    ) -> dict:
         keys = sorted(keys, key=self.ids.__getitem__)
         return {
-            "engagement_id": "", "date": day.isoformat(), "type": kind,
-            "partner_ids": ";".join(self.ids[k] for k in keys), "title": title, "partnership_id": "",
-            "stage": stage, "attendees": str(attendees), "patient_participants": str(patients),
+            "engagement_id": "",
+            "date": day.isoformat(),
+            "type": kind,
+            "partner_ids": ";".join(self.ids[k] for k in keys),
+            "title": title,
+            "partnership_id": "",
+            "stage": stage,
+            "attendees": str(attendees),
+            "patient_participants": str(patients),
             "insights_shared": "true",
         }
 
@@ -443,8 +640,13 @@ class _Story:
             pool = [p for p in active if p.sector in sectors]
             return [p.key for p in _sample_weighted(rng, pool, [p.weight for p in pool], rng.randint(lo, hi))]
 
-        keys = (some(INDUSTRY_SECTORS, 2, 4) + some(("regulator",), 1, 2) + some(("academic",), 2, 4)
-                + some(("patient_org",), 1, 2) + some(("foundation",), 0, 1))
+        keys = (
+            some(INDUSTRY_SECTORS, 2, 4)
+            + some(("regulator",), 1, 2)
+            + some(("academic",), 2, 4)
+            + some(("patient_org",), 1, 2)
+            + some(("foundation",), 0, 1)
+        )
         title = f"Annual Ondine Scientific Retreat {year}" + (" (virtual)" if year == 2020 else "")
         attendees = 60 + 12 * i + rng.randint(-15, 15)
         patients = 12 + 2 * i + rng.randint(-5, 5)
@@ -457,17 +659,23 @@ class _Story:
             batch = [self.retreat(year)]
             if year in _PFDD:
                 title, keys, attendees, patients = _PFDD[year]
-                batch.append(self.convening("pfdd_meeting", title, list(keys), _day(rng, year, 3, 6), attendees,
-                                            patients, "regulatory"))
+                batch.append(
+                    self.convening(
+                        "pfdd_meeting", title, list(keys), _day(rng, year, 3, 6), attendees, patients, "regulatory"
+                    )
+                )
             for p in active:
                 if p.first == year and year > FIRST_YEAR:
-                    batch.append(self.engagement(year, "other", [p.key], _day(rng, year, 1, 4),
-                                                 "Introductory meeting"))
+                    batch.append(self.engagement(year, "other", [p.key], _day(rng, year, 1, 4), "Introductory meeting"))
             kinds = list(_SECTOR_PREFERENCE)
             kind_weights = {
-                "listening_session": 13, "advisory_board": 12 + 0.5 * i, "educational_content": 16,
-                "webinar": 5 + 2 * i + (8 if year == 2020 else 0), "data_sharing": 6 + 1.2 * i,
-                "site_visit": 12 - (8 if year in (2020, 2021) else 0), "other": 8,
+                "listening_session": 13,
+                "advisory_board": 12 + 0.5 * i,
+                "educational_content": 16,
+                "webinar": 5 + 2 * i + (8 if year == 2020 else 0),
+                "data_sharing": 6 + 1.2 * i,
+                "site_visit": 12 - (8 if year in (2020, 2021) else 0),
+                "other": 8,
             }
             while len(batch) < _ENGAGEMENTS_PER_YEAR[year]:
                 kind = _weighted(rng, kinds, [kind_weights[k] for k in kinds])
@@ -498,8 +706,18 @@ class _Story:
         rng, rows = self.rng, []
         inbound_weight = {"pharma": 3, "biotech": 2, "medtech": 1.5, "foundation": 1.5, "government": 2}
         inbound_purposes = {
-            "industry": (["sponsorship", "event", "research_grant", "natural_history_study", "registry",
-                          "education", "trial_support"], [4, 3, 3, 3, 2, 2, 1]),
+            "industry": (
+                [
+                    "sponsorship",
+                    "event",
+                    "research_grant",
+                    "natural_history_study",
+                    "registry",
+                    "education",
+                    "trial_support",
+                ],
+                [4, 3, 3, 3, 2, 2, 1],
+            ),
             "foundation": (["research_grant", "education", "event"], [5, 3, 1]),
             "government": (["research_grant", "natural_history_study", "registry"], [3, 3, 2]),
         }
@@ -515,12 +733,21 @@ class _Story:
             day = _day(rng, year)
             partner = self.by_key[key]
             purpose = _weighted(rng, *purposes)
-            stage = "" if purpose in ("event", "education", "sponsorship") and rng.random() < 0.5 else (
-                "" if rng.random() < 0.1 else self.stage(partner, year))
+            stage = (
+                ""
+                if purpose in ("event", "education", "sponsorship") and rng.random() < 0.5
+                else ("" if rng.random() < 0.1 else self.stage(partner, year))
+            )
             return {
-                "funding_id": "", "date": day.isoformat(), "partner_id": self.ids[key], "direction": direction,
-                "amount": f"{amount:.2f}", "currency": "" if rng.random() < 0.15 else "USD",
-                "partnership_id": self.agreement_for(key, day, 0.5), "purpose": purpose, "stage": stage,
+                "funding_id": "",
+                "date": day.isoformat(),
+                "partner_id": self.ids[key],
+                "direction": direction,
+                "amount": f"{amount:.2f}",
+                "currency": "" if rng.random() < 0.15 else "USD",
+                "partnership_id": self.agreement_for(key, day, 0.5),
+                "purpose": purpose,
+                "stage": stage,
             }
 
         for year in YEARS:
@@ -530,7 +757,8 @@ class _Story:
             share = _ANCHOR_SHARE[year]
             budget = _INBOUND_BUDGET[year] * rng.uniform(0.93, 1.07)
             allocation = [(_ANCHOR, budget * share)] + [
-                (p.key, budget * (1 - share) * w / sum(weights)) for p, w in zip(funders, weights, strict=True)]
+                (p.key, budget * (1 - share) * w / sum(weights)) for p, w in zip(funders, weights, strict=True)
+            ]
             for key, total in allocation:
                 sector = self.by_key[key].sector
                 group = "industry" if sector in INDUSTRY_SECTORS else sector
@@ -577,15 +805,21 @@ class _Story:
                     title = f"Community report: {rng.choice(_PUBLICATION_TOPICS).lower()}"
                 else:
                     title = f"{rng.choice(_PUBLICATION_TOPICS)}: {rng.choice(_PUBLICATION_DESIGNS)}"
-                items.append({
-                    "publication_id": "", "title": title, "published_date": day.isoformat(), "doi": "",
-                    "partner_ids": ";".join(self.ids[k] for k in keys),
-                    "partnership_id": self.agreement_for(keys[0], day, 0.4) if keys else "",
-                    "study_completed_date": completed, "peer_reviewed": _flag(not report),
-                    "open_access": _flag(report or rng.random() < 0.35 + 0.06 * i),
-                    "lay_summary": _flag(rng.random() < 0.15 + 0.07 * i),
-                    "citations": _count(0 if report and citations is not None else citations),
-                })
+                items.append(
+                    {
+                        "publication_id": "",
+                        "title": title,
+                        "published_date": day.isoformat(),
+                        "doi": "",
+                        "partner_ids": ";".join(self.ids[k] for k in keys),
+                        "partnership_id": self.agreement_for(keys[0], day, 0.4) if keys else "",
+                        "study_completed_date": completed,
+                        "peer_reviewed": _flag(not report),
+                        "open_access": _flag(report or rng.random() < 0.35 + 0.06 * i),
+                        "lay_summary": _flag(rng.random() < 0.15 + 0.07 * i),
+                        "citations": _count(0 if report and citations is not None else citations),
+                    }
+                )
             items.sort(key=lambda r: r["published_date"])
             seq = 0
             for item in items:
@@ -632,23 +866,94 @@ _SCALED_SECTOR_SHARE = (0.12, 0.14, 0.08, 0.06, 0.28, 0.02, 0.04, 0.08, 0.10, 0.
 _SCALED_TYPE_SHARE = (0.14, 0.001, 0.003, 0.15, 0.18, 0.17, 0.13, 0.12, 0.096)  # in ENGAGEMENT_TYPES order
 _INBOUND_SECTORS = ("pharma", "biotech", "medtech", "foundation", "government")
 _OUTBOUND_SECTORS = ("academic", "cro", "patient_org", "other")
-_STEMS = ("Vel", "Ori", "Nord", "Cast", "Arbor", "Corv", "Quill", "Bright", "Sable", "Merid", "Tide", "Tess",
-          "Kest", "Lode", "Pinna", "Harrow", "East", "Kings", "Maple", "Hosh", "Rhine", "Vald", "North", "Blue",
-          "Aur", "Lum", "Ash", "Cedar", "Fen", "Glen")
+_STEMS = (
+    "Vel",
+    "Ori",
+    "Nord",
+    "Cast",
+    "Arbor",
+    "Corv",
+    "Quill",
+    "Bright",
+    "Sable",
+    "Merid",
+    "Tide",
+    "Tess",
+    "Kest",
+    "Lode",
+    "Pinna",
+    "Harrow",
+    "East",
+    "Kings",
+    "Maple",
+    "Hosh",
+    "Rhine",
+    "Vald",
+    "North",
+    "Blue",
+    "Aur",
+    "Lum",
+    "Ash",
+    "Cedar",
+    "Fen",
+    "Glen",
+)
 _ENDINGS = ("ana", "ix", "mere", "ford", "vane", "ton", "elle", "ora", "well", "crest")
-_SECTOR_WORD = ("Therapeutics", "Bio", "Medical", "Clinical Research", "University", "Medicines Agency",
-                "Health Department", "Foundation", "Patient Network", "Data Services")
-_COUNTRIES = ("United States", "United Kingdom", "Germany", "France", "Canada", "Netherlands", "Switzerland",
-              "Spain", "Italy", "Japan", "Australia", "Denmark", "Sweden", "Ireland", "Belgium")
+_SECTOR_WORD = (
+    "Therapeutics",
+    "Bio",
+    "Medical",
+    "Clinical Research",
+    "University",
+    "Medicines Agency",
+    "Health Department",
+    "Foundation",
+    "Patient Network",
+    "Data Services",
+)
+_COUNTRIES = (
+    "United States",
+    "United Kingdom",
+    "Germany",
+    "France",
+    "Canada",
+    "Netherlands",
+    "Switzerland",
+    "Spain",
+    "Italy",
+    "Japan",
+    "Australia",
+    "Denmark",
+    "Sweden",
+    "Ireland",
+    "Belgium",
+)
 _AGREEMENT_TITLES = ("Patient engagement programme", "Education partnership", "Research collaboration")
-_MODALITIES = ("small molecule", "gene therapy", "antisense oligonucleotide", "medical device", "diagnostic",
-               "gene editing", "mRNA", "clinical guideline")
+_MODALITIES = (
+    "small molecule",
+    "gene therapy",
+    "antisense oligonucleotide",
+    "medical device",
+    "diagnostic",
+    "gene editing",
+    "mRNA",
+    "clinical guideline",
+)
 # Engagement size by type (in ENGAGEMENT_TYPES order): patients low/high, other attendees low/high;
 # and the chance that attendees is left blank.
-_SCALED_SIZES = np.array([
-    (3, 24, 2, 8), (30, 90, 60, 150), (10, 45, 50, 150), (2, 8, 3, 10),
-    (0, 5, 20, 400), (10, 200, 10, 150), (0, 0, 2, 8), (0, 4, 3, 12), (0, 0, 2, 20),
-])
+_SCALED_SIZES = np.array(
+    [
+        (3, 24, 2, 8),
+        (30, 90, 60, 150),
+        (10, 45, 50, 150),
+        (2, 8, 3, 10),
+        (0, 5, 20, 400),
+        (10, 200, 10, 150),
+        (0, 0, 2, 8),
+        (0, 4, 3, 12),
+        (0, 0, 2, 20),
+    ]
+)
 _SCALED_BLANK_ATTENDEES = np.array([0, 0, 0, 0, 0.7, 0, 0.6, 0, 0.4])
 
 
@@ -662,9 +967,12 @@ def scaled_sizes(scale: str, engagements: int | None = None) -> dict[str, int]:
         raise ValueError("a scaled build needs at least 1,500 engagements")
     partners = max(40, round(3000 * math.sqrt(engagements / 1_000_000)))
     return {
-        "partners": partners, "partnerships": round(partners * 1.25),
-        "programs": max(8, round(engagements * 8 / 1500)), "engagements": engagements,
-        "funding": round(engagements * 400 / 1500), "publications": round(engagements * 250 / 1500),
+        "partners": partners,
+        "partnerships": round(partners * 1.25),
+        "programs": max(8, round(engagements * 8 / 1500)),
+        "engagements": engagements,
+        "funding": round(engagements * 400 / 1500),
+        "publications": round(engagements * 250 / 1500),
     }
 
 
@@ -736,8 +1044,15 @@ class _Scaled:
         ]
         confidential = _chance(rng, 0.07, n)
         confidential[: len(SECTORS)] = False
-        return pd.DataFrame({"i": i, "name": names, "sector": self.sector,
-                             "country": rng.integers(0, len(_COUNTRIES), n), "confidential": confidential})
+        return pd.DataFrame(
+            {
+                "i": i,
+                "name": names,
+                "sector": self.sector,
+                "country": rng.integers(0, len(_COUNTRIES), n),
+                "confidential": confidential,
+            }
+        )
 
     def partnerships(self) -> pd.DataFrame:
         rng, n, p = self.rng, self.sizes["partnerships"], self.sizes["partners"]
@@ -752,8 +1067,17 @@ class _Scaled:
         research = kind == 2
         ip = np.where(research, _pick(rng, n, (0.15, 0.15, 0.55, 0.15)), _pick(rng, n, (0.2, 0, 0, 0.8)))
         self.agreement_start, self.agreement_end = start[:p], np.where(end[:p] < 0, _DAYS, end[:p])
-        return pd.DataFrame({"i": np.arange(n), "owner": owner, "kind": kind, "start": start, "end": end,
-                             "ip": ip, "precompetitive": _chance(rng, 0.25, n)})
+        return pd.DataFrame(
+            {
+                "i": np.arange(n),
+                "owner": owner,
+                "kind": kind,
+                "start": start,
+                "end": end,
+                "ip": ip,
+                "precompetitive": _chance(rng, 0.25, n),
+            }
+        )
 
     def agreement(self, partner: np.ndarray, days: np.ndarray, chance: float) -> np.ndarray:
         """The partner's first partnership when it is running on that day (it has index = partner index)."""
@@ -783,12 +1107,19 @@ class _Scaled:
         industry = np.zeros(n, dtype=bool)
         for j in range(chosen.shape[1]):
             industry |= (chosen[:, j] >= 0) & self.industry[np.maximum(chosen[:, j], 0)]
-        frame = pd.DataFrame({
-            "i": np.arange(n), "day": days, "year": years + FIRST_YEAR, "kind": kind,
-            "agreement": self.agreement(chosen[:, 0], days, 0.4), "stage": self.stage(n, 0.15),
-            "attendees": attendees, "patients": patients,
-            "insights": _chance(rng, np.where(industry | convening, 0.85, 0.3)),
-        })
+        frame = pd.DataFrame(
+            {
+                "i": np.arange(n),
+                "day": days,
+                "year": years + FIRST_YEAR,
+                "kind": kind,
+                "agreement": self.agreement(chosen[:, 0], days, 0.4),
+                "stage": self.stage(n, 0.15),
+                "attendees": attendees,
+                "patients": patients,
+                "insights": _chance(rng, np.where(industry | convening, 0.85, 0.3)),
+            }
+        )
         return frame, self.links(chosen)
 
     def funding(self) -> pd.DataFrame:
@@ -801,13 +1132,24 @@ class _Scaled:
             rows = inbound == direction
             partner[rows] = self.choose(years[rows], np.ones(rows.sum(), dtype=np.int8), sectors)[:, 0]
         amount = np.where(inbound, rng.lognormal(math.log(40_000), 1.0, n), rng.lognormal(math.log(30_000), 0.9, n))
-        purpose = np.where(inbound, _pick(rng, n, (2, 4, 1, 2, 1, 1.5, 2, 0.5)),  # in PURPOSES order
-                           _pick(rng, n, (6, 0, 1, 2, 1, 1, 0.5, 0.5)))
-        return pd.DataFrame({
-            "i": np.arange(n), "day": days, "partner": partner, "inbound": inbound,
-            "amount": np.maximum(np.round(amount, 2), 100.0), "usd": _chance(rng, 0.85, n),
-            "agreement": self.agreement(partner, days, 0.35), "purpose": purpose, "stage": self.stage(n, 0.2),
-        })
+        purpose = np.where(
+            inbound,
+            _pick(rng, n, (2, 4, 1, 2, 1, 1.5, 2, 0.5)),  # in PURPOSES order
+            _pick(rng, n, (6, 0, 1, 2, 1, 1, 0.5, 0.5)),
+        )
+        return pd.DataFrame(
+            {
+                "i": np.arange(n),
+                "day": days,
+                "partner": partner,
+                "inbound": inbound,
+                "amount": np.maximum(np.round(amount, 2), 100.0),
+                "usd": _chance(rng, 0.85, n),
+                "agreement": self.agreement(partner, days, 0.35),
+                "purpose": purpose,
+                "stage": self.stage(n, 0.2),
+            }
+        )
 
     def publications(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         rng, n = self.rng, self.sizes["publications"]
@@ -817,14 +1159,20 @@ class _Scaled:
         lag = np.maximum(30, rng.normal(470 - 27 * years, 90)).astype(np.int32)
         age = (_DAYS - days) / 365.25
         report = _chance(rng, 0.08, n)
-        frame = pd.DataFrame({
-            "i": np.arange(n), "day": days, "year": years + FIRST_YEAR, "doi": ~report & _chance(rng, 0.97, n),
-            "agreement": self.agreement(chosen[:, 0], days, 0.2),
-            "completed": np.where(_chance(rng, 0.9, n), days - lag, -10**6),
-            "peer_reviewed": ~report, "open_access": _chance(rng, 0.35 + 0.06 * years),
-            "lay_summary": _chance(rng, 0.15 + 0.07 * years),
-            "citations": np.where(_chance(rng, 0.05, n), -1, np.floor(rng.exponential(1 + 6 * age))),
-        })
+        frame = pd.DataFrame(
+            {
+                "i": np.arange(n),
+                "day": days,
+                "year": years + FIRST_YEAR,
+                "doi": ~report & _chance(rng, 0.97, n),
+                "agreement": self.agreement(chosen[:, 0], days, 0.2),
+                "completed": np.where(_chance(rng, 0.9, n), days - lag, -(10**6)),
+                "peer_reviewed": ~report,
+                "open_access": _chance(rng, 0.35 + 0.06 * years),
+                "lay_summary": _chance(rng, 0.15 + 0.07 * years),
+                "citations": np.where(_chance(rng, 0.05, n), -1, np.floor(rng.exponential(1 + 6 * age))),
+            }
+        )
         return frame, self.links(chosen)
 
     def programs(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -835,8 +1183,7 @@ class _Scaled:
         step = rng.integers(1, (p - 1) // (width - 1) + 1, n)
         chosen = np.where(np.arange(width) < counts[:, None], (pos[:, None] + np.arange(width) * step[:, None]) % p, -1)
         modality = rng.integers(0, len(_MODALITIES), n)
-        programs = pd.DataFrame({"i": np.arange(n), "modality": modality,
-                                 "insights": _chance(rng, 0.75, n)})
+        programs = pd.DataFrame({"i": np.arange(n), "modality": modality, "insights": _chance(rng, 0.75, n)})
         first_kind = _pick(rng, n, (30, 20, 12, 10, 8, 5, 4, 3))
         steps = np.minimum(rng.integers(1, 7, n), len(MILESTONES) - first_kind)
         program = np.repeat(np.arange(n), steps)
@@ -846,8 +1193,9 @@ class _Scaled:
         elapsed = np.cumsum(gaps) - np.repeat(np.cumsum(gaps)[np.cumsum(steps) - steps], steps)
         day = np.repeat(rng.integers(0, _DAYS, n), steps) + elapsed
         keep = day < _DAYS
-        milestones = pd.DataFrame({"program": program[keep], "day": day[keep],
-                                   "kind": (np.repeat(first_kind, steps) + j)[keep]})
+        milestones = pd.DataFrame(
+            {"program": program[keep], "day": day[keep], "kind": (np.repeat(first_kind, steps) + j)[keep]}
+        )
         milestones.insert(0, "i", np.arange(len(milestones)))
         return programs, self.links(chosen), milestones
 
@@ -864,10 +1212,11 @@ def _day_sql(column: str) -> str:
 def _title_sql() -> str:
     """SQL picking an engagement title from its type code `kind` and row number `i`."""
     titles = [list(_TITLES.get(t, ()))[:4] or [""] for t in ENGAGEMENT_TYPES]
-    cases = " ".join(
-        f"WHEN {k} THEN {_sql_list(ts)}[1 + i % {len(ts)}]" for k, ts in enumerate(titles) if ts != [""])
-    return (f"CASE kind WHEN 1 THEN 'Patient-focused drug development meeting ' || year "
-            f"WHEN 2 THEN 'Annual Ondine Scientific Retreat ' || year {cases} END")
+    cases = " ".join(f"WHEN {k} THEN {_sql_list(ts)}[1 + i % {len(ts)}]" for k, ts in enumerate(titles) if ts != [""])
+    return (
+        f"CASE kind WHEN 1 THEN 'Patient-focused drug development meeting ' || year "
+        f"WHEN 2 THEN 'Annual Ondine Scientific Retreat ' || year {cases} END"
+    )
 
 
 def build_scaled(db_path: Path, scale: str, seed: int = 42, engagements: int | None = None) -> dict[str, int]:
@@ -883,12 +1232,12 @@ def build_scaled(db_path: Path, scale: str, seed: int = 42, engagements: int | N
     ptr, agr = "printf('PTR-%06d', {})", "CASE WHEN {0} >= 0 THEN printf('AGR-%06d', {0}) END"
     stage = f"CASE WHEN stage >= 0 THEN CAST({_sql_list(STAGES)}[stage + 1] AS rd_stage) END"
     inserts = {
-        "partners": f"""SELECT {ptr.format('i')}, name, CAST({_sql_list(SECTORS)}[sector + 1] AS sector),
+        "partners": f"""SELECT {ptr.format("i")}, name, CAST({_sql_list(SECTORS)}[sector + 1] AS sector),
             {_sql_list(_COUNTRIES)}[country + 1], confidential FROM partners_frame""",
-        "partnerships": f"""SELECT printf('AGR-%06d', i), {ptr.format('owner')},
+        "partnerships": f"""SELECT printf('AGR-%06d', i), {ptr.format("owner")},
             {_sql_list(_AGREEMENT_TITLES)}[kind + 1] || ' ' || i,
             CAST({_sql_list(PARTNERSHIP_KINDS)}[kind + 1] AS partnership_kind),
-            {_day_sql('start')}, CASE WHEN "end" >= 0 THEN {_day_sql('"end"')} END,
+            {_day_sql("start")}, CASE WHEN "end" >= 0 THEN {_day_sql('"end"')} END,
             CAST({_sql_list(IP_AGREEMENTS)}[ip + 1] AS ip_agreement),
             precompetitive FROM partnerships_frame""",
         "programs": f"""SELECT printf('PRG-%06d', i),
@@ -896,30 +1245,30 @@ def build_scaled(db_path: Path, scale: str, seed: int = 42, engagements: int | N
                 || {_sql_list(_MODALITIES)}[modality + 1],
             {_sql_list(_MODALITIES)}[modality + 1], insights FROM programs_frame""",
         "program_partners": f"SELECT printf('PRG-%06d', i), {ptr.format('partner')} FROM program_partners_frame",
-        "engagements": f"""SELECT printf('ENG-%08d', i), {_day_sql('day')},
+        "engagements": f"""SELECT printf('ENG-%08d', i), {_day_sql("day")},
             CAST({_sql_list(ENGAGEMENT_TYPES)}[kind + 1] AS engagement_type), {_title_sql()},
-            {agr.format('agreement')}, {stage}, CASE WHEN attendees >= 0 THEN attendees END, patients, insights
+            {agr.format("agreement")}, {stage}, CASE WHEN attendees >= 0 THEN attendees END, patients, insights
             FROM engagements_frame""",
         "engagement_partners": f"SELECT printf('ENG-%08d', i), {ptr.format('partner')} FROM engagement_partners_frame",
-        "funding": f"""SELECT printf('FUN-%08d', i), {_day_sql('day')}, {ptr.format('partner')},
+        "funding": f"""SELECT printf('FUN-%08d', i), {_day_sql("day")}, {ptr.format("partner")},
             CAST(CASE WHEN inbound THEN 'inbound' ELSE 'outbound' END AS funding_direction),
-            CAST(amount AS DECIMAL(18, 2)), CASE WHEN usd THEN 'USD' END, {agr.format('agreement')},
+            CAST(amount AS DECIMAL(18, 2)), CASE WHEN usd THEN 'USD' END, {agr.format("agreement")},
             CAST({_sql_list(PURPOSES)}[purpose + 1] AS funding_purpose), {stage} FROM funding_frame""",
         "publications": f"""SELECT printf('PUB-%08d', i),
-            {_sql_list(_PUBLICATION_TOPICS)}[i % {len(_PUBLICATION_TOPICS)} + 1] || ': ' || {_sql_list(
-                _PUBLICATION_DESIGNS)}[(i // {len(_PUBLICATION_TOPICS)}) % {len(_PUBLICATION_DESIGNS)} + 1],
-            {_day_sql('day')}, CASE WHEN doi THEN printf('{DOI_PREFIX}/scale.%d.%08d', year, i) END,
-            {agr.format('agreement')}, CASE WHEN completed > -1000000 THEN {_day_sql('completed')} END,
+            {_sql_list(_PUBLICATION_TOPICS)}[i % {len(_PUBLICATION_TOPICS)} + 1] || ': ' || {
+            _sql_list(_PUBLICATION_DESIGNS)
+        }[(i // {len(_PUBLICATION_TOPICS)}) % {len(_PUBLICATION_DESIGNS)} + 1],
+            {_day_sql("day")}, CASE WHEN doi THEN printf('{DOI_PREFIX}/scale.%d.%08d', year, i) END,
+            {agr.format("agreement")}, CASE WHEN completed > -1000000 THEN {_day_sql("completed")} END,
             peer_reviewed, open_access, lay_summary, CASE WHEN citations >= 0 THEN CAST(citations AS BIGINT) END
             FROM publications_frame""",
-        "publication_partners":
-            f"SELECT printf('PUB-%08d', i), {ptr.format('partner')} FROM publication_partners_frame",
-        "milestones": f"""SELECT printf('MS-%08d', i), printf('PRG-%06d', program), {_day_sql('day')},
+        "publication_partners": (
+            f"SELECT printf('PUB-%08d', i), {ptr.format('partner')} FROM publication_partners_frame"
+        ),
+        "milestones": f"""SELECT printf('MS-%08d', i), printf('PRG-%06d', program), {_day_sql("day")},
             CAST({_sql_list(MILESTONES)}[kind + 1] AS milestone_kind), NULL FROM milestones_frame""",
     }
-    columns = {
-        name: [c.name for c in table.columns if c.type != "list"] for name, table in TABLES.items()
-    }
+    columns = {name: [c.name for c in table.columns if c.type != "list"] for name, table in TABLES.items()}
     with database.write(db_path, fresh=True) as con:
         for name, select in inserts.items():
             con.register(f"{name}_frame", frames.pop(name))
@@ -927,9 +1276,12 @@ def build_scaled(db_path: Path, scale: str, seed: int = 42, engagements: int | N
             con.execute(f"INSERT INTO {target} {select}")
             con.unregister(f"{name}_frame")
         counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in inserts}
-        summary = (f"Synthetic sample, scale {scale}, seed {seed}: "
-                   + ", ".join(f"{counts[name]:,} {name}" for name in TABLE_ORDER)
-                   + f"; built in {time.monotonic() - started:.0f} s")
+        summary = (
+            f"Synthetic sample, scale {scale}, seed {seed}: "
+            + ", ".join(f"{counts[name]:,} {name}" for name in TABLE_ORDER)
+            + f"; built in {time.monotonic() - started:.0f} s"
+        )
         database.record_import(con, [f"sample --scale {scale} --seed {seed}"], summary)
-    return {name: counts[name] for name in (*TABLE_ORDER, "engagement_partners", "publication_partners",
-                                             "program_partners")}
+    return {
+        name: counts[name] for name in (*TABLE_ORDER, "engagement_partners", "publication_partners", "program_partners")
+    }

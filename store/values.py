@@ -221,7 +221,9 @@ def parse_amount(value: object, convention: AmountConvention, currency: str) -> 
         if negative:
             number = -number
     if number <= 0:
-        raise Invalid(f"{as_text(value)!r} must be greater than 0; record money received as inbound and grants made as outbound")
+        raise Invalid(
+            f"{as_text(value)!r} must be greater than 0; record money received as inbound and grants made as outbound"
+        )
     if number.as_tuple().exponent < -4:
         raise Invalid(f"{as_text(value)!r} has more than 4 decimal places")
     if number >= Decimal("1e14"):

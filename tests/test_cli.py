@@ -36,12 +36,17 @@ def test_invalid_input_exits_2_with_one_line_per_problem_and_an_unchanged_databa
     assert cli("import", "--db", str(db), str(tmp_path / "partners.csv")).returncode == 0
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     bad = tmp_path / "funding.csv"
-    bad.write_text("funding_id,date,partner_id,direction,amount\nF1,2024-01-32,P1,sideways,-10\nF2,2024-01-01,P2,inbound,5\n")
+    bad.write_text(
+        "funding_id,date,partner_id,direction,amount\nF1,2024-01-32,P1,sideways,-10\nF2,2024-01-01,P2,inbound,5\n"
+    )
     done = cli("import", "--db", str(db), str(bad))
     assert done.returncode == 2
     problems = done.stderr.splitlines()[:-1]
     assert [re.match(r"^(.+):(\d+):([^:]+): .+$", line).groups() for line in problems] == [
-        (str(bad), "2", "date"), (str(bad), "2", "direction"), (str(bad), "2", "amount"), (str(bad), "3", "partner_id"),
+        (str(bad), "2", "date"),
+        (str(bad), "2", "direction"),
+        (str(bad), "2", "amount"),
+        (str(bad), "3", "partner_id"),
     ]
     assert done.stderr.splitlines()[-1] == "nothing was imported: 4 problems to fix"
     assert "Traceback" not in done.stderr

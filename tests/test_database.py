@@ -18,21 +18,27 @@ from tests.conftest import ROOT
 PARTNERS = "partner_id,name,sector\n" + "".join(f"P{i},Partner {i},other\n" for i in range(1, 4))
 
 
-@pytest.mark.parametrize("statement", [
-    "INSERT INTO partners (partner_id, name, sector) VALUES ('P1', 'Again', 'pharma')",
-    "INSERT INTO partners (partner_id, name, sector) VALUES ('P2', 'B', 'bank')",
-    "INSERT INTO partners (partner_id, name) VALUES ('P3', 'No sector')",
-    "INSERT INTO funding VALUES ('F1', DATE '2024-01-01', 'P1', 'inbound', -1, NULL, NULL, NULL, NULL)",
-    "INSERT INTO engagements (engagement_id, date, type, attendees) VALUES ('E1', DATE '2024-01-01', 'webinar', -2)",
-    "INSERT INTO milestones VALUES ('M1', 'G1', DATE '2024-01-01', 'approved', NULL)",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO partners (partner_id, name, sector) VALUES ('P1', 'Again', 'pharma')",
+        "INSERT INTO partners (partner_id, name, sector) VALUES ('P2', 'B', 'bank')",
+        "INSERT INTO partners (partner_id, name) VALUES ('P3', 'No sector')",
+        "INSERT INTO funding VALUES ('F1', DATE '2024-01-01', 'P1', 'inbound', -1, NULL, NULL, NULL, NULL)",
+        "INSERT INTO engagements (engagement_id, date, type, attendees) "
+        "VALUES ('E1', DATE '2024-01-01', 'webinar', -2)",
+        "INSERT INTO milestones VALUES ('M1', 'G1', DATE '2024-01-01', 'approved', NULL)",
+    ],
+)
 def test_the_schema_enforces_keys_enumerations_and_checks(statement):
     con = duckdb.connect(":memory:")
     database.create_schema(con)
     con.execute("INSERT INTO partners (partner_id, name, sector) VALUES ('P1', 'A', 'pharma')")
     with pytest.raises(duckdb.Error):
         con.execute(statement)
-    assert set(ENUMS) <= {r[0] for r in con.execute("SELECT type_name FROM duckdb_types() WHERE NOT internal").fetchall()}
+    assert set(ENUMS) <= {
+        r[0] for r in con.execute("SELECT type_name FROM duckdb_types() WHERE NOT internal").fetchall()
+    }
 
 
 def test_every_contract_table_and_link_table_exists(tmp_path):
@@ -133,10 +139,13 @@ def test_two_imports_at_once_both_land(tmp_path):
         folder.mkdir()
         rows = "".join(f"B{i}P{j},Partner {j},other\n" for j in range(50))
         (folder / "partners.csv").write_text("partner_id,name,sector\n" + rows)
-        procs.append(subprocess.Popen(
-            [sys.executable, str(ROOT / "cli.py"), "import", "--db", str(db), str(folder / "partners.csv")],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        ))
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, str(ROOT / "cli.py"), "import", "--db", str(db), str(folder / "partners.csv")],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        )
     assert [p.wait(timeout=60) for p in procs] == [0, 0]
     with database.read(db) as con:
         assert database.scalar(con, "SELECT count(*) FROM partners") == 100
@@ -151,8 +160,11 @@ def test_scalar_fetches_whole_results_so_the_connection_stays_usable(tmp_path):
 
 def test_the_store_module_is_the_only_one_that_connects():
     offenders = [
-        str(p.relative_to(ROOT)) for p in ROOT.rglob("*.py")
-        if ".venv" not in p.parts and "tests" not in p.parts and p.name not in ("database.py", "sample.py")
+        str(p.relative_to(ROOT))
+        for p in ROOT.rglob("*.py")
+        if ".venv" not in p.parts
+        and "tests" not in p.parts
+        and p.name not in ("database.py", "sample.py")
         and "duckdb.connect(" in p.read_text()
     ]
     assert offenders == []
@@ -160,9 +172,9 @@ def test_the_store_module_is_the_only_one_that_connects():
 
 def test_nothing_connects_at_import_time():
     code = (
-        "import sys, duckdb; sys.path.insert(0, %r)\n"
+        f"import sys, duckdb; sys.path.insert(0, {str(ROOT)!r})\n"
         "calls = []\nreal = duckdb.connect\nduckdb.connect = lambda *a, **k: calls.append(a) or real(*a, **k)\n"
-        "import cli, settings, metrics, store.database, store.importer, ui.data\nprint(len(calls))" % str(ROOT)
+        "import cli, settings, metrics, store.database, store.importer, ui.data\nprint(len(calls))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "0", out.stderr

@@ -14,7 +14,9 @@ from settings import Settings
 from store import database
 from store.importer import import_files
 
-PARTNERS = "partner_id,name,sector,country,confidential\nP1,Acme Pharma,pharma,US,false\nP2,North University,academic,UK,\n"
+PARTNERS = (
+    "partner_id,name,sector,country,confidential\nP1,Acme Pharma,pharma,US,false\nP2,North University,academic,UK,\n"
+)
 
 
 def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
@@ -46,38 +48,115 @@ INVALID = [
     ("partners.csv", "partner_id,name,sector\nP9,,pharma\n", "2:name", "required"),
     ("partners.csv", "partner_id,name\nP9,X\n", "1:sector", "required column"),
     ("partners.csv", "partner_id,name,sector\nP9,X,pharmacy\n", "2:sector", "not a valid sector"),
-    ("engagements.csv", "engagement_id,date,type,partner_ids\nE1,2024-02-30,webinar,P1\n", "2:date", "not a real calendar date"),
+    (
+        "engagements.csv",
+        "engagement_id,date,type,partner_ids\nE1,2024-02-30,webinar,P1\n",
+        "2:date",
+        "not a real calendar date",
+    ),
     ("engagements.csv", "engagement_id,date,type,partner_ids\nE1,next week,webinar,P1\n", "2:date", "not a date"),
-    ("funding.csv", "funding_id,date,partner_id,direction,amount\nF1,2024-01-01,P1,inbound,-5\n", "2:amount", "greater than 0"),
-    ("funding.csv", "funding_id,date,partner_id,direction,amount\nF1,2024-01-01,P1,inbound,0\n", "2:amount", "greater than 0"),
-    ("funding.csv", "funding_id,date,partner_id,direction,amount\nF1,2024-01-01,P7,inbound,5\n", "2:partner_id", "not a known partner"),
-    ("engagements.csv", "engagement_id,date,type,partner_ids\nE1,2024-01-01,webinar,P1;P8\n", "2:partner_ids", "'P8' is not a known partner"),
+    (
+        "funding.csv",
+        "funding_id,date,partner_id,direction,amount\nF1,2024-01-01,P1,inbound,-5\n",
+        "2:amount",
+        "greater than 0",
+    ),
+    (
+        "funding.csv",
+        "funding_id,date,partner_id,direction,amount\nF1,2024-01-01,P1,inbound,0\n",
+        "2:amount",
+        "greater than 0",
+    ),
+    (
+        "funding.csv",
+        "funding_id,date,partner_id,direction,amount\nF1,2024-01-01,P7,inbound,5\n",
+        "2:partner_id",
+        "not a known partner",
+    ),
+    (
+        "engagements.csv",
+        "engagement_id,date,type,partner_ids\nE1,2024-01-01,webinar,P1;P8\n",
+        "2:partner_ids",
+        "'P8' is not a known partner",
+    ),
     ("partners.csv", "partner_id,name,sector\nP9,X,pharma\nP9,Y,biotech\n", "3:partner_id", "appears twice"),
-    ("partnerships.csv", "partnership_id,partner_id,title,kind,start_date,end_date\nS1,P1,T,experiential,2024-05-01,2024-04-30\n",
-     "2:end_date", "before start_date"),
-    ("funding.csv", "funding_id,date,partner_id,direction,amount,currency\nF1,2024-01-01,P1,inbound,5,EUR\n", "2:currency", "reporting currency"),
-    ("funding.csv", "funding_id,date,partner_id,direction,amount\nF1,2024-01-01,P1,inbound,EUR 5\n", "2:amount", "reporting currency"),
+    (
+        "partnerships.csv",
+        "partnership_id,partner_id,title,kind,start_date,end_date\nS1,P1,T,experiential,2024-05-01,2024-04-30\n",
+        "2:end_date",
+        "before start_date",
+    ),
+    (
+        "funding.csv",
+        "funding_id,date,partner_id,direction,amount,currency\nF1,2024-01-01,P1,inbound,5,EUR\n",
+        "2:currency",
+        "reporting currency",
+    ),
+    (
+        "funding.csv",
+        "funding_id,date,partner_id,direction,amount\nF1,2024-01-01,P1,inbound,EUR 5\n",
+        "2:amount",
+        "reporting currency",
+    ),
     ("partners.csv", "", "1:-", "empty"),
     ("partners.csv", "\n\n", "1:-", "empty"),
-    ("engagements.csv", "engagement_id,date,type,partner_ids,attendees\nE1,2024-01-01,webinar,P1,-3\n", "2:attendees", "negative"),
-    ("engagements.csv", "engagement_id,date,type,partner_ids,attendees\nE1,2024-01-01,webinar,P1,3.5\n", "2:attendees", "whole number"),
-    ("engagements.csv", "engagement_id,date,type,partner_ids,insights_shared\nE1,2024-01-01,webinar,P1,maybe\n",
-     "2:insights_shared", "true or false"),
+    (
+        "engagements.csv",
+        "engagement_id,date,type,partner_ids,attendees\nE1,2024-01-01,webinar,P1,-3\n",
+        "2:attendees",
+        "negative",
+    ),
+    (
+        "engagements.csv",
+        "engagement_id,date,type,partner_ids,attendees\nE1,2024-01-01,webinar,P1,3.5\n",
+        "2:attendees",
+        "whole number",
+    ),
+    (
+        "engagements.csv",
+        "engagement_id,date,type,partner_ids,insights_shared\nE1,2024-01-01,webinar,P1,maybe\n",
+        "2:insights_shared",
+        "true or false",
+    ),
     ("engagements.csv", "engagement_id,date,type,partner_ids\nE1,2024-01-01,webinar,\n", "2:partner_ids", "required"),
-    ("publications.csv", "publication_id,title,published_date,study_completed_date\nB1,T,2024-01-01,2024-02-01\n",
-     "2:study_completed_date", "after published_date"),
-    ("publications.csv", "publication_id,title,published_date,doi\nB1,T,2024-01-01,10.1/X\nB2,U,2024-01-01,10.1/x\n",
-     "3:doi", "already used"),
-    ("milestones.csv", "milestone_id,program_id,date,milestone\nM1,G1,2024-01-01,approval\n", "2:program_id", "not a known program"),
-    ("engagements.csv", "engagement_id,date,type,partner_ids,partnership_id\nE1,2024-01-01,webinar,P1,S9\n",
-     "2:partnership_id", "not a known partnership"),
-    ("engagements.csv", "engagement_id,date,type,partner_ids\nE1,03/04/2024,webinar,P1\n", "2:date", "day/month or month/day"),
+    (
+        "publications.csv",
+        "publication_id,title,published_date,study_completed_date\nB1,T,2024-01-01,2024-02-01\n",
+        "2:study_completed_date",
+        "after published_date",
+    ),
+    (
+        "publications.csv",
+        "publication_id,title,published_date,doi\nB1,T,2024-01-01,10.1/X\nB2,U,2024-01-01,10.1/x\n",
+        "3:doi",
+        "already used",
+    ),
+    (
+        "milestones.csv",
+        "milestone_id,program_id,date,milestone\nM1,G1,2024-01-01,approval\n",
+        "2:program_id",
+        "not a known program",
+    ),
+    (
+        "engagements.csv",
+        "engagement_id,date,type,partner_ids,partnership_id\nE1,2024-01-01,webinar,P1,S9\n",
+        "2:partnership_id",
+        "not a known partnership",
+    ),
+    (
+        "engagements.csv",
+        "engagement_id,date,type,partner_ids\nE1,03/04/2024,webinar,P1\n",
+        "2:date",
+        "day/month or month/day",
+    ),
     ("colours.csv", "partner_id\nP1\n", "1:-", "table name"),
 ]
 
 
 @pytest.mark.parametrize("name,content,where,words", INVALID, ids=[f"{c[0]}-{c[2]}-{c[3]}" for c in INVALID])
-def test_invalid_input_is_reported_at_its_row_and_column_and_nothing_changes(tmp_path, base, name, content, where, words):
+def test_invalid_input_is_reported_at_its_row_and_column_and_nothing_changes(
+    tmp_path, base, name, content, where, words
+):
     before = checksum(base)
     path = write(tmp_path, name, content)
     result = import_files(base, [path])
@@ -89,7 +168,8 @@ def test_invalid_input_is_reported_at_its_row_and_column_and_nothing_changes(tmp
 
 def test_every_problem_is_reported_not_just_the_first(tmp_path, base):
     path = write(
-        tmp_path, "engagements.csv",
+        tmp_path,
+        "engagements.csv",
         "engagement_id,date,type,partner_ids,attendees\n"
         "E1,2024-13-01,webinar,P1,5\n"
         "E2,2024-01-01,wrong_type,P1,x\n"
@@ -97,7 +177,10 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path, base):
     )
     lines = [str(p) for p in import_files(base, [path]).problems]
     assert [line.split(": ")[0] for line in lines] == [
-        f"{path}:2:date", f"{path}:3:type", f"{path}:3:attendees", f"{path}:4:partner_ids",
+        f"{path}:2:date",
+        f"{path}:3:type",
+        f"{path}:3:attendees",
+        f"{path}:4:partner_ids",
     ]
 
 
@@ -126,10 +209,21 @@ def test_references_may_point_into_the_same_import_or_an_earlier_one(tmp_path):
     assert first.summary() == ["partners: 2 new, 0 updated, 0 unchanged"]
     later = tmp_path / "later"
     later.mkdir()
-    result = import_files(db, [
-        write(later, "engagements.csv", "engagement_id,date,type,partner_ids,partnership_id\nE1,2024-01-01,webinar,P1;P2,S1\n"),
-        write(later, "partnerships.csv", "partnership_id,partner_id,title,kind,start_date\nS1,P1,Trial,research_investment,2024-01-01\n"),
-    ])
+    result = import_files(
+        db,
+        [
+            write(
+                later,
+                "engagements.csv",
+                "engagement_id,date,type,partner_ids,partnership_id\nE1,2024-01-01,webinar,P1;P2,S1\n",
+            ),
+            write(
+                later,
+                "partnerships.csv",
+                "partnership_id,partner_id,title,kind,start_date\nS1,P1,Trial,research_investment,2024-01-01\n",
+            ),
+        ],
+    )
     assert result.ok, [str(p) for p in result.problems]
     assert result.summary() == [
         "partnerships: 1 new, 0 updated, 0 unchanged",
@@ -151,7 +245,10 @@ def test_importing_the_same_files_twice_changes_nothing(tmp_path):
         "partners: 0 new, 0 updated, 2 unchanged",
         "engagements: 0 new, 0 updated, 1 unchanged",
     ]
-    assert (rows(db, "SELECT * FROM engagements"), rows(db, "SELECT * FROM engagement_partners ORDER BY ALL")) == snapshot
+    assert (
+        rows(db, "SELECT * FROM engagements"),
+        rows(db, "SELECT * FROM engagement_partners ORDER BY ALL"),
+    ) == snapshot
 
 
 def test_a_changed_row_updates_its_record_and_nothing_is_deleted(tmp_path, base):
@@ -165,10 +262,14 @@ def test_a_changed_row_updates_its_record_and_nothing_is_deleted(tmp_path, base)
 
 
 def test_changed_partner_lists_replace_the_links(tmp_path, base):
-    import_files(base, [write(tmp_path, "engagements.csv", "engagement_id,date,type,partner_ids\nE1,2024-01-01,webinar,P1;P2\n")])
+    import_files(
+        base, [write(tmp_path, "engagements.csv", "engagement_id,date,type,partner_ids\nE1,2024-01-01,webinar,P1;P2\n")]
+    )
     (tmp_path / "v2").mkdir()
-    result = import_files(base, [write(tmp_path / "v2", "engagements.csv",
-                                       "engagement_id,date,type,partner_ids\nE1,2024-01-01,webinar,P2\n")])
+    result = import_files(
+        base,
+        [write(tmp_path / "v2", "engagements.csv", "engagement_id,date,type,partner_ids\nE1,2024-01-01,webinar,P2\n")],
+    )
     assert result.summary() == ["engagements: 0 new, 1 updated, 0 unchanged"]
     assert rows(base, "SELECT partner_id FROM engagement_partners") == [("P2",)]
 
@@ -180,15 +281,31 @@ def test_a_header_without_rows_imports_nothing_and_is_valid(tmp_path, base):
 
 
 def test_blank_optional_cells_take_the_contract_defaults(tmp_path, base):
-    import_files(base, [
-        write(tmp_path, "engagements.csv",
-              "engagement_id,date,type,partner_ids,patient_participants,insights_shared,stage\nE1,2024-01-01,webinar,P1,,,\n"),
-        write(tmp_path, "publications.csv", "publication_id,title,published_date,peer_reviewed\nB1,T,2024-01-01,\n"),
-        write(tmp_path, "partnerships.csv", "partnership_id,partner_id,title,kind,start_date,ip_agreement\nS1,P1,T,experiential,2024-01-01,\n"),
-    ])
+    import_files(
+        base,
+        [
+            write(
+                tmp_path,
+                "engagements.csv",
+                "engagement_id,date,type,partner_ids,patient_participants,insights_shared,stage\nE1,2024-01-01,webinar,P1,,,\n",
+            ),
+            write(
+                tmp_path, "publications.csv", "publication_id,title,published_date,peer_reviewed\nB1,T,2024-01-01,\n"
+            ),
+            write(
+                tmp_path,
+                "partnerships.csv",
+                "partnership_id,partner_id,title,kind,start_date,ip_agreement\nS1,P1,T,experiential,2024-01-01,\n",
+            ),
+        ],
+    )
     assert rows(base, "SELECT patient_participants, insights_shared, stage FROM engagements") == [(0, False, None)]
-    assert rows(base, "SELECT peer_reviewed, open_access, lay_summary, citations FROM publications") == [(True, False, False, None)]
-    assert rows(base, "SELECT ip_agreement::VARCHAR, precompetitive, end_date FROM partnerships") == [("none", False, None)]
+    assert rows(base, "SELECT peer_reviewed, open_access, lay_summary, citations FROM publications") == [
+        (True, False, False, None)
+    ]
+    assert rows(base, "SELECT ip_agreement::VARCHAR, precompetitive, end_date FROM partnerships") == [
+        ("none", False, None)
+    ]
 
 
 def test_messy_csv_exports_are_understood(tmp_path, base):
@@ -202,7 +319,10 @@ def test_messy_csv_exports_are_understood(tmp_path, base):
     )
     result = import_files(base, [write(tmp_path, "funding.csv", text, "cp1252")])
     assert result.ok, [str(p) for p in result.problems]
-    assert rows(base, "SELECT funding_id, date, partner_id, direction::VARCHAR, amount, purpose::VARCHAR FROM funding ORDER BY 1") == [
+    assert rows(
+        base,
+        "SELECT funding_id, date, partner_id, direction::VARCHAR, amount, purpose::VARCHAR FROM funding ORDER BY 1",
+    ) == [
         ("F1", date(2024, 3, 25), "P1", "inbound", Decimal("1200.5000"), "research_grant"),
         ("F2", date(2024, 4, 5), "P2", "outbound", Decimal("3000.0000"), "other"),
     ]
@@ -215,10 +335,19 @@ def test_every_common_encoding_reads_the_same(tmp_path, base, encoding):
     assert rows(base, "SELECT name FROM partners WHERE partner_id = 'P3'") == [("Fondation Émile & Cie",)]
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("1200", "1200"), ("1,200.50", "1200.50"), ("$1,200.50", "1200.50"), ("1 200,50", "1200.50"),
-    ("USD 950", "950"), ("12,000,000", "12000000"), ("0.75", "0.75"), ("1.234.567,8", "1234567.8"),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("1200", "1200"),
+        ("1,200.50", "1200.50"),
+        ("$1,200.50", "1200.50"),
+        ("1 200,50", "1200.50"),
+        ("USD 950", "950"),
+        ("12,000,000", "12000000"),
+        ("0.75", "0.75"),
+        ("1.234.567,8", "1234567.8"),
+    ],
+)
 def test_amounts_in_the_usual_spellings(tmp_path, base, raw, expected):
     text = f'funding_id,date,partner_id,direction,amount\nF1,2024-01-01,P1,inbound,"{raw}"\n'
     result = import_files(base, [write(tmp_path, "funding.csv", text)])
@@ -235,10 +364,15 @@ def test_an_amount_whose_decimal_mark_the_file_cannot_settle_is_an_error(tmp_pat
     assert rows(base, "SELECT amount FROM funding") == [(Decimal("1200"),)]
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("2024-03-05", date(2024, 3, 5)), ("2024-03-05T00:00:00", date(2024, 3, 5)),
-    ("2024-03-05 00:00:00", date(2024, 3, 5)), ("05/03/2024", date(2024, 3, 5)),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("2024-03-05", date(2024, 3, 5)),
+        ("2024-03-05T00:00:00", date(2024, 3, 5)),
+        ("2024-03-05 00:00:00", date(2024, 3, 5)),
+        ("05/03/2024", date(2024, 3, 5)),
+    ],
+)
 def test_dates_in_the_usual_spellings(tmp_path, base, raw, expected):
     text = f"engagement_id,date,type,partner_ids\nE1,{raw},webinar,P1\nE2,31/12/2024,webinar,P1\n"
     result = import_files(base, [write(tmp_path, "engagements.csv", text)])
@@ -259,7 +393,8 @@ def test_cells_starting_with_formula_characters_stay_data(tmp_path, base):
     text = 'partner_id,name,sector,country\nP5,"=HYPERLINK(""http://x"")",other,+44\nP6,@risk,other,-\n'
     assert import_files(base, [write(tmp_path, "partners.csv", text)]).ok
     assert rows(base, "SELECT name, country FROM partners WHERE partner_id IN ('P5', 'P6') ORDER BY 1") == [
-        ('=HYPERLINK("http://x")', "+44"), ("@risk", "-"),
+        ('=HYPERLINK("http://x")', "+44"),
+        ("@risk", "-"),
     ]
 
 

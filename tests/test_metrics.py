@@ -614,10 +614,22 @@ def test_the_prior_period_of_the_first_half_of_2024_starts_on_2023_07_03(compute
 def test_the_cli_prints_the_same_metrics_as_json_for_calendar_year_2024(tiny_db, computed):
     proc = subprocess.run(
         [
-            sys.executable, "cli.py", "metrics", "--db", str(tiny_db),
-            "--start", "2024-01-01", "--end", "2024-12-31", "--json",
+            sys.executable,
+            "cli.py",
+            "metrics",
+            "--db",
+            str(tiny_db),
+            "--start",
+            "2024-01-01",
+            "--end",
+            "2024-12-31",
+            "--json",
         ],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     payload = json.loads(proc.stdout)

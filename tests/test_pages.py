@@ -66,12 +66,15 @@ def test_the_year_list_spans_the_records(app, sample_db):
     assert at.selectbox(key="period_year").options == [str(y) for y in range(2016, 2026)]
 
 
-@pytest.mark.parametrize("name,expected", [
-    ("Last full year", Period(date(2025, 1, 1), date(2025, 12, 31))),
-    ("Year to date", Period(date(2026, 1, 1), date(2026, 11, 27))),
-    ("Last 12 months", Period(date(2025, 11, 28), date(2026, 11, 27))),
-    ("Last full quarter", Period(date(2026, 7, 1), date(2026, 9, 30))),
-])
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("Last full year", Period(date(2025, 1, 1), date(2025, 12, 31))),
+        ("Year to date", Period(date(2026, 1, 1), date(2026, 11, 27))),
+        ("Last 12 months", Period(date(2025, 11, 28), date(2026, 11, 27))),
+        ("Last full quarter", Period(date(2026, 7, 1), date(2026, 9, 30))),
+    ],
+)
 def test_period_presets_relative_to_today(name, expected):
     assert period.preset(name, date(2026, 11, 27)) == expected
 

@@ -80,7 +80,7 @@ def test_the_committed_csvs_equal_the_generator_output(tmp_path):
     for path in fresh:
         assert (ROOT / "sample_data" / path.name).read_bytes() == path.read_bytes(), (
             f"sample_data/{path.name} drifted: run `python -c 'from store.sample import write_csvs; "
-            f"write_csvs(\"sample_data\")'`"
+            f'write_csvs("sample_data")\'`'
         )
 
 
@@ -127,8 +127,12 @@ def test_the_cross_field_rules_hold(sample):
         assert ids(row["partner_ids"])
         if row["attendees"] and row["patient_participants"]:
             assert int(row["patient_participants"]) <= int(row["attendees"])
-    dates = ([r["date"] for r in sample["engagements"]] + [r["date"] for r in sample["funding"]]
-             + [r["published_date"] for r in sample["publications"]] + [r["date"] for r in sample["milestones"]])
+    dates = (
+        [r["date"] for r in sample["engagements"]]
+        + [r["date"] for r in sample["funding"]]
+        + [r["published_date"] for r in sample["publications"]]
+        + [r["date"] for r in sample["milestones"]]
+    )
     assert min(dates) >= "2016-01-01" and max(dates) <= "2025-12-31"
 
 
@@ -176,8 +180,9 @@ def test_an_industry_partner_is_active_from_2016_to_2020_and_never_after(sample)
 def test_every_year_has_a_scientific_retreat_that_convenes_industry_regulators_academics_and_patients(sample):
     sectors = {p["partner_id"]: p["sector"] for p in sample["partners"]}
     for in_year in range(2016, 2026):
-        retreats = [r for r in sample["engagements"]
-                    if r["type"] == "scientific_retreat" and year(r["date"]) == in_year]
+        retreats = [
+            r for r in sample["engagements"] if r["type"] == "scientific_retreat" and year(r["date"]) == in_year
+        ]
         assert len(retreats) == 1, in_year
         involved = {sectors[pid] for pid in ids(retreats[0]["partner_ids"])}
         assert involved & set(INDUSTRY_SECTORS) and {"regulator", "academic"} <= involved
@@ -205,7 +210,9 @@ def test_publications_come_faster_and_more_open_over_the_years(sample):
     def median_days(y: int) -> float:
         return statistics.median(
             (date.fromisoformat(r["published_date"]) - date.fromisoformat(r["study_completed_date"])).days
-            for r in in_year(y) if r["study_completed_date"])
+            for r in in_year(y)
+            if r["study_completed_date"]
+        )
 
     def open_share(y: int) -> float:
         return sum(r["open_access"] == "true" for r in in_year(y)) / len(in_year(y))
@@ -220,8 +227,9 @@ def test_a_program_reaches_approval_and_milestones_move_forward(sample):
     steps = defaultdict(list)
     for row in sample["milestones"]:
         steps[row["program_id"]].append((row["date"], order.index(row["milestone"])))
-    assert any(row["milestone"] == "approval" and year(row["date"]) in (2023, 2024, 2025)
-               for row in sample["milestones"])
+    assert any(
+        row["milestone"] == "approval" and year(row["date"]) in (2023, 2024, 2025) for row in sample["milestones"]
+    )
     for program, dated in steps.items():
         assert [k for _, k in sorted(dated)] == sorted(k for _, k in dated), program
     assert sum(p["patient_insights"] == "true" for p in sample["programs"]) > len(sample["programs"]) / 2
@@ -235,16 +243,21 @@ def test_the_committed_sample_imports_with_the_generated_counts(sample_db, sampl
 
 SCALED_CHECKS = {
     "partnership without partner": "SELECT partner_id FROM partnerships ANTI JOIN partners USING (partner_id)",
-    "engagement link without partner":
-        "SELECT partner_id FROM engagement_partners ANTI JOIN partners USING (partner_id)",
-    "engagement link without engagement":
-        "SELECT engagement_id FROM engagement_partners ANTI JOIN engagements USING (engagement_id)",
-    "engagement without partners":
-        "SELECT engagement_id FROM engagements ANTI JOIN engagement_partners USING (engagement_id)",
-    "publication link without partner":
-        "SELECT partner_id FROM publication_partners ANTI JOIN partners USING (partner_id)",
-    "publication link without publication":
-        "SELECT publication_id FROM publication_partners ANTI JOIN publications USING (publication_id)",
+    "engagement link without partner": (
+        "SELECT partner_id FROM engagement_partners ANTI JOIN partners USING (partner_id)"
+    ),
+    "engagement link without engagement": (
+        "SELECT engagement_id FROM engagement_partners ANTI JOIN engagements USING (engagement_id)"
+    ),
+    "engagement without partners": (
+        "SELECT engagement_id FROM engagements ANTI JOIN engagement_partners USING (engagement_id)"
+    ),
+    "publication link without partner": (
+        "SELECT partner_id FROM publication_partners ANTI JOIN partners USING (partner_id)"
+    ),
+    "publication link without publication": (
+        "SELECT publication_id FROM publication_partners ANTI JOIN publications USING (publication_id)"
+    ),
     "program link without partner": "SELECT partner_id FROM program_partners ANTI JOIN partners USING (partner_id)",
     "program link without program": "SELECT program_id FROM program_partners ANTI JOIN programs USING (program_id)",
     "funding without partner": "SELECT partner_id FROM funding ANTI JOIN partners USING (partner_id)",
@@ -287,7 +300,8 @@ def test_a_scaled_build_has_the_proportions_of_the_sample(scaled):
             date_column = "published_date" if table == "publications" else "date"
             first, last = con.execute(
                 f"SELECT count(*) FILTER (year({date_column}) = 2016), count(*) FILTER (year({date_column}) = 2025) "
-                f"FROM {table}").fetchone()
+                f"FROM {table}"
+            ).fetchone()
             assert last > 2 * first, table
 
 
@@ -300,8 +314,10 @@ def test_a_scaled_build_keeps_every_rule_of_the_schema(scaled, check):
 def test_a_scaled_build_is_the_same_for_the_same_seed(scaled, tmp_path):
     def fingerprint(db: Path) -> dict[str, tuple]:
         with database.read(db) as con:
-            return {t: con.execute(f"SELECT count(*), sum(hash(t)) FROM {t} AS t").fetchone()
-                    for t in (*TABLE_ORDER, "engagement_partners")}
+            return {
+                t: con.execute(f"SELECT count(*), sum(hash(t)) FROM {t} AS t").fetchone()
+                for t in (*TABLE_ORDER, "engagement_partners")
+            }
 
     again = tmp_path / "again.duckdb"
     build_scaled(again, "large", seed=3, engagements=20_000)

@@ -19,14 +19,17 @@ def card(metric_id: str, series: list[dict], currency: str) -> None:
     metric = CATALOGUE[metric_id]
     current, prior = series[-1][metric_id], series[-2][metric_id] if len(series) > 1 else None
     trend = [s[metric_id] for s in series if s[metric_id] is not None]
+    delta = fmt.change(metric, current, prior)
+    unchanged = delta == "no change"
     reason = ""
     if current is None:
         reason = " Shown as — because there is nothing to divide by in this period."
     st.metric(
         metric.label,
         fmt.value(metric, current, currency, compact=True),
-        delta=fmt.change(metric, current, prior),
-        delta_color=delta_color(metric_id),
+        delta=delta,
+        delta_color="off" if unchanged else delta_color(metric_id),
+        delta_arrow="off" if unchanged else "auto",
         delta_description="vs prior period",
         help=f"{metric.description}{reason}\n\n*{metric.question}*",
         border=True,

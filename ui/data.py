@@ -62,6 +62,6 @@ def years() -> list[int]:
 
 
 def as_of_text() -> str:
-    """"Data as of 27 November 2026" or a plain statement that nothing is imported yet."""
+    """ "Data as of 27 November 2026" or a plain statement that nothing is imported yet."""
     last: datetime | None = facts()["last_import"]
     return f"Data as of {last:%-d %B %Y}" if last else "No data imported yet"

@@ -1,0 +1,112 @@
+"""The benchmark: import, metric and page-render times on the sample and on a large database.
+
+Measures, never asserts. `make bench` prints a table; `--scale xl` adds the 10-million-engagement database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import settings  # noqa: E402
+from metrics import Period, compute_many  # noqa: E402
+from store import database, sample  # noqa: E402
+from store.importer import import_files  # noqa: E402
+
+SAMPLE_FILES = sorted((ROOT / "sample_data").glob("*.csv"))
+DATA = ROOT / "bench" / "data"
+
+
+def timed(fn, repeat: int = 3) -> tuple[float, object]:
+    """The median wall time of fn over repeat runs, and its last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), result
+
+
+def render(db: Path, page: str | None = None) -> float:
+    """Seconds for AppTest to run the dashboard (cold cache) on db."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["PARTNERSHIP_DB"] = str(db)
+    settings.load.cache_clear()
+    import streamlit as st
+
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+    if page:
+        at.switch_page(page)
+    t = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - t
+    if at.exception:
+        raise RuntimeError(at.exception[0].message)
+    return elapsed
+
+
+def database_for(scale: str) -> tuple[Path, float | None]:
+    """The benchmark database of a scale, built once and kept in bench/data (not committed)."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    db = DATA / f"{scale}.duckdb"
+    if db.exists():
+        return db, None
+    t = time.perf_counter()
+    sample.build_scaled(db, scale)
+    return db, time.perf_counter() - t
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", action="append", choices=("large", "xl"), help="default: large")
+    args = parser.parse_args()
+    scales = args.scale or ["large"]
+    rows: list[tuple[str, str, str]] = []
+    year = Period(date(2025, 1, 1), date(2025, 12, 31))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sample_db = Path(tmp) / "sample.duckdb"
+        seconds, _ = timed(lambda: import_files(sample_db, SAMPLE_FILES, fresh=True))
+        rows.append(("sample", "import the sample CSVs (2,289 records)", f"{seconds:.2f} s"))
+        seconds, _ = timed(lambda: import_files(sample_db, SAMPLE_FILES))
+        rows.append(("sample", "re-import the same files (all unchanged)", f"{seconds:.2f} s"))
+        targets = [("sample", sample_db)]
+        for scale in scales:
+            db, built = database_for(scale)
+            if built is not None:
+                rows.append((scale, "build with cli.py sample", f"{built:.1f} s"))
+            rows.append((scale, "database file size", f"{db.stat().st_size / 1e6:,.0f} MB"))
+            targets.append((scale, db))
+        for name, db in targets:
+            with database.read(db) as con:
+                seconds, _ = timed(lambda con=con: compute_many(con, [year]))
+                rows.append((name, "all 32 metrics, one period", f"{seconds:.2f} s"))
+                seconds, _ = timed(lambda con=con: compute_many(con, year.back(8)))
+                rows.append((name, "all 32 metrics, eight periods (Overview)", f"{seconds:.2f} s"))
+            rows.append((name, "Overview page, cold cache (AppTest)", f"{render(db):.2f} s"))
+        for scale in scales:
+            db = DATA / f"{scale}.duckdb"
+            copy = Path(tmp) / f"{scale}-copy.duckdb"
+            copy.write_bytes(db.read_bytes())
+            seconds, _ = timed(lambda copy=copy: import_files(copy, SAMPLE_FILES[:1]), repeat=1)
+            rows.append((scale, "import one small file into it (copy and swap)", f"{seconds:.2f} s"))
+
+    width = max(len(r[1]) for r in rows)
+    print(f"{'database':<8}  {'what':<{width}}  time")
+    for name, what, value in rows:
+        print(f"{name:<8}  {what:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()

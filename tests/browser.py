@@ -1,0 +1,137 @@
+"""A real `streamlit run` on localhost and Debian's Chromium driven by Playwright, for tests and screenshots."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def chromium_missing() -> str | None:
+    """Why browser tests cannot run here, or None when they can."""
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"Debian's chromium is not installed at {CHROMIUM} (make chromium installs it)"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(db: Path, timeout: float = 60) -> Iterator[str]:
+    """Serves the dashboard on a free localhost port against db; yields its URL."""
+    port = free_port()
+    env = {**os.environ, "PARTNERSHIP_DB": str(db)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start: {proc.stdout.read().decode()[-2000:]}") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextmanager
+def browser() -> Iterator[object]:
+    """A headless Debian Chromium under Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def wait_for_app(page, timeout: float = 30_000) -> None:
+    """Waits until Streamlit has finished running the script (its own end-to-end tests wait the same way)."""
+    page.wait_for_timeout(300)  # a click takes a moment to start a rerun
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached", timeout=timeout
+    )
+    page.wait_for_timeout(500)  # the last deltas and chart layouts settle
+
+
+PAGES = {"overview": ""}
+
+
+def screenshots(out: Path, db: Path, size: tuple[int, int] = (1366, 768)) -> list[Path]:
+    """Saves a screenshot of every page of the dashboard served on db (for the README)."""
+    out.mkdir(parents=True, exist_ok=True)
+    saved = []
+    with streamlit_server(db) as url, browser() as b:
+        page = b.new_page(viewport={"width": size[0], "height": size[1]})
+        for name, path in PAGES.items():
+            page.goto(f"{url}/{path}")
+            wait_for_app(page)
+            page.screenshot(path=out / f"{name}.png")
+            saved.append(out / f"{name}.png")
+    return saved
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Screenshot every page of the dashboard.")
+    parser.add_argument("--db", type=Path, default=ROOT / "data" / "partnership.duckdb")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    for saved in screenshots(args.out, args.db):
+        print(saved)
