@@ -33,7 +33,7 @@ chromium:
 	fi
 
 run: venv $(DB)
-	$(BIN)/streamlit run dashboard.py
+	$(BIN)/python serve.py
 
 test: venv $(DB) chromium
 	$(BIN)/python -m pytest

@@ -59,7 +59,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_metrics(args: argparse.Namespace) -> int:
     """Prints every metric of the catalogue for a period, as JSON or as a table."""
-    from metrics import METRICS, Period, compute
+    from metrics import METRICS, Filters, Period, compute
     from metrics import format as fmt
     from settings import load
     from store import database
@@ -68,15 +68,28 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         print(f"there is no database at {args.db}; import files first (python cli.py import)", file=sys.stderr)
         return 1
     period = Period(args.start, args.end)
+    try:
+        filters = Filters(tuple(args.sector), tuple(args.kind), tuple(args.stage))
+    except ValueError as exc:
+        print(f"cli.py metrics: {exc}", file=sys.stderr)
+        return 2
     with database.read(args.db) as con:
-        values = compute(con, period.start, period.end)
+        values = compute(con, period.start, period.end, filters=filters)
     if args.json:
         payload = {"period": {"start": period.start.isoformat(), "end": period.end.isoformat()}, "metrics": values}
+        if filters.active:
+            payload["filters"] = {
+                "sector": list(filters.sectors),
+                "kind": list(filters.kinds),
+                "stage": list(filters.stages),
+            }
         print(json.dumps(payload, indent=2))
         return 0
     currency = load().currency
     width = max(len(m.label) for m in METRICS)
     print(f"{period.label} ({period.start} to {period.end}; prior period {period.prior.start} to {period.prior.end})")
+    if filters.active:
+        print(f"Filtered to {filters.describe()}")
     group = None
     for m in METRICS:
         if m.group != group:
@@ -107,6 +120,9 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--start", required=True, type=_date)
     m.add_argument("--end", required=True, type=_date)
     m.add_argument("--json", action="store_true", help="print one JSON object")
+    m.add_argument("--sector", action="append", default=[], help="keep records of partners in this sector (repeatable)")
+    m.add_argument("--kind", action="append", default=[], help="keep records of partnerships of this kind (repeatable)")
+    m.add_argument("--stage", action="append", default=[], help="keep records at this R&D stage (repeatable)")
     m.set_defaults(run=cmd_metrics)
     return p
 

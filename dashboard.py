@@ -1,11 +1,12 @@
-"""The dashboard's frame: the foundation's name and logo, the period, the data's date, and the pages."""
+"""The dashboard's frame: the foundation's name and logo, the filters, the data's date, and the pages."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 import settings
-from ui import data, period
+from ui import data, filters
+from ui.context import View, set_view
 
 config = settings.load()
 st.set_page_config(page_title=config.short_name, page_icon="✦", layout="wide")
@@ -15,11 +16,14 @@ if config.logo and config.logo.exists():
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/funding.py", title="Funding", icon=":material/payments:", url_path="funding"),
 ]
 nav = st.navigation(PAGES)
 
 st.sidebar.markdown(f"**{config.name}**")
-st.session_state["period"] = period.select(data.years())
+period = filters.select_period(data.years())
+chosen = filters.select_filters()
 st.sidebar.caption(data.as_of_text())
+set_view(View(period, chosen, dark=st.context.theme.type == "dark"))
 
 nav.run()

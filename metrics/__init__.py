@@ -1,7 +1,19 @@
 """The metric catalogue and its computation: every page, export and report asks here by metric id."""
 
 from metrics.catalogue import CATALOGUE, HEADLINE, METRICS, Metric
-from metrics.engine import compute, compute_many, explain
+from metrics.engine import compute, compute_many, explain, wrap
+from metrics.filters import Filters
 from metrics.periods import Period
 
-__all__ = ["CATALOGUE", "HEADLINE", "METRICS", "Metric", "Period", "compute", "compute_many", "explain"]
+__all__ = [
+    "CATALOGUE",
+    "HEADLINE",
+    "METRICS",
+    "Filters",
+    "Metric",
+    "Period",
+    "compute",
+    "compute_many",
+    "explain",
+    "wrap",
+]

@@ -2,32 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import duckdb
 
 from metrics.catalogue import CATALOGUE, METRICS
+from metrics.filters import Filters, relations
 from metrics.periods import Period
 
-PRELUDE = """\
-WITH periods AS (
-  SELECT
-    unnest($period_ids) AS period_id,
-    unnest($starts)::DATE AS start_date,
-    unnest($ends)::DATE AS end_date,
-    unnest($prior_starts)::DATE AS prior_start,
-    unnest($prior_ends)::DATE AS prior_end
-),
-involvement AS (
-  -- Every dated involvement of a partner: engagements, funding records and publications.
-  SELECT ep.partner_id, e.date FROM engagements AS e
-  JOIN engagement_partners AS ep ON ep.engagement_id = e.engagement_id
-  UNION ALL
-  SELECT f.partner_id, f.date FROM funding AS f
-  UNION ALL
-  SELECT pp.partner_id, pub.published_date AS date FROM publications AS pub
-  JOIN publication_partners AS pp ON pp.publication_id = pub.publication_id
-)"""
+PERIODS = """\
+SELECT
+  unnest($period_ids) AS period_id,
+  unnest($starts)::DATE AS start_date,
+  unnest($ends)::DATE AS end_date,
+  unnest($prior_starts)::DATE AS prior_start,
+  unnest($prior_ends)::DATE AS prior_end"""
+
+CHOSEN = """\
+-- The period the reader chose: the last of the periods (the others lead up to it, for trends).
+SELECT * FROM periods WHERE period_id = (SELECT max(period_id) FROM periods)"""
+
+INVOLVEMENT = """\
+-- Every dated involvement of a partner: engagements, funding records and publications.
+SELECT ep.partner_id, e.date FROM engagements AS e
+JOIN engagement_partners AS ep ON ep.engagement_id = e.engagement_id
+UNION ALL
+SELECT f.partner_id, f.date FROM funding AS f
+UNION ALL
+SELECT pp.partner_id, pub.published_date AS date FROM publications AS pub
+JOIN publication_partners AS pp ON pp.publication_id = pub.publication_id"""
 
 Value = int | float | None
 
@@ -43,7 +47,11 @@ def _plain(value: object) -> Value:
     return value
 
 
-def _params(periods: list[Period]) -> dict[str, list]:
+def _indent(sql: str) -> str:
+    return "\n".join("  " + line if line else line for line in sql.splitlines())
+
+
+def _period_params(periods: list[Period]) -> dict[str, list]:
     return {
         "period_ids": list(range(len(periods))),
         "starts": [p.start for p in periods],
@@ -53,29 +61,49 @@ def _params(periods: list[Period]) -> dict[str, list]:
     }
 
 
-def query(metric_id: str) -> str:
-    """The complete SQL of one metric, as it runs: the periods and shared relations, then the metric."""
-    body = "\n".join("  " + line if line else line for line in CATALOGUE[metric_id].sql.splitlines())
-    return f"{PRELUDE},\nmetric AS (\n{body}\n)\nSELECT period_id, value FROM metric ORDER BY period_id"
+def wrap(body: str, periods: list[Period], filters: Filters | None = None) -> tuple[str, dict[str, list]]:
+    """A complete query: the periods, the filtered tables and shared relations, then body as `result`.
+
+    Every value is a bound parameter; the returned dict holds them.
+    """
+    shadows, params = relations(filters or Filters())
+    ctes = [("periods", PERIODS), ("chosen", CHOSEN), *shadows, ("involvement", INVOLVEMENT), ("result", body)]
+    sql = "WITH " + ",\n".join(f"{name} AS (\n{_indent(text)}\n)" for name, text in ctes)
+    return sql + "\nSELECT * FROM result", {**_period_params(periods), **params}
 
 
-def explain(metric_id: str, period: Period) -> tuple[str, dict[str, list]]:
-    """The SQL that computes a metric and the parameters bound to it."""
-    return query(metric_id), _params([period])
+def query(metric_id: str, periods: list[Period], filters: Filters | None = None) -> tuple[str, dict[str, list]]:
+    """The complete SQL of one metric as it runs, with its parameters."""
+    sql, params = wrap(CATALOGUE[metric_id].sql, periods, filters)
+    return sql + " ORDER BY period_id", params
+
+
+def explain(metric_id: str, period: Period, filters: Filters | None = None) -> tuple[str, dict[str, list]]:
+    """The SQL that computes a metric for a period, and the parameters bound to it."""
+    return query(metric_id, [period], filters)
 
 
 def compute_many(
-    con: duckdb.DuckDBPyConnection, periods: list[Period], metric_ids: list[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    periods: list[Period],
+    metric_ids: list[str] | None = None,
+    filters: Filters | None = None,
 ) -> list[dict[str, Value]]:
     """Every metric (or the named ones) for each period, in the order of the periods."""
-    params = _params(periods)
     results: list[dict[str, Value]] = [{} for _ in periods]
     for metric in METRICS if metric_ids is None else [CATALOGUE[i] for i in metric_ids]:
-        for period_id, value in con.execute(query(metric.id), params).fetchall():
+        sql, params = query(metric.id, periods, filters)
+        for period_id, value in con.execute(sql, params).fetchall():
             results[period_id][metric.id] = _plain(value)
     return results
 
 
-def compute(con: duckdb.DuckDBPyConnection, start, end, metric_ids: list[str] | None = None) -> dict[str, Value]:
+def compute(
+    con: duckdb.DuckDBPyConnection,
+    start: date,
+    end: date,
+    metric_ids: list[str] | None = None,
+    filters: Filters | None = None,
+) -> dict[str, Value]:
     """Every metric of the catalogue (or the named ones) for the period start..end, both inclusive."""
-    return compute_many(con, [Period(start, end)], metric_ids)[0]
+    return compute_many(con, [Period(start, end)], metric_ids, filters)[0]

@@ -28,18 +28,42 @@ class Period:
         return Period(prior_end - timedelta(days=self.days - 1), prior_end)
 
     def back(self, n: int) -> list[Period]:
-        """This period and the n - 1 before it, oldest first."""
+        """This period and the n - 1 prior periods before it (each of the same number of days), oldest first."""
         periods = [self]
         for _ in range(n - 1):
             periods.append(periods[-1].prior)
         return periods[::-1]
 
     @property
+    def months(self) -> int | None:
+        """How many whole calendar months the period spans, if it is exactly that; else None."""
+        s, e = self.start, self.end
+        if s.day != 1 or (e + timedelta(days=1)).day != 1:
+            return None
+        return (e.year - s.year) * 12 + e.month - s.month + 1
+
+    def trend(self, n: int) -> list[Period]:
+        """This period and the n - 1 before it, oldest first, aligned to the calendar where it is whole months.
+
+        A calendar year leads back through the previous calendar years, a quarter through quarters;
+        any other period steps back by its own number of days. (Changes against the prior period use
+        `prior`, which always has the same number of days.)
+        """
+        k = self.months
+        if k is None:
+            return self.back(n)
+        periods = []
+        for i in range(n - 1, -1, -1):
+            start = _add_months(self.start, -k * i)
+            periods.append(Period(start, _add_months(start, k) - timedelta(days=1)))
+        return periods
+
+    @property
     def label(self) -> str:
         """A short human label: 2024, H1 2024, Q3 2024, March 2024 or the two dates."""
         s, e = self.start, self.end
-        if s.day == 1 and (e + timedelta(days=1)).day == 1:
-            months = (e.year - s.year) * 12 + e.month - s.month + 1
+        months = self.months
+        if months:
             if months == 12 and s.month == 1:
                 return str(s.year)
             if months == 6 and s.month in (1, 7):
@@ -48,4 +72,14 @@ class Period:
                 return f"Q{(s.month - 1) // 3 + 1} {s.year}"
             if months == 1:
                 return s.strftime("%B %Y")
-        return f"{s.isoformat()} to {e.isoformat()}"
+        if s == e:
+            return f"{s.day} {s:%b %Y}"
+        if s.year == e.year:
+            return f"{s.day} {s:%b} to {e.day} {e:%b %Y}"
+        return f"{s.day} {s:%b %Y} to {e.day} {e:%b %Y}"
+
+
+def _add_months(d: date, months: int) -> date:
+    """The first of the month that lies `months` after d's month (d is a first of the month)."""
+    index = d.year * 12 + d.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)

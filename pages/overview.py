@@ -6,15 +6,17 @@ import pandas as pd
 import streamlit as st
 
 import settings
-from metrics import CATALOGUE, HEADLINE, METRICS, Period
+from metrics import CATALOGUE, HEADLINE, METRICS
 from metrics import format as fmt
 from ui import data
-from ui.cards import card
+from ui.cards import cards
+from ui.context import view
 
 config = settings.load()
-chosen: Period = st.session_state["period"]
-series = data.metrics(chosen.back(8))
-current, prior = series[-1], series[-2]
+v = view()
+chosen = v.period
+series = data.metrics(v.periods, v.filters)
+current, prior = series[-1], data.prior(chosen, v.filters)
 facts = data.facts()
 
 st.title("Overview")
@@ -30,10 +32,7 @@ if not facts["partners"]:
         "(see the README for the format), or build the sample foundation with `make sample`."
     )
 
-for row in range(0, len(HEADLINE), 4):
-    for column, metric_id in zip(st.columns(4), HEADLINE[row : row + 4], strict=False):
-        with column:
-            card(metric_id, series, config.currency)
+cards(list(HEADLINE), series, data.prior(v.period, v.filters), config.currency)
 
 st.subheader("Every metric")
 rows = [

@@ -48,10 +48,7 @@ def streamlit_server(db: Path, timeout: float = 60) -> Iterator[str]:
     proc = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard.py"),
+            str(ROOT / "serve.py"),
             "--server.port",
             str(port),
             "--server.address",
@@ -109,7 +106,7 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     page.wait_for_timeout(500)  # the last deltas and chart layouts settle
 
 
-PAGES = {"overview": ""}
+PAGES = {"overview": "", "funding": "funding"}
 
 
 def screenshots(out: Path, db: Path, size: tuple[int, int] = (1366, 768)) -> list[Path]:

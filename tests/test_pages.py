@@ -12,7 +12,7 @@ from metrics import CATALOGUE, HEADLINE, Period, compute
 from metrics import format as fmt
 from store import database
 from tests.conftest import ROOT
-from ui import period
+from ui import filters as period
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def test_the_overview_renders_without_error(app, request, which):
     assert not at.exception
     assert [t.value for t in at.title] == ["Overview"]
     assert [m.label for m in at.metric] == [CATALOGUE[i].label for i in HEADLINE]
-    assert at.selectbox(key="period_preset").value == "Last full year"
+    assert at.selectbox(key="period").value == "last-full-year"
     assert any("Lumen Foundation for Ondine Syndrome" in m.value for m in at.sidebar.markdown)
 
 
@@ -48,7 +48,7 @@ def test_an_empty_database_explains_what_to_do(app, empty_db):
 
 
 def test_overview_cards_equal_the_metric_catalogue(app, sample_db):
-    at = app(sample_db, period_preset="Calendar year", period_year=2024)
+    at = app(sample_db, period="year", year=2024)
     with database.read(sample_db) as con:
         current = compute(con, date(2024, 1, 1), date(2024, 12, 31))
         prior = compute(con, date(2022, 12, 31), date(2023, 12, 31))
@@ -62,17 +62,17 @@ def test_overview_cards_equal_the_metric_catalogue(app, sample_db):
 
 
 def test_the_year_list_spans_the_records(app, sample_db):
-    at = app(sample_db, period_preset="Calendar year")
-    assert at.selectbox(key="period_year").options == [str(y) for y in range(2016, 2026)]
+    at = app(sample_db, period="year")
+    assert at.selectbox(key="year").options == [str(y) for y in range(2016, 2026)]
 
 
 @pytest.mark.parametrize(
     "name,expected",
     [
-        ("Last full year", Period(date(2025, 1, 1), date(2025, 12, 31))),
-        ("Year to date", Period(date(2026, 1, 1), date(2026, 11, 27))),
-        ("Last 12 months", Period(date(2025, 11, 28), date(2026, 11, 27))),
-        ("Last full quarter", Period(date(2026, 7, 1), date(2026, 9, 30))),
+        ("last-full-year", Period(date(2025, 1, 1), date(2025, 12, 31))),
+        ("year-to-date", Period(date(2026, 1, 1), date(2026, 11, 27))),
+        ("last-12-months", Period(date(2025, 11, 28), date(2026, 11, 27))),
+        ("last-full-quarter", Period(date(2026, 7, 1), date(2026, 9, 30))),
     ],
 )
 def test_period_presets_relative_to_today(name, expected):
@@ -80,4 +80,4 @@ def test_period_presets_relative_to_today(name, expected):
 
 
 def test_the_last_full_quarter_in_january_is_the_previous_years_fourth():
-    assert period.preset("Last full quarter", date(2027, 1, 15)) == Period(date(2026, 10, 1), date(2026, 12, 31))
+    assert period.preset("last-full-quarter", date(2027, 1, 15)) == Period(date(2026, 10, 1), date(2026, 12, 31))

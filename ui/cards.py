@@ -14,10 +14,10 @@ def delta_color(metric_id: str) -> str:
     return "off" if better is None else ("normal" if better else "inverse")
 
 
-def card(metric_id: str, series: list[dict], currency: str) -> None:
-    """One card; series holds the metric values of the last periods, oldest first, the current one last."""
+def card(metric_id: str, series: list[dict], prior_values: dict, currency: str) -> None:
+    """One card: series holds the values of the trend periods, the chosen one last; prior_values the prior period's."""
     metric = CATALOGUE[metric_id]
-    current, prior = series[-1][metric_id], series[-2][metric_id] if len(series) > 1 else None
+    current, prior = series[-1][metric_id], prior_values[metric_id]
     trend = [s[metric_id] for s in series if s[metric_id] is not None]
     delta = fmt.change(metric, current, prior)
     unchanged = delta == "no change"
@@ -36,3 +36,11 @@ def card(metric_id: str, series: list[dict], currency: str) -> None:
         chart_data=trend if len(trend) >= 2 else None,
         chart_type="area",
     )
+
+
+def cards(metric_ids: list[str], series: list[dict], prior_values: dict, currency: str, per_row: int = 4) -> None:
+    """Cards in rows of per_row, in reading order."""
+    for row in range(0, len(metric_ids), per_row):
+        for column, metric_id in zip(st.columns(per_row), metric_ids[row : row + per_row], strict=False):
+            with column:
+                card(metric_id, series, prior_values, currency)

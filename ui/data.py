@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
+import queries
 import settings
-from metrics import Period, compute_many
+from metrics import Filters, Period, compute_many
 from store import database
 
 
@@ -22,16 +24,33 @@ def db_version() -> tuple[int, int, int] | None:
     return database.version(db_path())
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _metrics(path: str, version: tuple | None, periods: tuple[Period, ...]) -> list[dict]:
+@st.cache_data(show_spinner=False, max_entries=512)
+def _metrics(path: str, version: tuple | None, periods: tuple[Period, ...], filters: Filters) -> list[dict]:
     """Cached because every page and every rerun asks for the same periods; keyed by the file's version."""
     with database.read(path) as con:
-        return compute_many(con, list(periods))
+        return compute_many(con, list(periods), filters=filters)
 
 
-def metrics(periods: list[Period]) -> list[dict]:
+def metrics(periods: list[Period], filters: Filters | None = None) -> list[dict]:
     """Every metric for each of the periods, from the current database."""
-    return _metrics(str(db_path()), db_version(), tuple(periods))
+    return _metrics(str(db_path()), db_version(), tuple(periods), filters or Filters())
+
+
+def prior(period: Period, filters: Filters | None = None) -> dict:
+    """Every metric for the period's prior period (same number of days, ending the day before it)."""
+    return metrics([period.prior], filters)[0]
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _query(path: str, version: tuple | None, name: str, periods: tuple[Period, ...], filters: Filters) -> pd.DataFrame:
+    """Cached because a chart's aggregate only changes with the period, filters or data; keyed by version."""
+    with database.read(path) as con:
+        return queries.run(con, name, list(periods), filters)
+
+
+def query(name: str, periods: list[Period], filters: Filters | None = None) -> pd.DataFrame:
+    """The aggregate a chart or table needs (see queries/sql/NAME.sql)."""
+    return _query(str(db_path()), db_version(), name, tuple(periods), filters or Filters())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -62,6 +81,15 @@ def years() -> list[int]:
 
 
 def as_of_text() -> str:
-    """ "Data as of 27 November 2026" or a plain statement that nothing is imported yet."""
+    """ "Data as of 27 November 2026", or a plain statement that nothing is imported yet."""
     last: datetime | None = facts()["last_import"]
     return f"Data as of {last:%-d %B %Y}" if last else "No data imported yet"
+
+
+def trend(series: list[dict], periods: list[Period], metric_ids: list[str]) -> pd.DataFrame:
+    """The metrics' values over the periods, one row per period, labelled, for trend charts and CSVs."""
+    rows = [
+        {"period": p.label, "start": p.start, "end": p.end, **{m: values[m] for m in metric_ids}}
+        for p, values in zip(periods, series, strict=True)
+    ]
+    return pd.DataFrame(rows)

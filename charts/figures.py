@@ -1,0 +1,281 @@
+"""One helper per chart kind; each returns a figure with its title, axis titles and source line."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.theme import muted, palette, template_name
+
+
+def _frame(
+    fig: go.Figure, title: str, source: str, dark: bool, y_title: str = "", x_title: str = "", subtitle: str = ""
+) -> go.Figure:
+    fig.update_layout(template=template_name(dark), title=dict(text=title, subtitle=dict(text=subtitle)))
+    if y_title:
+        fig.update_yaxes(title_text=y_title)
+    if x_title:
+        fig.update_xaxes(title_text=x_title)
+    fig.add_annotation(
+        text=source,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-56,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font=dict(size=12, color=muted(dark)),
+        align="left",
+    )
+    return fig
+
+
+def bars(
+    df: pd.DataFrame,
+    x: str,
+    ys: list[str],
+    *,
+    title: str,
+    source: str,
+    y_title: str,
+    x_title: str = "",
+    names: dict[str, str] | None = None,
+    stacked: bool = False,
+    hover_format: str = ",.0f",
+    dark: bool = False,
+    horizontal: bool = False,
+    subtitle: str = "",
+) -> go.Figure:
+    """Grouped or stacked bars of one or more columns."""
+    fig = go.Figure()
+    for y in ys:
+        label = (names or {}).get(y, y)
+        if horizontal:
+            fig.add_bar(
+                y=df[x],
+                x=df[y],
+                name=label,
+                orientation="h",
+                hovertemplate=f"%{{y}}<br>{label}: %{{x:{hover_format}}}<extra></extra>",
+            )
+        else:
+            fig.add_bar(
+                x=df[x], y=df[y], name=label, hovertemplate=f"%{{x}}<br>{label}: %{{y:{hover_format}}}<extra></extra>"
+            )
+    fig.update_layout(barmode="stack" if stacked else "group", showlegend=len(ys) > 1)
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", type="category")
+        fig.update_xaxes(showgrid=True)
+        fig.update_yaxes(showgrid=False)
+        return _frame(fig, title, source, dark, y_title=x_title, x_title=y_title, subtitle=subtitle)
+    fig.update_xaxes(type="category")
+    return _frame(fig, title, source, dark, y_title=y_title, x_title=x_title, subtitle=subtitle)
+
+
+def stacked_by(
+    df: pd.DataFrame,
+    x: str,
+    colour: str,
+    y: str,
+    *,
+    title: str,
+    source: str,
+    y_title: str,
+    x_title: str = "",
+    order: list[str] | None = None,
+    hover_format: str = ",.0f",
+    dark: bool = False,
+    subtitle: str = "",
+) -> go.Figure:
+    """Bars of y over x, stacked by the categories of colour (long-format data)."""
+    wide = df.pivot_table(index=x, columns=colour, values=y, aggfunc="sum", fill_value=0, sort=False)
+    cols = [c for c in (order or list(wide.columns)) if c in wide.columns]
+    wide = wide.reset_index()
+    names = {c: str(c).replace("_", " ").capitalize() for c in cols}
+    return bars(
+        wide,
+        x,
+        cols,
+        title=title,
+        source=source,
+        y_title=y_title,
+        x_title=x_title,
+        names=names,
+        stacked=True,
+        hover_format=hover_format,
+        dark=dark,
+        subtitle=subtitle,
+    )
+
+
+def lines(
+    df: pd.DataFrame,
+    x: str,
+    ys: list[str],
+    *,
+    title: str,
+    source: str,
+    y_title: str,
+    x_title: str = "",
+    names: dict[str, str] | None = None,
+    percent: bool = False,
+    dark: bool = False,
+    bands: list[tuple[float, float, str, str]] | None = None,
+    y_range: tuple[float, float] | None = None,
+    subtitle: str = "",
+) -> go.Figure:
+    """Lines with markers of one or more columns; optional shaded bands with labels (e.g. HHI thresholds)."""
+    fig = go.Figure()
+    for y in ys:
+        label = (names or {}).get(y, y)
+        fmt = ".1%" if percent else ",.0f"
+        fig.add_scatter(
+            x=df[x],
+            y=df[y],
+            name=label,
+            mode="lines+markers",
+            line=dict(width=3),
+            marker=dict(size=8),
+            hovertemplate=f"%{{x}}<br>{label}: %{{y:{fmt}}}<extra></extra>",
+            connectgaps=False,
+        )
+    top = y_range[1] if y_range else None
+    for low, high, text, colour in bands or []:
+        fig.add_hrect(y0=low, y1=high, line_width=0, fillcolor=colour, opacity=0.12, layer="below")
+        fig.add_annotation(
+            text=text,
+            xref="paper",
+            x=0.99,
+            xanchor="right",
+            y=(low + (min(high, top) if top is not None else high)) / 2,
+            yref="y",
+            showarrow=False,
+            font=dict(size=12, color=muted(dark)),
+            bgcolor="rgba(14,17,23,0.75)" if dark else "rgba(255,255,255,0.75)",
+        )
+    fig.update_yaxes(tickformat=".0%" if percent else ",")
+    if y_range:
+        fig.update_yaxes(range=list(y_range))
+    fig.update_xaxes(type="category")
+    fig.update_layout(showlegend=len(ys) > 1)
+    return _frame(fig, title, source, dark, y_title=y_title, x_title=x_title, subtitle=subtitle)
+
+
+def heatmap(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    z: str,
+    *,
+    title: str,
+    source: str,
+    x_title: str,
+    y_title: str,
+    y_order: list[str] | None = None,
+    dark: bool = False,
+    subtitle: str = "",
+) -> go.Figure:
+    """A grid of counts: x by y, darker for more, each cell labelled with its number."""
+    wide = df.pivot_table(index=y, columns=x, values=z, aggfunc="sum", fill_value=0)
+    if y_order:
+        wide = wide.reindex([v for v in y_order if v in wide.index] or wide.index)
+    base = palette()[0]
+    fig = go.Figure(
+        go.Heatmap(
+            z=wide.values,
+            x=[str(c) for c in wide.columns],
+            y=[str(i).replace("_", " ") for i in wide.index],
+            colorscale=[[0, "rgba(0,0,0,0)" if dark else "#FFFFFF"], [1, base if not dark else "#56B4E9"]],
+            texttemplate="%{z:,.0f}",
+            hovertemplate="%{y}, %{x}: %{z:,.0f}<extra></extra>",
+            showscale=False,
+            xgap=2,
+            ygap=2,
+        )
+    )
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    return _frame(fig, title, source, dark, y_title=y_title, x_title=x_title, subtitle=subtitle)
+
+
+def timeline(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    symbol: str,
+    *,
+    title: str,
+    source: str,
+    dark: bool = False,
+    hover: str | None = None,
+    subtitle: str = "",
+) -> go.Figure:
+    """Events on a time axis, one row per y, one marker symbol and colour per kind of event."""
+    fig = go.Figure()
+    symbols = [
+        "circle",
+        "diamond",
+        "square",
+        "triangle-up",
+        "star",
+        "cross",
+        "x",
+        "pentagon",
+        "hexagon",
+        "triangle-down",
+    ]
+    for i, (kind, part) in enumerate(df.groupby(symbol, sort=False)):
+        fig.add_scatter(
+            x=part[x],
+            y=part[y],
+            mode="markers",
+            name=str(kind).replace("_", " "),
+            marker=dict(size=13, symbol=symbols[i % len(symbols)], line=dict(width=1, color="#FFFFFF")),
+            text=part[hover] if hover else None,
+            hovertemplate="%{y}<br>%{x|%-d %b %Y}<br>" + ("%{text}" if hover else str(kind)) + "<extra></extra>",
+        )
+    fig.update_yaxes(type="category", showgrid=True)
+    fig.update_xaxes(showgrid=True, title_text="Date")
+    return _frame(fig, title, source, dark, subtitle=subtitle)
+
+
+def histogram(
+    values: pd.Series,
+    *,
+    title: str,
+    source: str,
+    x_title: str,
+    y_title: str,
+    dark: bool = False,
+    bin_size: float = 30,
+    subtitle: str = "",
+) -> go.Figure:
+    """The distribution of one numeric column."""
+    fig = go.Figure(
+        go.Histogram(
+            x=values,
+            xbins=dict(size=bin_size),
+            marker_line_width=1,
+            hovertemplate=f"{x_title}: %{{x}}<br>{y_title}: %{{y}}<extra></extra>",
+        )
+    )
+    return _frame(fig, title, source, dark, y_title=y_title, x_title=x_title, subtitle=subtitle)
+
+
+def yearly_ticks(fig: go.Figure, labels: list[str]) -> go.Figure:
+    """On a quarterly category axis, labels only each year's first quarter when there are many quarters."""
+    if len(labels) > 12:
+        shown = [label for label in labels if label.startswith("Q1")]
+        fig.update_xaxes(tickvals=shown, ticktext=[label.split()[-1] for label in shown], tickangle=0)
+    return fig
+
+
+def money_axis(fig: go.Figure, currency: str, axis: str = "y") -> go.Figure:
+    """Amounts on an axis as $2.5M: the currency's symbol and a short scale."""
+    from metrics.format import SYMBOLS
+
+    prefix = SYMBOLS.get(currency, currency + " ")
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    update(tickprefix=prefix, tickformat="~s")
+    return fig

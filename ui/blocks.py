@@ -1,0 +1,87 @@
+"""The pieces every chart and number on a page carries: the chart, how it is computed, its numbers as CSV."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+import exports
+import queries
+from metrics import CATALOGUE, explain
+from ui.context import View
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+
+
+def _params_text(params: dict) -> str:
+    return json.dumps({k: [str(v) for v in vals] for k, vals in params.items()}, indent=1)
+
+
+def how_computed(view: View, *, metric_ids: Iterable[str] = (), query: str | None = None, note: str = "") -> None:
+    """The "How is this computed?" expander: the definitions in words, then the exact SQL that ran."""
+    metric_ids = list(metric_ids)
+    with st.expander("How is this computed?"):
+        for metric_id in metric_ids:
+            metric = CATALOGUE[metric_id]
+            st.markdown(f"**{metric.label}** (`{metric.id}`): {metric.description}")
+        if note:
+            st.markdown(note)
+        if view.filters.active:
+            st.markdown(f"Filtered to {view.filters.describe()}: each table is first restricted, as the SQL shows.")
+        if query:
+            sql, params = queries.explain(query, view.periods, view.filters)
+            st.code(sql, language="sql")
+            st.caption(f"Parameters: {_params_text(params)}")
+        for metric_id in metric_ids:
+            sql, params = explain(metric_id, view.period, view.filters)
+            st.caption(f"SQL of {metric_id}")
+            st.code(sql, language="sql")
+
+
+def empty(reason: str) -> None:
+    """An empty state that explains itself."""
+    st.info(reason, icon=":material/info:")
+
+
+def chart(
+    fig: go.Figure,
+    numbers: pd.DataFrame,
+    view: View,
+    *,
+    key: str,
+    metric_ids: Iterable[str] = (),
+    query: str | None = None,
+    note: str = "",
+    alt: str | None = None,
+) -> None:
+    """A chart with its explanation and a formula-safe CSV of the numbers behind it."""
+    st.plotly_chart(fig, theme=None, key=key, config=PLOTLY_CONFIG, alt=alt)
+    explanation, download = st.columns([3, 1], vertical_alignment="top")
+    with explanation:
+        how_computed(view, metric_ids=metric_ids, query=query, note=note)
+    with download:
+        st.download_button(
+            "CSV",
+            exports.csv_bytes(numbers),
+            file_name=f"{key}.csv",
+            mime="text/csv",
+            key=f"download-{key}",
+            icon=":material/download:",
+            on_click="ignore",
+            help="Download the numbers behind this chart",
+            width="stretch",
+        )
+
+
+def nothing_matches(view: View, what: str) -> str:
+    """The empty-state sentence for a period or filter that matches no records."""
+    if view.filters.active:
+        return (
+            f"No {what} match the filters ({view.filters.describe()}) in {view.period.label}. "
+            "Clear a filter to see more."
+        )
+    return f"No {what} in {view.period.label}. Choose another period in the sidebar."

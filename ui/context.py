@@ -1,0 +1,43 @@
+"""What the frame decides for every page: the period, the filters, the theme; pages read it from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+import settings
+from metrics import Filters, Period
+
+
+@dataclass(frozen=True)
+class View:
+    """The period and filters chosen in the sidebar, and whether the screen is dark."""
+
+    period: Period
+    filters: Filters
+    dark: bool = False
+
+    @property
+    def periods(self) -> list[Period]:
+        """The last eight periods like the chosen one, ending with it, aligned to the calendar (for trends)."""
+        return self.period.trend(8)
+
+    def source(self, what: str = "partnership records") -> str:
+        """The line under every chart: source, period and filters."""
+        name = settings.load().name
+        p = self.period
+        line = f"Source: {name}, {what}.<br>{p.label} ({p.start:%-d %b %Y} to {p.end:%-d %b %Y})"
+        if self.filters.active:
+            line += f"; filtered to {self.filters.describe()}"
+        return line + "."
+
+
+def set_view(view: View) -> None:
+    """Records the view for the page about to run."""
+    st.session_state["view"] = view
+
+
+def view() -> View:
+    """The view the frame chose for this run."""
+    return st.session_state["view"]
