@@ -17,12 +17,18 @@ if config.logo and config.logo.exists():
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("pages/funding.py", title="Funding", icon=":material/payments:", url_path="funding"),
+    st.Page("pages/engagement.py", title="Engagement", icon=":material/groups:", url_path="engagement"),
+    st.Page("pages/science.py", title="Publications and science", icon=":material/science:", url_path="science"),
+    st.Page("pages/partners.py", title="Partners", icon=":material/handshake:", url_path="partners"),
 ]
 nav = st.navigation(PAGES)
 
 st.sidebar.markdown(f"**{config.name}**")
-period = filters.select_period(data.years())
+years = data.years()
+filters.restore_from_url(years)
+period_key, period = filters.select_period(years)
 chosen = filters.select_filters()
+filters.write_to_url(period_key, period, chosen)
 st.sidebar.caption(data.as_of_text())
 set_view(View(period, chosen, dark=st.context.theme.type == "dark"))
 

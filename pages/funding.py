@@ -18,6 +18,7 @@ series = data.metrics(v.periods, v.filters)
 money_axis = f"Amount ({config.currency})"
 IN_OUT = {"inbound": "Received from partners", "outbound": "Granted by us"}
 SOURCE = v.source("funding records")
+TREND_SOURCE = v.source("funding records", trend=True)
 
 st.title("Funding")
 st.caption(f"{v.period.label}, against the prior period of the same length. {data.as_of_text()}.")
@@ -50,7 +51,7 @@ else:
         y_title=money_axis,
         title="Funding received and granted, per quarter",
         subtitle=f"{v.periods[0].start:%b %Y} to {v.period.end:%b %Y}",
-        source=SOURCE,
+        source=TREND_SOURCE,
     )
     figures.yearly_ticks(fig, list(quarters["label"]))
     figures.money_axis(fig, config.currency)
@@ -144,7 +145,7 @@ with left:
             y_title="HHI (0 to 10,000)",
             title="Funding concentration",
             subtitle="Herfindahl-Hirschman index of the money received",
-            source=SOURCE,
+            source=TREND_SOURCE,
             y_range=(0, top_of_axis),
             bands=[
                 (0, 1500, "unconcentrated", BAND_GOOD),
@@ -169,7 +170,7 @@ with right:
             title="Dependence on one funder and on industry",
             subtitle="Shares of the money received",
             y_title="Share of funding received",
-            source=SOURCE,
+            source=TREND_SOURCE,
             y_range=(0, 1.05),
         )
         blocks.chart(

@@ -1,53 +1,167 @@
-"""Overview: the headline metrics of the chosen period, against the prior period, then every metric."""
+"""Overview: the headline metrics of the chosen period against the prior period, the year's story, every metric."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
+import exports
 import settings
-from metrics import CATALOGUE, HEADLINE, METRICS
-from metrics import format as fmt
-from ui import data
+from charts import figures
+from ui import blocks, data
 from ui.cards import cards
 from ui.context import view
+from ui.tables import metric_table, metric_values
 
 config = settings.load()
 v = view()
-chosen = v.period
 series = data.metrics(v.periods, v.filters)
-current, prior = series[-1], data.prior(chosen, v.filters)
+current, prior = series[-1], data.prior(v.period, v.filters)
 facts = data.facts()
+SOURCE = v.source()
+TREND_SOURCE = v.source(trend=True)
+money_axis = f"Amount ({config.currency})"
 
 st.title("Overview")
+p = v.period
 st.caption(
-    f"{chosen.label}: {chosen.start:%-d %b %Y} to {chosen.end:%-d %b %Y}, compared with the prior period "
-    f"({chosen.prior.start:%-d %b %Y} to {chosen.prior.end:%-d %b %Y}). {data.as_of_text()}."
+    f"{p.label}: {p.start:%-d %b %Y} to {p.end:%-d %b %Y}, compared with the prior period "
+    f"({p.prior.start:%-d %b %Y} to {p.prior.end:%-d %b %Y}). {data.as_of_text()}."
 )
+if v.filters.active:
+    st.caption(f"Filtered to {v.filters.describe()}.")
 
 if not facts["partners"]:
-    st.info(
+    blocks.empty(
         "No partnership records yet. Import your files with "
         "`python cli.py import --db PATH partners.csv engagements.csv ...` "
         "(see the README for the format), or build the sample foundation with `make sample`."
     )
 
-cards(list(HEADLINE), series, data.prior(v.period, v.filters), config.currency)
+cards(
+    [
+        "funding_inbound_total",
+        "funding_hhi",
+        "engagement_count",
+        "engagement_patient_participants",
+        "partner_active_count",
+        "relationship_longitudinal_share",
+        "publication_count",
+        "milestone_count",
+    ],
+    series,
+    prior,
+    config.currency,
+)
+
+st.subheader(f"The story of {v.periods[0].label} to {p.label}")
+story = data.trend(
+    series,
+    v.periods,
+    [
+        "funding_inbound_total",
+        "funding_outbound_total",
+        "engagement_count",
+        "engagement_patient_participants",
+        "partner_active_count",
+        "partner_new_count",
+        "publication_count",
+        "publication_open_access_share",
+        "milestone_count",
+        "milestone_clinical_count",
+        "approval_count",
+    ],
+)
+CHARTS = [
+    (
+        ["funding_inbound_total", "funding_outbound_total"],
+        {"funding_inbound_total": "Received from partners", "funding_outbound_total": "Granted by us"},
+        "Funding in and out",
+        money_axis,
+    ),
+    (
+        ["engagement_count", "engagement_patient_participants"],
+        {"engagement_count": "Touchpoints", "engagement_patient_participants": "Patient participants"},
+        "Touchpoints and the patients in them",
+        "Count",
+    ),
+    (
+        ["partner_active_count", "partner_new_count"],
+        {"partner_active_count": "Active partners", "partner_new_count": "New partners"},
+        "Partners working with us",
+        "Partners",
+    ),
+    (
+        ["publication_count"],
+        {"publication_count": "Publications"},
+        "Publications",
+        "Publications",
+    ),
+    (
+        ["milestone_count", "milestone_clinical_count", "approval_count"],
+        {"milestone_count": "All milestones", "milestone_clinical_count": "Clinical", "approval_count": "Approvals"},
+        "Research programs moving forward",
+        "Milestones",
+    ),
+]
+columns = st.columns(2)
+for i, (ids, names, title, axis) in enumerate(CHARTS):
+    with columns[i % 2]:
+        if not story[ids].fillna(0).to_numpy().any():
+            blocks.empty(blocks.nothing_matches(v, title.lower()))
+            continue
+        fig = figures.bars(
+            story,
+            "period",
+            ids,
+            names=names,
+            title=title,
+            subtitle=f"Per period, {v.periods[0].label} to {p.label}",
+            y_title=axis,
+            source=TREND_SOURCE,
+            dark=v.dark,
+        )
+        if ids[0].startswith("funding"):
+            figures.money_axis(fig, config.currency)
+        blocks.chart(fig, story[["period", "start", "end", *ids]], v, key=f"overview-{ids[0]}", metric_ids=ids)
+
+with columns[len(CHARTS) % 2]:
+    if story["publication_open_access_share"].isna().all():
+        blocks.empty(blocks.nothing_matches(v, "publications"))
+    else:
+        fig = figures.lines(
+            story,
+            "period",
+            ["publication_open_access_share"],
+            names={"publication_open_access_share": "Open access"},
+            percent=True,
+            y_range=(0, 1.05),
+            title="Science anyone can read",
+            subtitle="Share of publications open access",
+            y_title="Share of publications",
+            source=TREND_SOURCE,
+            dark=v.dark,
+        )
+        blocks.chart(
+            fig,
+            story[["period", "start", "end", "publication_open_access_share"]],
+            v,
+            key="overview-open-access",
+            metric_ids=["publication_open_access_share"],
+        )
 
 st.subheader("Every metric")
-rows = [
-    {
-        "Area": m.group,
-        "Metric": m.label,
-        chosen.label: fmt.value(m, current[m.id], config.currency),
-        "Prior period": fmt.value(m, prior[m.id], config.currency),
-        "Change": fmt.change(m, current[m.id], prior[m.id]) or "—",
-        "Definition": m.description,
-    }
-    for m in METRICS
-]
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+table = metric_table(current, prior, p.label, config.currency)
+st.dataframe(table, hide_index=True, height=35 * (len(table) + 1) + 3, column_config={"Definition": {"width": "large"}})
+st.download_button(
+    "Every metric (CSV)",
+    exports.csv_bytes(metric_values(current, prior, p.label)),
+    file_name="metrics.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    on_click="ignore",
+    key="download-metrics",
+)
 st.caption(
-    f"Source: {config.name} partnership records. Shares and medians show — where their denominator is zero "
-    f"in the period. {len(CATALOGUE)} metrics, defined once in the metric catalogue."
+    f"{SOURCE.replace('<br>', ' ')} Shares and medians show — where nothing is there to divide by in the period. "
+    f"{len(table)} metrics, defined once in the metric catalogue."
 )

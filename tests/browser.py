@@ -106,7 +106,13 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     page.wait_for_timeout(500)  # the last deltas and chart layouts settle
 
 
-PAGES = {"overview": "", "funding": "funding"}
+PAGES = {
+    "overview": "",
+    "funding": "funding",
+    "engagement": "engagement",
+    "science": "science",
+    "partners": "partners",
+}
 
 
 def screenshots(out: Path, db: Path, size: tuple[int, int] = (1366, 768)) -> list[Path]:

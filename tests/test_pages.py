@@ -1,4 +1,4 @@
-"""Every page through Streamlit's AppTest, on the sample and on an empty database."""
+"""Every page through Streamlit's AppTest, on the sample and on an empty database; the frame's URL state."""
 
 from __future__ import annotations
 
@@ -8,37 +8,64 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import settings
-from metrics import CATALOGUE, HEADLINE, Period, compute
+from metrics import CATALOGUE, Filters, Period, compute
 from metrics import format as fmt
 from store import database
 from tests.conftest import ROOT
 from ui import filters as period
 
+PAGES = {
+    "pages/overview.py": "Overview",
+    "pages/funding.py": "Funding",
+    "pages/engagement.py": "Engagement",
+    "pages/science.py": "Publications and science",
+    "pages/partners.py": "Partners",
+}
+OVERVIEW_CARDS = [
+    "funding_inbound_total",
+    "funding_hhi",
+    "engagement_count",
+    "engagement_patient_participants",
+    "partner_active_count",
+    "relationship_longitudinal_share",
+    "publication_count",
+    "milestone_count",
+]
+
 
 @pytest.fixture
 def app(monkeypatch):
-    """Builds an AppTest of the dashboard on a given database, with widget values set before the first run."""
+    """Builds an AppTest of the dashboard on a database, opened with the given link parameters."""
 
-    def make(db, **state) -> AppTest:
+    def make(db, page: str | None = None, **params) -> AppTest:
         monkeypatch.setenv("PARTNERSHIP_DB", str(db))
         settings.load.cache_clear()
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        for key, value in state.items():
-            at.session_state[key] = value
-        return at.run()
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        return at
 
     yield make
     settings.load.cache_clear()
 
 
 @pytest.mark.parametrize("which", ["sample_db", "empty_db"])
-def test_the_overview_renders_without_error(app, request, which):
-    at = app(request.getfixturevalue(which))
-    assert not at.exception
-    assert [t.value for t in at.title] == ["Overview"]
-    assert [m.label for m in at.metric] == [CATALOGUE[i].label for i in HEADLINE]
-    assert at.selectbox(key="period").value == "last-full-year"
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_without_error(app, request, which, page):
+    at = app(request.getfixturevalue(which), page)
+    assert not at.exception, [e.message for e in at.exception]
+    assert [t.value for t in at.title][:1] == [PAGES[page]]
+
+
+def test_the_frame_shows_the_foundation_the_filters_and_the_data_date(app, sample_db):
+    at = app(sample_db)
     assert any("Lumen Foundation for Ondine Syndrome" in m.value for m in at.sidebar.markdown)
+    assert at.selectbox(key="period").value == "last-full-year"
+    assert [w.key for w in at.sidebar.multiselect] == ["sector", "kind", "stage"]
+    assert any(c.value.startswith("Data as of ") for c in at.sidebar.caption)
 
 
 def test_an_empty_database_explains_what_to_do(app, empty_db):
@@ -48,12 +75,12 @@ def test_an_empty_database_explains_what_to_do(app, empty_db):
 
 
 def test_overview_cards_equal_the_metric_catalogue(app, sample_db):
-    at = app(sample_db, period="year", year=2024)
+    at = app(sample_db, period="year", year="2024")
     with database.read(sample_db) as con:
         current = compute(con, date(2024, 1, 1), date(2024, 12, 31))
         prior = compute(con, date(2022, 12, 31), date(2023, 12, 31))
     shown = {m.label: m for m in at.metric}
-    for metric_id in HEADLINE:
+    for metric_id in OVERVIEW_CARDS:
         metric = CATALOGUE[metric_id]
         card = shown[metric.label]
         assert card.value == fmt.value(metric, current[metric_id], "USD", compact=True), metric_id
@@ -61,9 +88,43 @@ def test_overview_cards_equal_the_metric_catalogue(app, sample_db):
     assert "2024: 1 Jan 2024 to 31 Dec 2024" in at.caption[0].value
 
 
+def test_overview_cards_follow_the_filters_like_the_catalogue(app, sample_db):
+    at = app(sample_db, period="year", year="2023", sector=["pharma", "academic"], stage="clinical")
+    chosen = Filters(sectors=("pharma", "academic"), stages=("clinical",))
+    with database.read(sample_db) as con:
+        current = compute(con, date(2023, 1, 1), date(2023, 12, 31), filters=chosen)
+    shown = {m.label: m.value for m in at.metric}
+    for metric_id in OVERVIEW_CARDS:
+        metric = CATALOGUE[metric_id]
+        assert shown[metric.label] == fmt.value(metric, current[metric_id], "USD", compact=True), metric_id
+
+
+def test_a_filtered_link_opens_with_its_filters_and_keeps_them_in_the_url(app, sample_db):
+    at = app(sample_db, period="custom", **{"from": "2020-03-01", "to": "2020-08-31"}, kind="research_investment")
+    assert at.selectbox(key="period").value == "custom"
+    assert at.date_input(key="dates").value == (date(2020, 3, 1), date(2020, 8, 31))
+    assert at.multiselect(key="kind").value == ["research_investment"]
+    assert at.session_state["view"].period == Period(date(2020, 3, 1), date(2020, 8, 31))
+    assert dict(at.query_params) == {
+        "period": "custom",
+        "from": "2020-03-01",
+        "to": "2020-08-31",
+        "kind": "research_investment",
+    }
+
+
+def test_invalid_link_values_are_dropped_not_fatal(app, sample_db):
+    at = app(sample_db, period="fortnight", year="1850", sector=["pharma", "bank"], stage="clinical")
+    assert not at.exception
+    assert at.selectbox(key="period").value == "last-full-year"
+    assert at.multiselect(key="sector").value == ["pharma"]
+    assert dict(at.query_params) == {"sector": "pharma", "stage": "clinical"}
+
+
 def test_the_year_list_spans_the_records(app, sample_db):
     at = app(sample_db, period="year")
     assert at.selectbox(key="year").options == [str(y) for y in range(2016, 2026)]
+    assert at.selectbox(key="year").value == 2025
 
 
 @pytest.mark.parametrize(
@@ -81,3 +142,10 @@ def test_period_presets_relative_to_today(name, expected):
 
 def test_the_last_full_quarter_in_january_is_the_previous_years_fourth():
     assert period.preset("last-full-quarter", date(2027, 1, 15)) == Period(date(2026, 10, 1), date(2026, 12, 31))
+
+
+def test_trends_step_back_through_calendar_years_and_quarters():
+    assert [p.label for p in Period(date(2025, 1, 1), date(2025, 12, 31)).trend(3)] == ["2023", "2024", "2025"]
+    assert [p.label for p in Period(date(2025, 1, 1), date(2025, 3, 31)).trend(3)] == ["Q3 2024", "Q4 2024", "Q1 2025"]
+    odd = Period(date(2025, 3, 5), date(2025, 4, 4))
+    assert odd.trend(2) == [odd.prior, odd]

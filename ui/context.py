@@ -23,11 +23,13 @@ class View:
         """The last eight periods like the chosen one, ending with it, aligned to the calendar (for trends)."""
         return self.period.trend(8)
 
-    def source(self, what: str = "partnership records") -> str:
-        """The line under every chart: source, period and filters."""
+    def source(self, what: str = "partnership records", trend: bool = False) -> str:
+        """The line under every chart: source, period (or the trend's span) and filters."""
         name = settings.load().name
         p = self.period
-        line = f"Source: {name}, {what}.<br>{p.label} ({p.start:%-d %b %Y} to {p.end:%-d %b %Y})"
+        first = self.periods[0] if trend else p
+        span = f"{first.label} to {p.label}" if trend else p.label
+        line = f"Source: {name}, {what}.<br>{span} ({first.start:%-d %b %Y} to {p.end:%-d %b %Y})"
         if self.filters.active:
             line += f"; filtered to {self.filters.describe()}"
         return line + "."

@@ -44,46 +44,86 @@ def preset(key: str, today: date, year: int | None = None) -> Period:
     raise ValueError(f"unknown period preset {key!r}")
 
 
-def select_period(years: list[int], today: date | None = None) -> Period:
-    """Draws the period selector and returns the chosen period."""
+def _first(values: list[str]) -> str | None:
+    return values[0] if values else None
+
+
+def restore_from_url(years: list[int]) -> None:
+    """On a session's first run, sets the filter widgets from the link it was opened with (invalid values drop)."""
+    if st.session_state.get("_restored_from_url"):
+        return
+    st.session_state["_restored_from_url"] = True
+    params = st.query_params
+    period = _first(params.get_all("period"))
+    if period in PRESETS:
+        st.session_state["period"] = period
+    year = _first(params.get_all("year"))
+    if year and year.isdigit() and (int(year) in years or not years):
+        st.session_state["year"] = int(year)
+    try:
+        start, end = date.fromisoformat(params.get("from", "")), date.fromisoformat(params.get("to", ""))
+        if start <= end:
+            st.session_state["dates"] = (start, end)
+    except ValueError:
+        pass
+    for key, allowed in (("sector", SECTORS), ("kind", PARTNERSHIP_KINDS), ("stage", STAGES)):
+        chosen = [v for v in dict.fromkeys(params.get_all(key)) if v in allowed]
+        if chosen:
+            st.session_state[key] = chosen
+
+
+def write_to_url(period_key: str, period: Period, filters: Filters) -> None:
+    """Keeps the link in the address bar equal to what is shown, so it can be sent and opens exactly so."""
+    wanted: dict[str, str | list[str]] = {}
+    if period_key != "last-full-year":
+        wanted["period"] = period_key
+    if period_key == "year":
+        wanted["year"] = str(period.start.year)
+    if period_key == "custom":
+        wanted["from"], wanted["to"] = period.start.isoformat(), period.end.isoformat()
+    for key, values in (("sector", filters.sectors), ("kind", filters.kinds), ("stage", filters.stages)):
+        if values:
+            wanted[key] = list(values)
+    for key in ("period", "year", "from", "to", "sector", "kind", "stage"):
+        if key not in wanted and key in st.query_params:
+            del st.query_params[key]
+    for key, value in wanted.items():
+        current = st.query_params.get_all(key)
+        if current != (value if isinstance(value, list) else [value]):
+            st.query_params[key] = value
+
+
+def select_period(years: list[int], today: date | None = None) -> tuple[str, Period]:
+    """Draws the period selector; returns the preset's key and the chosen period."""
     today = today or date.today()
-    choice = st.sidebar.selectbox("Period", list(PRESETS), format_func=PRESETS.get, key="period", bind="query-params")
+    choice = st.sidebar.selectbox("Period", list(PRESETS), format_func=PRESETS.get, key="period")
     if choice == "year":
         options = years or [today.year - 1]
-        year = st.sidebar.selectbox("Year", options, index=len(options) - 1, key="year", bind="query-params")
-        return preset(choice, today, year)
+        if st.session_state.get("year") not in options:
+            st.session_state["year"] = options[-1]
+        year = st.sidebar.selectbox("Year", options, key="year")
+        return choice, preset(choice, today, year)
     if choice == "custom":
         default = preset("last-full-year", today)
-        picked = st.sidebar.date_input(
-            "From and to (both included)",
-            (default.start, default.end),
-            key="dates",
-            format="YYYY-MM-DD",
-            bind="query-params",
-        )
+        if "dates" not in st.session_state:
+            st.session_state["dates"] = (default.start, default.end)
+        picked = st.sidebar.date_input("From and to (both included)", key="dates", format="YYYY-MM-DD")
         if isinstance(picked, (tuple, list)) and len(picked) == 2:
-            return Period(*picked)
+            return choice, Period(*picked)
         st.sidebar.caption("Pick an end date too; until then the last full year is shown.")
-        return default
-    return preset(choice, today)
+        return choice, default
+    return choice, preset(choice, today)
 
 
 def select_filters() -> Filters:
     """Draws the sector, partnership-kind and stage filters and returns them."""
     sectors = st.sidebar.multiselect(
-        "Partner sector", SECTORS, format_func=words, key="sector", bind="query-params", placeholder="All sectors"
+        "Partner sector", SECTORS, format_func=words, key="sector", placeholder="All sectors"
     )
     kinds = st.sidebar.multiselect(
-        "Partnership kind",
-        PARTNERSHIP_KINDS,
-        format_func=words,
-        key="kind",
-        bind="query-params",
-        placeholder="All kinds",
+        "Partnership kind", PARTNERSHIP_KINDS, format_func=words, key="kind", placeholder="All kinds"
     )
-    stages = st.sidebar.multiselect(
-        "R&D stage", STAGES, format_func=words, key="stage", bind="query-params", placeholder="All stages"
-    )
+    stages = st.sidebar.multiselect("R&D stage", STAGES, format_func=words, key="stage", placeholder="All stages")
     chosen = Filters(tuple(sectors), tuple(kinds), tuple(stages))
     if chosen.active:
         st.sidebar.caption(

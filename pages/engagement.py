@@ -1,0 +1,326 @@
+"""Engagement: touchpoints with partners, patients at the table, R&D stages reached, and how deep relationships run."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import exports
+import settings
+from charts import figures
+from charts.engagement import cadence, count_axis, per_period, side_legend, steady_colours
+from store.contract import ENGAGEMENT_TYPES, STAGES
+from ui import blocks, data
+from ui.cards import cards
+from ui.context import view
+from ui.filters import words
+
+config = settings.load()
+v = view()
+series = data.metrics(v.periods, v.filters)
+trend = data.trend(
+    series,
+    v.periods,
+    [
+        "engagement_count",
+        "engagement_patient_participants",
+        "engagement_patient_voice_count",
+        "engagement_convening_count",
+        "engagement_reciprocity_share",
+    ],
+)
+SOURCE = v.source("engagement records", trend=True)
+SPAN = f"{v.periods[0].start:%b %Y} to {v.period.end:%b %Y}"
+EACH = cadence(v.period)
+RELATIONSHIPS = {"longitudinal": "Longitudinal", "developing": "Developing", "transactional": "Transactional"}
+SECTOR_NOTE = (
+    "Under a sector filter only the partners of the chosen sectors are counted, so a touchpoint is a convening "
+    "only when the chosen sectors include industry, regulators and academia."
+    if v.filters.sectors
+    else ""
+)
+NO_CONVENINGS = f"{blocks.nothing_matches(v, 'convenings')} {SECTOR_NOTE}".strip()
+quiet = trend["engagement_count"].sum() == 0
+
+
+def table(
+    numbers: pd.DataFrame,
+    shown: pd.DataFrame,
+    *,
+    key: str,
+    query: str,
+    metric_ids: list[str],
+    column_config: dict | None = None,
+) -> None:
+    """A table with its explanation and a formula-safe CSV of its rows, laid out like blocks.chart."""
+    st.dataframe(
+        shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 456), column_config=column_config
+    )
+    explanation, download = st.columns([3, 1], vertical_alignment="top")
+    with explanation:
+        blocks.how_computed(v, query=query, metric_ids=metric_ids)
+    with download:
+        st.download_button(
+            "CSV",
+            exports.csv_bytes(numbers),
+            file_name=f"{key}.csv",
+            mime="text/csv",
+            key=f"download-{key}",
+            icon=":material/download:",
+            on_click="ignore",
+            help="Download the rows of this table",
+            width="stretch",
+        )
+
+
+st.title("Engagement")
+st.caption(f"{v.period.label}, against the prior period of the same length. {data.as_of_text()}.")
+cards(
+    [
+        "engagement_count",
+        "engagement_partner_count",
+        "engagement_patient_participants",
+        "engagement_patient_voice_count",
+        "engagement_convening_count",
+        "relationship_longitudinal_share",
+        "relationship_transactional_share",
+        "engagement_reciprocity_share",
+    ],
+    series,
+    data.prior(v.period, v.filters),
+    config.currency,
+)
+
+st.subheader("Touchpoints by type")
+by_type = data.query("engagement_by_type", v.periods, v.filters)
+if quiet:
+    blocks.empty(blocks.nothing_matches(v, "engagements"))
+else:
+    counts = per_period(by_type, v.periods, "type", "engagements", ENGAGEMENT_TYPES)
+    fig = figures.bars(
+        counts,
+        "period",
+        [t for t in ENGAGEMENT_TYPES if t in counts],
+        names={t: words(t) for t in ENGAGEMENT_TYPES},
+        stacked=True,
+        dark=v.dark,
+        title=f"Touchpoints per {EACH}, by type",
+        subtitle=SPAN,
+        y_title="Touchpoints (engagements)",
+        x_title=EACH.capitalize(),
+        source=SOURCE,
+    )
+    steady_colours(side_legend(count_axis(fig)), [words(t) for t in ENGAGEMENT_TYPES], v.dark)
+    blocks.chart(fig, counts, v, key="engagement-by-type", query="engagement_by_type", metric_ids=["engagement_count"])
+
+st.subheader("Patients at the table")
+left, right = st.columns(2)
+for column, metric_id, name, title, subtitle, y_title in (
+    (
+        left,
+        "engagement_patient_participants",
+        "Participants",
+        f"Patient participants per {EACH}",
+        "Patients and caregivers taking part, summed over touchpoints",
+        "Participants (people)",
+    ),
+    (
+        right,
+        "engagement_patient_voice_count",
+        "Sessions",
+        f"Patient-voice sessions per {EACH}",
+        "Listening sessions and PFDD meetings",
+        "Sessions (count)",
+    ),
+):
+    with column:
+        if quiet:
+            blocks.empty(blocks.nothing_matches(v, "engagements"))
+            continue
+        fig = figures.bars(
+            trend,
+            "period",
+            [metric_id],
+            names={metric_id: name},
+            dark=v.dark,
+            title=title,
+            subtitle=subtitle,
+            y_title=y_title,
+            x_title=EACH.capitalize(),
+            source=SOURCE,
+        )
+        count_axis(fig)
+        blocks.chart(
+            fig,
+            trend[["period", "start", "end", metric_id]],
+            v,
+            key=metric_id.replace("_", "-"),
+            metric_ids=[metric_id],
+        )
+
+st.subheader("Where in R&D our touchpoints reach")
+stages = data.query("engagement_stage_by_year", v.periods, v.filters)
+if stages["engagements"].sum() == 0:
+    blocks.empty(blocks.nothing_matches(v, "engagements"))
+else:
+    fig = figures.heatmap(
+        stages.assign(stage=stages["stage"].map(words)),
+        "year",
+        "stage",
+        "engagements",
+        dark=v.dark,
+        title="Touchpoints by R&D stage and year",
+        subtitle="Engagements at each stage; “Not staged”: no stage recorded",
+        x_title="Calendar year",
+        y_title="R&D stage",
+        y_order=[words(s) for s in (*STAGES, "not_staged")],
+        source=SOURCE,
+    )
+    fig.update_xaxes(type="category")
+    blocks.chart(fig, stages, v, key="engagement-stage-by-year", query="engagement_stage_by_year")
+
+st.subheader(f"Relationships in {v.period.label}")
+st.markdown(
+    "A partner's relationship is **longitudinal** when it took part in at least 3 touchpoints in the period, "
+    "spread over at least 2 calendar quarters and of at least 2 types; **transactional** when it took part in "
+    "exactly one; and **developing** otherwise. Lasting relationships with many touchpoints build the trust "
+    "that one-off meetings do not."
+)
+classes = data.query("engagement_relationship_classes", v.periods, v.filters)
+if classes["partners"].sum() == 0:
+    blocks.empty(blocks.nothing_matches(v, "engaged partners"))
+else:
+    counts = per_period(classes, v.periods, "relationship", "partners", list(RELATIONSHIPS))
+    latest = counts.iloc[-1]
+    fig = figures.bars(
+        counts,
+        "period",
+        list(RELATIONSHIPS),
+        names=RELATIONSHIPS,
+        stacked=True,
+        dark=v.dark,
+        title=f"Partners per {EACH}, by relationship class",
+        subtitle=f"In {v.period.label}: " + ", ".join(f"{latest[c]} {c}" for c in RELATIONSHIPS),
+        y_title="Partners engaged (count)",
+        x_title=EACH.capitalize(),
+        source=SOURCE,
+    )
+    count_axis(fig)
+    blocks.chart(
+        fig,
+        counts,
+        v,
+        key="engagement-relationship-classes",
+        query="engagement_relationship_classes",
+        metric_ids=["relationship_longitudinal_share", "relationship_transactional_share"],
+    )
+
+st.markdown(f"**The partners engaged in {v.period.label}, by relationship**")
+partners = data.query("engagement_relationship_partners", v.periods, v.filters)
+if partners.empty:
+    blocks.empty(blocks.nothing_matches(v, "engaged partners"))
+else:
+    shown = partners.assign(
+        partner=partners["partner"] + partners["confidential"].map({True: " (confidential)", False: ""}),
+        sector=partners["sector"].map(words),
+        relationship=partners["relationship"].map(RELATIONSHIPS),
+    )[["relationship", "partner", "sector", "engagements", "quarters", "types"]]
+    table(
+        partners,
+        shown.rename(
+            columns={
+                "relationship": "Relationship",
+                "partner": "Partner",
+                "sector": "Sector",
+                "engagements": "Touchpoints",
+                "quarters": "Calendar quarters",
+                "types": "Types of touchpoint",
+            }
+        ),
+        key="engagement-relationship-partners",
+        query="engagement_relationship_partners",
+        metric_ids=["relationship_longitudinal_share", "relationship_transactional_share"],
+    )
+
+st.subheader("Convenings and insights shared back")
+left, right = st.columns(2)
+with left:
+    if trend["engagement_convening_count"].sum() == 0:
+        blocks.empty(NO_CONVENINGS)
+    else:
+        fig = figures.bars(
+            trend,
+            "period",
+            ["engagement_convening_count"],
+            names={"engagement_convening_count": "Convenings"},
+            dark=v.dark,
+            title=f"Convenings per {EACH}",
+            subtitle="Industry, a regulator and academia together, with patients",
+            y_title="Convenings (count)",
+            x_title=EACH.capitalize(),
+            source=SOURCE,
+        )
+        count_axis(fig)
+        blocks.chart(
+            fig,
+            trend[["period", "start", "end", "engagement_convening_count"]],
+            v,
+            key="engagement-convening-count",
+            metric_ids=["engagement_convening_count"],
+            note=SECTOR_NOTE,
+        )
+with right:
+    if trend["engagement_reciprocity_share"].isna().all():
+        blocks.empty(blocks.nothing_matches(v, "engagements with industry partners"))
+    else:
+        fig = figures.lines(
+            trend,
+            "period",
+            ["engagement_reciprocity_share"],
+            names={"engagement_reciprocity_share": "Insights shared back"},
+            percent=True,
+            dark=v.dark,
+            title="Insights shared back to industry",
+            subtitle="Share of industry touchpoints that delivered patient insights",
+            y_title="Share of industry touchpoints",
+            x_title=EACH.capitalize(),
+            y_range=(0, 1.05),
+            source=SOURCE,
+        )
+        blocks.chart(
+            fig,
+            trend[["period", "start", "end", "engagement_reciprocity_share"]],
+            v,
+            key="engagement-reciprocity-share",
+            metric_ids=["engagement_reciprocity_share"],
+        )
+
+st.markdown(f"**Convenings in {v.period.label}**")
+convenings = data.query("engagement_convenings", v.periods, v.filters)
+if convenings.empty:
+    blocks.empty(NO_CONVENINGS)
+else:
+    table(
+        convenings,
+        convenings.assign(type=convenings["type"].map(words))[
+            ["date", "title", "type", "sectors", "patient_participants"]
+        ].rename(
+            columns={
+                "date": "Date",
+                "title": "Title",
+                "type": "Type",
+                "sectors": "Sectors present",
+                "patient_participants": "Patients",
+            }
+        ),
+        key="engagement-convenings",
+        query="engagement_convenings",
+        metric_ids=["engagement_convening_count"],
+        column_config={
+            "Date": st.column_config.DateColumn(format="D MMM YYYY", width=100),
+            "Title": st.column_config.TextColumn(width=280),
+            "Type": st.column_config.TextColumn(width=125),
+            "Sectors present": st.column_config.TextColumn(width=290),
+            "Patients": st.column_config.NumberColumn(help="Patients and caregivers taking part", width=80),
+        },
+    )

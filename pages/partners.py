@@ -1,0 +1,330 @@
+"""Partners: the portfolio under the filters, one row per partner, and any partner's profile."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+import exports
+import settings
+from charts import partners as partner_charts
+from metrics import format as fmt
+from metrics.format import SYMBOLS
+from store.contract import INDUSTRY_SECTORS
+from ui import blocks, data
+from ui.cards import cards
+from ui.context import view
+from ui.filters import words
+
+config = settings.load()
+v = view()
+period = v.period
+MONEY = SYMBOLS.get(config.currency, config.currency + " ") + "%,.0f"  # $1,234,567
+RELATIONSHIPS = (
+    "**Longitudinal**: at least 3 touchpoints in the period, in at least 2 calendar quarters and of at least 2 "
+    "types. **Developing**: 2 or more touchpoints, but not longitudinal. **Transactional**: exactly 1 touchpoint. "
+    "**Not engaged**: none."
+)
+PORTFOLIO_NOTE = (
+    f"{RELATIONSHIPS} A touchpoint is any engagement (meeting, session, retreat, webinar...). First and last "
+    "touchpoint are the earliest and latest engagement, funding record or publication involving the partner, up "
+    "to the period's end. Kinds of partnership and IP agreements are those of the formal agreements that started "
+    "by the period's end; IP agreements describe its research-investment partnerships only."
+)
+EVENT_NAMES = {kind: lane for kind, (lane, *_) in partner_charts.LANES.items()}
+DATE_FORMAT = "D MMM YYYY"
+ROW_HEIGHT = 35  # st.dataframe's default row height, in pixels
+
+
+def plural(n: int, word: str) -> str:
+    """3 touchpoints, 1 touchpoint."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def remember(pid: str | None) -> None:
+    """Keeps the address in step with the chosen partner, so that a copied link reopens its profile."""
+    if pid:
+        st.query_params["partner"] = pid
+    elif "partner" in st.query_params:
+        del st.query_params["partner"]
+
+
+def on_pick() -> None:
+    """The partner chosen in the list."""
+    remember(st.session_state.get("partner"))
+
+
+def on_row(shown_ids: list[str]) -> None:
+    """The partner of the row selected in the table (row positions count in the frame as sent, before sorting)."""
+    rows = st.session_state["portfolio"].selection.rows
+    pid = shown_ids[rows[0]] if rows else None
+    st.session_state["partner"] = pid
+    remember(pid)
+
+
+def select_row(shown_ids: list[str]) -> None:
+    """Highlights the chosen partner's row in the table, whichever way the partner was chosen."""
+    chosen = st.session_state.get("partner")
+    rows = [shown_ids.index(chosen)] if chosen in shown_ids else []
+    current = st.session_state.get("portfolio")
+    if current is None or list(current["selection"]["rows"]) != rows:
+        st.session_state["portfolio"] = {"selection": {"rows": rows}}
+
+
+def portfolio_table(portfolio: pd.DataFrame) -> None:
+    """The searchable, sortable table of partners, its explanation and its CSV."""
+    search, toggle = st.columns([3, 2], vertical_alignment="bottom")
+    text = search.text_input(
+        "Search by name", key="search", placeholder="Part of a partner's name", icon=":material/search:"
+    ).strip()
+    active_only = toggle.toggle(f"Only partners active in {period.label}", key="active-only")
+    shown = portfolio
+    if text:
+        shown = shown[shown["name"].str.contains(text, case=False, regex=False)]
+    if active_only:
+        shown = shown[shown["active"]]
+    if shown.empty:
+        among = f"active in {period.label} " if active_only else ""
+        blocks.empty(
+            f"No partner {among}has “{text}” in its name." if text else f"No partner is active in {period.label}."
+        )
+        return
+    ids = list(shown["partner_id"])
+    select_row(ids)
+    table = shown.assign(
+        sector=shown["sector"].map(words),
+        kinds=shown["kinds"].map(words, na_action="ignore").fillna("—"),
+        relationship=shown["relationship"].map(words),
+        ip_status=shown["ip_status"].map(words, na_action="ignore").fillna("—"),
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        height=ROW_HEIGHT * (min(len(table), 12) + 1) + 3,  # up to 12 rows without scrolling
+        key="portfolio",
+        on_select=partial(on_row, ids),
+        selection_mode="single-row",
+        column_order=[
+            "name",
+            "sector",
+            "country",
+            "kinds",
+            "first_touchpoint",
+            "last_touchpoint",
+            "engagements",
+            "funding_in",
+            "funding_out",
+            "publications",
+            "relationship",
+            "ip_status",
+            "confidential",
+            "partner_id",
+        ],
+        column_config={
+            "name": st.column_config.TextColumn("Partner", pinned=True),
+            "sector": st.column_config.TextColumn("Sector"),
+            "country": st.column_config.TextColumn("Country"),
+            "kinds": st.column_config.TextColumn(
+                "Kinds of partnership", help="Kinds of its formal agreements that started by the period's end"
+            ),
+            "first_touchpoint": st.column_config.DateColumn(
+                "First touchpoint",
+                format=DATE_FORMAT,
+                help="Its earliest engagement, funding record or publication",
+            ),
+            "last_touchpoint": st.column_config.DateColumn(
+                "Last touchpoint",
+                format=DATE_FORMAT,
+                help=f"Its latest engagement, funding record or publication up to {period.end:%-d %b %Y}",
+            ),
+            "engagements": st.column_config.NumberColumn(
+                "Touchpoints", format="%d", help=f"Engagements involving it in {period.label}"
+            ),
+            "funding_in": st.column_config.NumberColumn(
+                "Received", format=MONEY, help=f"Funding it paid the foundation in {period.label}"
+            ),
+            "funding_out": st.column_config.NumberColumn(
+                "Granted", format=MONEY, help=f"Grants the foundation made to it in {period.label}"
+            ),
+            "publications": st.column_config.NumberColumn(
+                "Publications", format="%d", help=f"Publications involving it in {period.label}"
+            ),
+            "relationship": st.column_config.TextColumn("Relationship", help=RELATIONSHIPS),
+            "ip_status": st.column_config.TextColumn(
+                "IP agreements",
+                help="The IP agreement status of its research-investment partnerships; — when it has none",
+            ),
+            "confidential": st.column_config.CheckboxColumn(
+                "Confidential", help="Never named, nor shown on its own, in community outputs"
+            ),
+            "partner_id": st.column_config.TextColumn("ID"),
+        },
+    )
+    st.caption(
+        f"{len(shown)} of {plural(len(portfolio), 'partner')}. Touchpoints, money, publications and relationship "
+        f"are for {period.label}; first and last touchpoint cover every record up to "
+        f"{period.end:%-d %b %Y}. Sort by clicking a column's header; select a row to open its profile."
+    )
+    explanation, download = st.columns([3, 1], vertical_alignment="top")
+    with explanation:
+        blocks.how_computed(v, query="partners_portfolio", note=PORTFOLIO_NOTE)
+    with download:
+        st.download_button(
+            "CSV",
+            exports.csv_bytes(shown),
+            file_name="partners.csv",
+            mime="text/csv",
+            key="download-partners",
+            icon=":material/download:",
+            on_click="ignore",
+            help="Download this table",
+            width="stretch",
+        )
+
+
+def relationship_text(row: pd.Series) -> str:
+    """The partner's relationship class in the period, with the counts that decide it."""
+    n, quarters, types = int(row["engagements"]), int(row["engagement_quarters"]), int(row["engagement_types"])
+    if n == 0:
+        return f"**Not engaged** in {period.label}: no touchpoints."
+    counts = f"{plural(n, 'touchpoint')} in {plural(quarters, 'calendar quarter')}, of {plural(types, 'type')}"
+    if row["relationship"] == "developing":
+        counts += "; longitudinal takes at least 3, in at least 2 quarters, of at least 2 types"
+    return f"**{words(row['relationship'])}** relationship in {period.label}: {counts}."
+
+
+def profile(row: pd.Series) -> None:
+    """One partner: who it is, its numbers in the period, and everything it did up to the period's end."""
+    pid, name = row["partner_id"], row["name"]
+    pv = replace(v, filters=replace(v.filters, partners=(pid,)))
+    st.subheader(name)
+    country = row["country"] if isinstance(row["country"], str) and row["country"] else "country not recorded"
+    st.markdown(f"{words(row['sector'])} · {country} · `{pid}`")
+    if row["confidential"]:
+        st.warning(
+            "Confidential partner. This internal view names it; community outputs never name it nor show it on "
+            "its own: its records count in totals, pooled as “Other partners”.",
+            icon=":material/lock:",
+        )
+    agreements = words(row["kinds"]) if isinstance(row["kinds"], str) else "none"
+    ip = words(row["ip_status"]) if isinstance(row["ip_status"], str) else "no research-investment partnership"
+    since = f"{row['first_touchpoint']:%-d %b %Y}" if pd.notna(row["first_touchpoint"]) else "none yet"
+    st.markdown(
+        f"{relationship_text(row)}  \nFormal agreements: {agreements}. IP agreements: {ip}. First touchpoint: {since}."
+    )
+    ids = [
+        "engagement_count",
+        "engagement_patient_participants",
+        "engagement_patient_voice_count",
+        "engagement_reciprocity_share" if row["sector"] in INDUSTRY_SECTORS else "partnership_active_count",
+        "funding_inbound_total",
+        "funding_outbound_total",
+        "publication_count",
+        "milestone_count",
+    ]
+    if not row["active"]:
+        filtered = f" under the filters ({v.filters.describe()})" if v.filters.active else ""
+        last = row["last_touchpoint"]
+        blocks.empty(
+            f"{name} has no touchpoints, funding or publications{filtered} in {period.label}"
+            + (
+                f"; the last was on {last:%-d %b %Y}."
+                if pd.notna(last)
+                else f", nor any before {period.end:%-d %b %Y}."
+            )
+            + " Its numbers below are zero, or “—” where there is nothing to divide by."
+        )
+    cards(ids, data.metrics(pv.periods, pv.filters), data.prior(period, pv.filters), config.currency)
+
+    events = data.query("partners_events", pv.periods, pv.filters)
+    if events.empty:
+        blocks.empty(f"No records of {name} up to {period.end:%-d %b %Y}.")
+        return
+    fig = partner_charts.events_timeline(
+        events,
+        period,
+        title=f"Everything with {name}",
+        subtitle=f"Touchpoints, payments, publications and its programs' milestones up to {period.end:%b %Y}; "
+        f"{period.label} shaded",
+        source=pv.source("partnership records"),
+        currency=config.currency,
+        dark=v.dark,
+    )
+    blocks.chart(
+        fig,
+        events,
+        pv,
+        key="partner-timeline",
+        query="partners_events",
+        note="Milestones are those of the research programs the partner takes part in.",
+        alt=f"Timeline of {plural(len(events), 'record')} of {name}",
+    )
+    in_period = int(events["in_period"].sum())
+    st.markdown(f"**Records of {name}**, newest first")
+    st.dataframe(
+        events.assign(
+            kind=events["kind"].map(EVENT_NAMES),
+            amount=events["amount"].map(lambda a: fmt.money(a, config.currency), na_action="ignore").fillna(""),
+            details=events["details"].fillna(""),
+        ),
+        hide_index=True,
+        height=388,
+        column_config={
+            "date": st.column_config.DateColumn("Date", format=DATE_FORMAT),
+            "kind": st.column_config.TextColumn("Kind"),
+            "title": st.column_config.TextColumn("What", width="large"),
+            "amount": st.column_config.TextColumn("Amount", alignment="right"),
+            "details": st.column_config.TextColumn("Details", width="large"),
+            "in_period": st.column_config.CheckboxColumn(f"In {period.label}"),
+        },
+    )
+    st.caption(
+        f"{plural(len(events), 'record')} up to {period.end:%-d %b %Y}, {in_period:,} of them in {period.label}."
+    )
+
+
+portfolio = data.query("partners_portfolio", v.periods, v.filters)
+names = dict(zip(portfolio["partner_id"], portfolio["name"], strict=True))
+wanted = st.query_params.get("partner")
+if wanted in names and st.session_state.get("partner") is None:
+    st.session_state["partner"] = wanted  # a link ?partner=ID opens that partner's profile
+
+st.title("Partners")
+st.caption(
+    f"{period.label}: {period.start:%-d %b %Y} to {period.end:%-d %b %Y}. Every partner under the sidebar filters, "
+    f"what it did in the period, and its profile. Internal view: confidential partners are named. "
+    f"{data.as_of_text()}."
+)
+
+if not data.facts()["partners"]:
+    blocks.empty(
+        "No partners yet. Import your partners.csv (and any other tables) with "
+        "`python cli.py import --db PATH partners.csv ...`, or build the sample foundation with `make sample`."
+    )
+elif portfolio.empty:
+    blocks.empty(f"No partners match the filters ({v.filters.describe()}). Clear a filter to see more.")
+else:
+    portfolio_table(portfolio)
+    st.subheader("Partner profile")
+    chosen = st.selectbox(
+        "Partner",
+        list(names),
+        index=None,
+        format_func=names.get,
+        key="partner",
+        on_change=on_pick,
+        placeholder="Choose a partner, or select a row in the table",
+    )
+    if wanted and wanted not in names:
+        blocks.empty(
+            f"The link asks for partner “{wanted}”, which does not match the filters ({v.filters.describe()})."
+            if v.filters.active
+            else f"The link asks for partner “{wanted}”, but no partner has that id."
+        )
+    if chosen:
+        profile(portfolio.set_index("partner_id", drop=False).loc[chosen])
+    else:
+        st.caption("Choose a partner above, or select a row in the table, to see its numbers and its timeline.")

@@ -1,0 +1,36 @@
+"""Tables of metrics for people to read and download."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics import METRICS
+from metrics import format as fmt
+
+
+def metric_table(current: dict, prior: dict, label: str, currency: str) -> pd.DataFrame:
+    """Every metric of the catalogue: its value, the prior period's and the change, formatted, with its definition."""
+    return pd.DataFrame(
+        [
+            {
+                "Area": m.group,
+                "Metric": m.label,
+                label: fmt.value(m, current[m.id], currency),
+                "Prior period": fmt.value(m, prior[m.id], currency),
+                "Change": fmt.change(m, current[m.id], prior[m.id]) or "—",
+                "Definition": m.description,
+                "Metric id": m.id,
+            }
+            for m in METRICS
+        ]
+    )
+
+
+def metric_values(current: dict, prior: dict, period_label: str) -> pd.DataFrame:
+    """Every metric's raw value for the period and the prior period (for CSV downloads)."""
+    return pd.DataFrame(
+        [
+            {"metric_id": m.id, "label": m.label, "unit": m.unit, period_label: current[m.id], "prior": prior[m.id]}
+            for m in METRICS
+        ]
+    )
