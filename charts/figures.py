@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from charts.theme import muted, palette, template_name
+from metrics.format import SYMBOLS, words
 
 
 def _frame(
@@ -16,6 +20,9 @@ def _frame(
         fig.update_yaxes(title_text=y_title)
     if x_title:
         fig.update_xaxes(title_text=x_title)
+    # The source sits under the axis title; the bottom margin grows with its lines.
+    lines = source.count("<br>") + 1
+    fig.update_layout(margin_b=64 + 15 * lines)
     fig.add_annotation(
         text=source,
         xref="paper",
@@ -93,7 +100,7 @@ def stacked_by(
     wide = df.pivot_table(index=x, columns=colour, values=y, aggfunc="sum", fill_value=0, sort=False)
     cols = [c for c in (order or list(wide.columns)) if c in wide.columns]
     wide = wide.reset_index()
-    names = {c: str(c).replace("_", " ").capitalize() for c in cols}
+    names = {c: words(str(c)) for c in cols}
     return bars(
         wide,
         x,
@@ -273,9 +280,35 @@ def yearly_ticks(fig: go.Figure, labels: list[str]) -> go.Figure:
 
 def money_axis(fig: go.Figure, currency: str, axis: str = "y") -> go.Figure:
     """Amounts on an axis as $2.5M: the currency's symbol and a short scale."""
-    from metrics.format import SYMBOLS
-
     prefix = SYMBOLS.get(currency, currency + " ")
     update = fig.update_yaxes if axis == "y" else fig.update_xaxes
     update(tickprefix=prefix, tickformat="~s")
+    return fig
+
+
+def side_legend(fig: go.Figure) -> go.Figure:
+    """Moves a long legend beside the plot, top down, where it cannot run into the title."""
+    fig.update_layout(legend=dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top"))
+    return fig
+
+
+def count_axis(fig: go.Figure, top: float | None = None) -> go.Figure:
+    """Whole numbers with thousands separators on the y axis, one tick per unit when the counts are small.
+
+    top is the highest count shown; by default it is read from the traces (stacked bars add up).
+    """
+    if top is None:
+        heights = [pd.Series(trace.y, dtype=float).fillna(0) for trace in fig.data if trace.y is not None]
+        stacked = fig.layout.barmode == "stack"
+        top = (sum(heights) if stacked else pd.concat(heights)).max() if heights else 0
+    fig.update_yaxes(tickformat=",d", rangemode="tozero", dtick=1 if top <= 5 else None)
+    return fig
+
+
+def steady_colours(fig: go.Figure, names: Sequence[str], dark: bool = False) -> go.Figure:
+    """Gives each series the colour of its place in names, so a category keeps its colour when others are absent."""
+    colours = list(pio.templates[template_name(dark)].layout.colorway)
+    for trace in fig.data:
+        if trace.name in names:
+            trace.marker.color = colours[list(names).index(trace.name) % len(colours)]
     return fig

@@ -12,20 +12,8 @@ import plotly.io as pio
 
 from charts import figures
 from charts.theme import muted, template_name
-from store.contract import MILESTONE_STAGE, MILESTONES, STAGES
+from store.contract import MILESTONE_LABELS, MILESTONE_STAGE, MILESTONES, STAGES
 
-MILESTONE_NAMES = {
-    "target_validated": "Target validated",
-    "candidate_nominated": "Candidate nominated",
-    "ind_cleared": "IND cleared",
-    "phase1_started": "Phase 1 started",
-    "phase2_started": "Phase 2 started",
-    "phase3_started": "Phase 3 started",
-    "submission_filed": "Submission filed",
-    "approval": "Approval",
-    "label_expansion": "Label expanded",
-    "guideline_adopted": "Guideline adopted",
-}
 # One symbol per kind, fixed, so that a kind looks the same whatever the period shows; an approval is a star.
 SYMBOLS = {
     "target_validated": "circle",
@@ -45,13 +33,6 @@ def stage_colours(dark: bool = False) -> dict[str, str]:
     """The colour of each R&D stage: the template's series colours in stage order, as stacked_by gives them."""
     colourway = pio.templates[template_name(dark)].layout.colorway
     return {stage: colourway[i % len(colourway)] for i, stage in enumerate(STAGES)}
-
-
-def whole_numbers(fig: go.Figure, top: float) -> go.Figure:
-    """Counts up to top on the y axis: one tick per unit when there are few, never a half."""
-    if top <= 6:
-        fig.update_yaxes(dtick=1, tickformat=",d")
-    return fig
 
 
 def programs_by_stage(
@@ -75,7 +56,7 @@ def programs_by_stage(
             orientation="v", x=1.02, xanchor="left", y=1, yanchor="top", traceorder="reversed", font=dict(size=13)
         )
     )
-    return whole_numbers(fig, counts.groupby(x)["programs"].sum().max())
+    return figures.count_axis(fig, counts.groupby(x)["programs"].sum().max())
 
 
 def days_histogram(
@@ -114,7 +95,7 @@ def days_histogram(
         dtick=width * math.ceil(len(bins) / 10),
     )
     fig.update_yaxes(range=[0, max(top * 1.2, 1)])
-    whole_numbers(fig, top)
+    figures.count_axis(fig, top)
     if median is not None:
         fig.add_vline(
             x=median,
@@ -143,9 +124,10 @@ def milestone_timeline(
     order they started, the first at the top.
     """
     table = milestones.assign(
-        kind=milestones["milestone"].map(MILESTONE_NAMES),
+        kind=milestones["milestone"].map(MILESTONE_LABELS),
         hover=[
-            f"<b>{escape(MILESTONE_NAMES[m])}</b> ({s})" + (f"<br>{escape(str(n))}" if isinstance(n, str) and n else "")
+            f"<b>{escape(MILESTONE_LABELS[m])}</b> ({s})"
+            + (f"<br>{escape(str(n))}" if isinstance(n, str) and n else "")
             for m, s, n in zip(milestones["milestone"], milestones["stage"], milestones["note"], strict=True)
         ],
     )
@@ -153,7 +135,7 @@ def milestone_timeline(
         table, "date", "program", "kind", hover="hover", title=title, subtitle=subtitle, source=source, dark=dark
     )
     colours = stage_colours(dark)
-    kinds = {MILESTONE_NAMES[m]: m for m in MILESTONES}
+    kinds = {MILESTONE_LABELS[m]: m for m in MILESTONES}
     for trace in fig.data:
         kind = kinds[trace.name]
         stage = MILESTONE_STAGE[kind]

@@ -10,6 +10,7 @@ import duckdb
 from metrics.catalogue import CATALOGUE, METRICS
 from metrics.filters import Filters, relations
 from metrics.periods import Period
+from store.contract import MILESTONE_STAGE
 
 PERIODS = """\
 SELECT
@@ -32,6 +33,41 @@ SELECT f.partner_id, f.date FROM funding AS f
 UNION ALL
 SELECT pp.partner_id, pub.published_date AS date FROM publications AS pub
 JOIN publication_partners AS pp ON pp.publication_id = pub.publication_id"""
+
+RELATIONSHIPS = """\
+-- Each partner's engagements in each period, and the relationship they make: longitudinal (>= 3
+-- engagements, in >= 2 calendar quarters, of >= 2 types), transactional (exactly 1) or developing.
+SELECT
+  period_id,
+  partner_id,
+  engagements,
+  quarters,
+  types,
+  CASE
+    WHEN engagements >= 3 AND quarters >= 2 AND types >= 2 THEN 'longitudinal'
+    WHEN engagements = 1 THEN 'transactional'
+    ELSE 'developing'
+  END AS relationship
+FROM (
+  SELECT
+    p.period_id,
+    ep.partner_id,
+    count(*) AS engagements,
+    count(DISTINCT date_trunc('quarter', e.date)) AS quarters,
+    count(DISTINCT e.type) AS types
+  FROM periods AS p
+  JOIN engagements AS e ON e.date BETWEEN p.start_date AND p.end_date
+  JOIN engagement_partners AS ep ON ep.engagement_id = e.engagement_id
+  GROUP BY p.period_id, ep.partner_id
+)"""
+
+# The contract's table of milestone kinds and the R&D stage each names (constants, not input).
+MILESTONE_STAGES = (
+    "-- The R&D stage each kind of milestone names (DATA_CONTRACT.md).\n"
+    "SELECT milestone::milestone_kind AS milestone, stage::rd_stage AS stage FROM (VALUES\n"
+    + ",\n".join(f"  ('{kind}', '{stage}')" for kind, stage in MILESTONE_STAGE.items())
+    + "\n) AS t(milestone, stage)"
+)
 
 Value = int | float | None
 
@@ -67,7 +103,15 @@ def wrap(body: str, periods: list[Period], filters: Filters | None = None) -> tu
     Every value is a bound parameter; the returned dict holds them.
     """
     shadows, params = relations(filters or Filters())
-    ctes = [("periods", PERIODS), ("chosen", CHOSEN), *shadows, ("involvement", INVOLVEMENT), ("result", body)]
+    ctes = [
+        ("periods", PERIODS),
+        ("chosen", CHOSEN),
+        ("milestone_stages", MILESTONE_STAGES),
+        *shadows,
+        ("involvement", INVOLVEMENT),
+        ("relationships", RELATIONSHIPS),
+        ("result", body),
+    ]
     sql = "WITH " + ",\n".join(f"{name} AS (\n{_indent(text)}\n)" for name, text in ctes)
     return sql + "\nSELECT * FROM result", {**_period_params(periods), **params}
 

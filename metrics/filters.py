@@ -13,11 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from store.contract import MILESTONE_STAGE, PARTNERSHIP_KINDS, SECTORS, STAGES
-
-_MILESTONE_STAGE_SQL = (
-    "CASE milestone " + " ".join(f"WHEN '{kind}' THEN '{stage}'" for kind, stage in MILESTONE_STAGE.items()) + " END"
-)
+from store.contract import PARTNERSHIP_KINDS, SECTORS, STAGES
 
 
 @dataclass(frozen=True)
@@ -82,8 +78,6 @@ def relations(filters: Filters) -> tuple[list[tuple[str, str]], dict[str, list]]
         )
     if filters.stages:
         params["stages"] = list(filters.stages)
-        # A milestone's stage is the one its kind names (see DATA_CONTRACT.md).
-        params["stage_milestones"] = [m for m, stage in MILESTONE_STAGE.items() if stage in filters.stages]
 
     def table(name: str, conditions: list[str]) -> None:
         ctes.append((name, f"SELECT * FROM {name} WHERE " + "\n    AND ".join(conditions or ["TRUE"])))
@@ -135,7 +129,11 @@ def relations(filters: Filters) -> tuple[list[tuple[str, str]], dict[str, list]]
         [
             *(["program_id IN (SELECT program_id FROM programs)"] if by_partner else []),
             *([no_kind] if filters.kinds else []),
-            *(["milestone IN (SELECT unnest($stage_milestones))"] if filters.stages else []),
+            *(
+                ["milestone IN (SELECT milestone FROM milestone_stages WHERE stage IN (SELECT unnest($stages)))"]
+                if filters.stages
+                else []
+            ),
         ],
     )
     return ctes, params

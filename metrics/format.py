@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from metrics.catalogue import Metric
+from store.contract import MILESTONE_LABELS
 
 NULL = "—"
+LABELS = {**MILESTONE_LABELS, "pfdd_meeting": "PFDD meeting", "cro": "CRO"}
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$", "CHF": "CHF "}
 
 
@@ -43,3 +45,11 @@ def change(metric: Metric, current: float | int | None, prior: float | int | Non
     if prior == 0:
         return None if current == 0 else "new"
     return f"{(current - prior) / abs(prior) * 100:+,.0f}%"
+
+
+def words(value: str) -> str:
+    """An enumerated value as people write it: patient_org -> Patient org, pfdd_meeting -> PFDD meeting."""
+    if value in LABELS:
+        return LABELS[value]
+    text = value.replace("_", " ")
+    return text[:1].upper() + text[1:]

@@ -42,6 +42,11 @@ class Period:
             return None
         return (e.year - s.year) * 12 + e.month - s.month + 1
 
+    @property
+    def cadence(self) -> str:
+        """What one such period is, in a word: year, half-year, quarter, month, or period."""
+        return {12: "year", 6: "half-year", 3: "quarter", 1: "month"}.get(self.months or 0, "period")
+
     def trend(self, n: int) -> list[Period]:
         """This period and the n - 1 before it, oldest first, aligned to the calendar where it is whole months.
 

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-import exports
 import settings
 from charts import figures
-from charts.engagement import cadence, count_axis, per_period, side_legend, steady_colours
-from store.contract import ENGAGEMENT_TYPES, STAGES
+from metrics.format import words
+from store.contract import ENGAGEMENT_TYPES, INDUSTRY_SECTORS, STAGES
 from ui import blocks, data
 from ui.cards import cards
 from ui.context import view
-from ui.filters import words
 
 config = settings.load()
 v = view()
@@ -31,46 +28,24 @@ trend = data.trend(
 )
 SOURCE = v.source("engagement records", trend=True)
 SPAN = f"{v.periods[0].start:%b %Y} to {v.period.end:%b %Y}"
-EACH = cadence(v.period)
+EACH = v.period.cadence
 RELATIONSHIPS = {"longitudinal": "Longitudinal", "developing": "Developing", "transactional": "Transactional"}
+
+
+def convening_sectors_chosen(filters) -> bool:
+    """Whether a sector filter still lets industry, regulator and academic partners meet."""
+    chosen = set(filters.sectors)
+    return bool(chosen & set(INDUSTRY_SECTORS)) and {"regulator", "academic"} <= chosen
+
+
 SECTOR_NOTE = (
     "Under a sector filter only the partners of the chosen sectors are counted, so a touchpoint is a convening "
     "only when the chosen sectors include industry, regulators and academia."
-    if v.filters.sectors
+    if v.filters.sectors and not convening_sectors_chosen(v.filters)
     else ""
 )
 NO_CONVENINGS = f"{blocks.nothing_matches(v, 'convenings')} {SECTOR_NOTE}".strip()
 quiet = trend["engagement_count"].sum() == 0
-
-
-def table(
-    numbers: pd.DataFrame,
-    shown: pd.DataFrame,
-    *,
-    key: str,
-    query: str,
-    metric_ids: list[str],
-    column_config: dict | None = None,
-) -> None:
-    """A table with its explanation and a formula-safe CSV of its rows, laid out like blocks.chart."""
-    st.dataframe(
-        shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 456), column_config=column_config
-    )
-    explanation, download = st.columns([3, 1], vertical_alignment="top")
-    with explanation:
-        blocks.how_computed(v, query=query, metric_ids=metric_ids)
-    with download:
-        st.download_button(
-            "CSV",
-            exports.csv_bytes(numbers),
-            file_name=f"{key}.csv",
-            mime="text/csv",
-            key=f"download-{key}",
-            icon=":material/download:",
-            on_click="ignore",
-            help="Download the rows of this table",
-            width="stretch",
-        )
 
 
 st.title("Engagement")
@@ -96,7 +71,7 @@ by_type = data.query("engagement_by_type", v.periods, v.filters)
 if quiet:
     blocks.empty(blocks.nothing_matches(v, "engagements"))
 else:
-    counts = per_period(by_type, v.periods, "type", "engagements", ENGAGEMENT_TYPES)
+    counts = data.per_period(by_type, v.periods, "type", "engagements", ENGAGEMENT_TYPES)
     fig = figures.bars(
         counts,
         "period",
@@ -110,7 +85,7 @@ else:
         x_title=EACH.capitalize(),
         source=SOURCE,
     )
-    steady_colours(side_legend(count_axis(fig)), [words(t) for t in ENGAGEMENT_TYPES], v.dark)
+    figures.steady_colours(figures.side_legend(figures.count_axis(fig)), [words(t) for t in ENGAGEMENT_TYPES], v.dark)
     blocks.chart(fig, counts, v, key="engagement-by-type", query="engagement_by_type", metric_ids=["engagement_count"])
 
 st.subheader("Patients at the table")
@@ -149,7 +124,7 @@ for column, metric_id, name, title, subtitle, y_title in (
             x_title=EACH.capitalize(),
             source=SOURCE,
         )
-        count_axis(fig)
+        figures.count_axis(fig)
         blocks.chart(
             fig,
             trend[["period", "start", "end", metric_id]],
@@ -190,7 +165,7 @@ classes = data.query("engagement_relationship_classes", v.periods, v.filters)
 if classes["partners"].sum() == 0:
     blocks.empty(blocks.nothing_matches(v, "engaged partners"))
 else:
-    counts = per_period(classes, v.periods, "relationship", "partners", list(RELATIONSHIPS))
+    counts = data.per_period(classes, v.periods, "relationship", "partners", list(RELATIONSHIPS))
     latest = counts.iloc[-1]
     fig = figures.bars(
         counts,
@@ -205,7 +180,7 @@ else:
         x_title=EACH.capitalize(),
         source=SOURCE,
     )
-    count_axis(fig)
+    figures.count_axis(fig)
     blocks.chart(
         fig,
         counts,
@@ -225,7 +200,7 @@ else:
         sector=partners["sector"].map(words),
         relationship=partners["relationship"].map(RELATIONSHIPS),
     )[["relationship", "partner", "sector", "engagements", "quarters", "types"]]
-    table(
+    blocks.table(
         partners,
         shown.rename(
             columns={
@@ -237,6 +212,7 @@ else:
                 "types": "Types of touchpoint",
             }
         ),
+        v,
         key="engagement-relationship-partners",
         query="engagement_relationship_partners",
         metric_ids=["relationship_longitudinal_share", "relationship_transactional_share"],
@@ -260,7 +236,7 @@ with left:
             x_title=EACH.capitalize(),
             source=SOURCE,
         )
-        count_axis(fig)
+        figures.count_axis(fig)
         blocks.chart(
             fig,
             trend[["period", "start", "end", "engagement_convening_count"]],
@@ -300,7 +276,7 @@ convenings = data.query("engagement_convenings", v.periods, v.filters)
 if convenings.empty:
     blocks.empty(NO_CONVENINGS)
 else:
-    table(
+    blocks.table(
         convenings,
         convenings.assign(type=convenings["type"].map(words))[
             ["date", "title", "type", "sectors", "patient_participants"]
@@ -313,6 +289,7 @@ else:
                 "patient_participants": "Patients",
             }
         ),
+        v,
         key="engagement-convenings",
         query="engagement_convenings",
         metric_ids=["engagement_convening_count"],

@@ -7,10 +7,10 @@ import streamlit as st
 import settings
 from charts import figures
 from charts.theme import BAND_BAD, BAND_GOOD, BAND_WATCH
+from metrics.format import words
 from ui import blocks, data
 from ui.cards import cards
 from ui.context import view
-from ui.filters import words
 
 config = settings.load()
 v = view()

@@ -8,16 +8,14 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-import exports
 import settings
 from charts import partners as partner_charts
 from metrics import format as fmt
-from metrics.format import SYMBOLS
+from metrics.format import SYMBOLS, words
 from store.contract import INDUSTRY_SECTORS
 from ui import blocks, data
 from ui.cards import cards
 from ui.context import view
-from ui.filters import words
 
 config = settings.load()
 v = view()
@@ -168,21 +166,7 @@ def portfolio_table(portfolio: pd.DataFrame) -> None:
         f"are for {period.label}; first and last touchpoint cover every record up to "
         f"{period.end:%-d %b %Y}. Sort by clicking a column's header; select a row to open its profile."
     )
-    explanation, download = st.columns([3, 1], vertical_alignment="top")
-    with explanation:
-        blocks.how_computed(v, query="partners_portfolio", note=PORTFOLIO_NOTE)
-    with download:
-        st.download_button(
-            "CSV",
-            exports.csv_bytes(shown),
-            file_name="partners.csv",
-            mime="text/csv",
-            key="download-partners",
-            icon=":material/download:",
-            on_click="ignore",
-            help="Download this table",
-            width="stretch",
-        )
+    blocks.explain_and_download(shown, v, key="partners", query="partners_portfolio", note=PORTFOLIO_NOTE)
 
 
 def relationship_text(row: pd.Series) -> str:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-import exports
 import settings
 from charts import figures
 from charts import science as charts
+from metrics.format import words
 from ui import blocks, data
 from ui.cards import cards
 from ui.context import view
-from ui.filters import words
 
 config = settings.load()
 v = view()
@@ -100,7 +99,7 @@ else:
             subtitle=f"{v.periods[0].label} to {v.period.label}",
             source=PUBLICATIONS_TREND,
         )
-        charts.whole_numbers(fig, trend["publication_count"].max())
+        figures.count_axis(fig, trend["publication_count"].max())
         blocks.chart(
             fig,
             trend[["period", "start", "end", "publication_count"]],
@@ -258,7 +257,7 @@ else:
         programs.assign(
             patient_insights=programs["patient_insights"].map({True: "Yes", False: "No"}),
             stage=programs["stage"].map(words),
-            latest_milestone=programs["latest_milestone"].map(charts.MILESTONE_NAMES),
+            latest_milestone=programs["latest_milestone"].map(words),
         ),
         hide_index=True,
         width="stretch",
@@ -274,18 +273,11 @@ else:
             "latest_milestone_date": st.column_config.DateColumn("Date", format="MMM YYYY"),
         },
     )
-    explanation, download = st.columns([3, 1], vertical_alignment="top")
-    with explanation:
-        blocks.how_computed(v, metric_ids=["program_patient_insight_share"], query="science_programs", note=STAGE_NOTE)
-    with download:
-        st.download_button(
-            "CSV",
-            exports.csv_bytes(programs),
-            file_name="science-programs.csv",
-            mime="text/csv",
-            key="download-science-programs",
-            icon=":material/download:",
-            on_click="ignore",
-            help="Download the numbers in this table",
-            width="stretch",
-        )
+    blocks.explain_and_download(
+        programs,
+        v,
+        key="science-programs",
+        metric_ids=["program_patient_insight_share"],
+        query="science_programs",
+        note=STAGE_NOTE,
+    )

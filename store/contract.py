@@ -67,6 +67,20 @@ MILESTONE_STAGE = {
     "guideline_adopted": "utilization",
 }
 
+# How people name each kind of milestone.
+MILESTONE_LABELS = {
+    "target_validated": "Target validated",
+    "candidate_nominated": "Candidate nominated",
+    "ind_cleared": "IND cleared",
+    "phase1_started": "Phase 1 started",
+    "phase2_started": "Phase 2 started",
+    "phase3_started": "Phase 3 started",
+    "submission_filed": "Submission filed",
+    "approval": "Approval",
+    "label_expansion": "Label expanded",
+    "guideline_adopted": "Guideline adopted",
+}
+
 ENUMS = {
     "sector": SECTORS,
     "partnership_kind": PARTNERSHIP_KINDS,

@@ -26,11 +26,12 @@ from streamlit.testing.v1 import AppTest
 
 import queries
 import settings
-from charts.engagement import cadence, count_axis, per_period
+from charts.figures import count_axis
 from metrics import Filters, Period, compute_many
 from store import database
 from store.importer import import_files
 from tests.conftest import ROOT
+from ui.data import per_period
 
 TINY = ROOT / "tests" / "data" / "tiny"
 YEAR_2024 = Period(date(2024, 1, 1), date(2024, 12, 31))
@@ -304,9 +305,9 @@ def test_counts_per_period_are_labelled_and_complete():
 
 
 def test_the_cadence_names_the_trend_step():
-    assert cadence(YEAR_2024) == "year"
-    assert cadence(Period(date(2024, 4, 1), date(2024, 6, 30))) == "quarter"
-    assert cadence(Period(date(2024, 4, 3), date(2024, 6, 30))) == "period"
+    assert YEAR_2024.cadence == "year"
+    assert Period(date(2024, 4, 1), date(2024, 6, 30)).cadence == "quarter"
+    assert Period(date(2024, 4, 3), date(2024, 6, 30)).cadence == "period"
 
 
 def test_small_counts_get_one_tick_per_unit():

@@ -282,7 +282,8 @@ def test_programs_that_share_a_name_get_their_own_timeline_row(every_kind):
 
 
 def test_the_timeline_marks_each_kind_and_shows_the_note_on_hover(tiny_db):
-    from charts.science import MILESTONE_NAMES, milestone_timeline, stage_colours
+    from charts.science import milestone_timeline, stage_colours
+    from store.contract import MILESTONE_LABELS
 
     fig = milestone_timeline(
         run(tiny_db, "science_milestones"),
@@ -295,7 +296,7 @@ def test_the_timeline_marks_each_kind_and_shows_the_note_on_hover(tiny_db):
     # Eight milestones of seven kinds (two phase1_started: M04 and M05), in the contract's order.
     kinds = ["target_validated", "candidate_nominated", "ind_cleared", "phase1_started", "phase2_started"]
     kinds += ["submission_filed", "approval"]
-    assert [t.name for t in fig.data] == [MILESTONE_NAMES[k] for k in kinds]
+    assert [t.name for t in fig.data] == [MILESTONE_LABELS[k] for k in kinds]
     assert [t.marker.color for t in fig.data] == [stage_colours()[MILESTONE_STAGE[k]] for k in kinds]
     phase1 = fig.data[3]
     assert list(phase1.y) == ["Gene therapy OND-101", "Small molecule BN-7"]

@@ -60,6 +60,19 @@ def chart(
 ) -> None:
     """A chart with its explanation and a formula-safe CSV of the numbers behind it."""
     st.plotly_chart(fig, theme=None, key=key, config=PLOTLY_CONFIG, alt=alt)
+    explain_and_download(numbers, view, key=key, metric_ids=metric_ids, query=query, note=note)
+
+
+def explain_and_download(
+    numbers: pd.DataFrame,
+    view: View,
+    *,
+    key: str,
+    metric_ids: Iterable[str] = (),
+    query: str | None = None,
+    note: str = "",
+) -> None:
+    """Under a chart or table: "How is this computed?" beside a formula-safe CSV of the numbers."""
     explanation, download = st.columns([3, 1], vertical_alignment="top")
     with explanation:
         how_computed(view, metric_ids=metric_ids, query=query, note=note)
@@ -72,9 +85,27 @@ def chart(
             key=f"download-{key}",
             icon=":material/download:",
             on_click="ignore",
-            help="Download the numbers behind this chart",
+            help="Download the numbers behind this",
             width="stretch",
         )
+
+
+def table(
+    numbers: pd.DataFrame,
+    shown: pd.DataFrame,
+    view: View,
+    *,
+    key: str,
+    metric_ids: Iterable[str] = (),
+    query: str | None = None,
+    note: str = "",
+    column_config: dict | None = None,
+) -> None:
+    """A table (shown formatted), with its explanation and a formula-safe CSV of its numbers."""
+    st.dataframe(
+        shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 456), column_config=column_config
+    )
+    explain_and_download(numbers, view, key=key, metric_ids=metric_ids, query=query, note=note)
 
 
 def nothing_matches(view: View, what: str) -> str:

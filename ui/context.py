@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import streamlit as st
@@ -30,9 +31,11 @@ class View:
         first = self.periods[0] if trend else p
         span = f"{first.label} to {p.label}" if trend else p.label
         line = f"Source: {name}, {what}.<br>{span} ({first.start:%-d %b %Y} to {p.end:%-d %b %Y})"
+        line += "."
         if self.filters.active:
-            line += f"; filtered to {self.filters.describe()}"
-        return line + "."
+            # Wrapped, so that the line fits under a half-width chart.
+            line += "<br>" + "<br>".join(textwrap.wrap(f"Filtered to {self.filters.describe()}.", 64))
+        return line
 
 
 def set_view(view: View) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -93,3 +94,13 @@ def trend(series: list[dict], periods: list[Period], metric_ids: list[str]) -> p
         for p, values in zip(periods, series, strict=True)
     ]
     return pd.DataFrame(rows)
+
+
+def per_period(df: pd.DataFrame, periods: list[Period], column: str, value: str, order: Sequence[str]) -> pd.DataFrame:
+    """Rows (period_id, column, value) as one labelled row per period, one column per category present, in order."""
+    wide = df.pivot_table(index="period_id", columns=column, values=value, aggfunc="sum", fill_value=0)
+    wide = wide.reindex(index=range(len(periods)), columns=[c for c in order if c in wide.columns], fill_value=0)
+    labels = pd.DataFrame(
+        {"period": [p.label for p in periods], "start": [p.start for p in periods], "end": [p.end for p in periods]}
+    )
+    return pd.concat([labels, wide.reset_index(drop=True).astype(int)], axis=1)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from metrics import Filters, Period
+from metrics.format import words
 from store.contract import PARTNERSHIP_KINDS, SECTORS, STAGES
 
 PRESETS = {
@@ -17,13 +18,6 @@ PRESETS = {
     "year": "A calendar year",
     "custom": "Custom dates",
 }
-
-
-def words(value: str) -> str:
-    """patient_org -> Patient org; pfdd_meeting -> PFDD meeting."""
-    text = value.replace("_", " ")
-    text = text.replace("pfdd", "PFDD").replace("cro", "CRO") if value in ("pfdd_meeting", "cro") else text
-    return text[:1].upper() + text[1:]
 
 
 def preset(key: str, today: date, year: int | None = None) -> Period:

@@ -1,21 +1,8 @@
 -- Of the partners engaged in the period: the share with >= 3 engagements, in >= 2 calendar quarters, of >= 2 types.
-WITH by_partner AS (
-  SELECT
-    p.period_id,
-    ep.partner_id,
-    count(*) AS engagements,
-    count(DISTINCT date_trunc('quarter', e.date)) AS quarters,
-    count(DISTINCT e.type) AS types
-  FROM periods AS p
-  JOIN engagements AS e ON e.date BETWEEN p.start_date AND p.end_date
-  JOIN engagement_partners AS ep ON ep.engagement_id = e.engagement_id
-  GROUP BY p.period_id, ep.partner_id
-)
 SELECT
   p.period_id,
-  CASE WHEN count(b.partner_id) = 0 THEN NULL
-       ELSE count(b.partner_id) FILTER (WHERE b.engagements >= 3 AND b.quarters >= 2 AND b.types >= 2)::DOUBLE
-            / count(b.partner_id) END AS value
+  CASE WHEN count(r.partner_id) = 0 THEN NULL
+       ELSE count(r.partner_id) FILTER (WHERE r.relationship = 'longitudinal')::DOUBLE / count(r.partner_id) END AS value
 FROM periods AS p
-LEFT JOIN by_partner AS b ON b.period_id = p.period_id
+LEFT JOIN relationships AS r ON r.period_id = p.period_id
 GROUP BY p.period_id

@@ -11,15 +11,7 @@ active AS (
   JOIN involvement AS i ON i.date BETWEEN p.start_date AND p.end_date
 ),
 engaged AS (
-  SELECT
-    ep.partner_id,
-    count(*) AS engagements,
-    count(DISTINCT date_trunc('quarter', e.date)) AS quarters,
-    count(DISTINCT e.type) AS types
-  FROM chosen AS p
-  JOIN engagements AS e ON e.date BETWEEN p.start_date AND p.end_date
-  JOIN engagement_partners AS ep ON ep.engagement_id = e.engagement_id
-  GROUP BY ep.partner_id
+  SELECT r.* FROM chosen AS p JOIN relationships AS r ON r.period_id = p.period_id
 ),
 paid AS (
   SELECT
@@ -72,12 +64,7 @@ SELECT
   coalesce(f.funding_in, 0)::DOUBLE AS funding_in,
   coalesce(f.funding_out, 0)::DOUBLE AS funding_out,
   coalesce(pub.publications, 0) AS publications,
-  CASE
-    WHEN e.engagements IS NULL THEN 'not engaged'
-    WHEN e.engagements = 1 THEN 'transactional'
-    WHEN e.engagements >= 3 AND e.quarters >= 2 AND e.types >= 2 THEN 'longitudinal'
-    ELSE 'developing'
-  END AS relationship,
+  coalesce(e.relationship, 'not engaged') AS relationship,
   ip.ip_status
 FROM partners AS pa
 LEFT JOIN touched AS t ON t.partner_id = pa.partner_id

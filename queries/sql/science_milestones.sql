@@ -11,20 +11,10 @@ SELECT
   min(m.date) OVER (PARTITION BY m.program_id) AS program_first_date,
   m.date,
   m.milestone::VARCHAR AS milestone,
-  CASE m.milestone::VARCHAR
-    WHEN 'target_validated' THEN 'discovery'
-    WHEN 'candidate_nominated' THEN 'preclinical'
-    WHEN 'ind_cleared' THEN 'clinical'
-    WHEN 'phase1_started' THEN 'clinical'
-    WHEN 'phase2_started' THEN 'clinical'
-    WHEN 'phase3_started' THEN 'clinical'
-    WHEN 'submission_filed' THEN 'regulatory'
-    WHEN 'approval' THEN 'regulatory'
-    WHEN 'label_expansion' THEN 'utilization'
-    WHEN 'guideline_adopted' THEN 'utilization'
-  END AS stage,
+  ms.stage::VARCHAR AS stage,
   m.note
 FROM chosen AS p
 JOIN milestones AS m ON m.date <= p.end_date
 JOIN named AS n ON n.program_id = m.program_id
+JOIN milestone_stages AS ms ON ms.milestone = m.milestone
 ORDER BY m.milestone, m.date, n.program

@@ -9,19 +9,9 @@ WITH latest AS (
 staged AS (
   SELECT
     l.*,
-    CASE l.milestone::VARCHAR
-      WHEN 'target_validated' THEN 'discovery'
-      WHEN 'candidate_nominated' THEN 'preclinical'
-      WHEN 'ind_cleared' THEN 'clinical'
-      WHEN 'phase1_started' THEN 'clinical'
-      WHEN 'phase2_started' THEN 'clinical'
-      WHEN 'phase3_started' THEN 'clinical'
-      WHEN 'submission_filed' THEN 'regulatory'
-      WHEN 'approval' THEN 'regulatory'
-      WHEN 'label_expansion' THEN 'utilization'
-      WHEN 'guideline_adopted' THEN 'utilization'
-    END::rd_stage AS stage
+    ms.stage
   FROM latest AS l
+  JOIN milestone_stages AS ms ON ms.milestone = l.milestone
 )
 SELECT
   pr.name AS program,

@@ -6,19 +6,9 @@ WITH staged AS (
     m.program_id,
     m.date,
     m.milestone,
-    CASE m.milestone::VARCHAR
-      WHEN 'target_validated' THEN 'discovery'
-      WHEN 'candidate_nominated' THEN 'preclinical'
-      WHEN 'ind_cleared' THEN 'clinical'
-      WHEN 'phase1_started' THEN 'clinical'
-      WHEN 'phase2_started' THEN 'clinical'
-      WHEN 'phase3_started' THEN 'clinical'
-      WHEN 'submission_filed' THEN 'regulatory'
-      WHEN 'approval' THEN 'regulatory'
-      WHEN 'label_expansion' THEN 'utilization'
-      WHEN 'guideline_adopted' THEN 'utilization'
-    END::rd_stage AS stage
+    ms.stage
   FROM milestones AS m
+  JOIN milestone_stages AS ms ON ms.milestone = m.milestone
 ),
 latest AS (
   SELECT p.period_id, s.program_id, s.stage
