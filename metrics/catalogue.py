@@ -283,7 +283,7 @@ METRICS: tuple[Metric, ...] = (
     ),
     _m(
         "publications_per_million_granted",
-        "Publications per $1M granted",
+        "Papers per 1M granted",
         "index",
         "Publications",
         "Publications in the period divided by the grants made in the period, in millions; empty when "
@@ -339,7 +339,7 @@ METRICS: tuple[Metric, ...] = (
     ),
     _m(
         "program_patient_insight_share",
-        "Programs informed by patients",
+        "Patient-informed programs",
         "share",
         "Science progress",
         "Of the programs with a milestone by the end of the period, the share informed by patient insights.",
@@ -361,3 +361,11 @@ HEADLINE: tuple[str, ...] = (
     "publication_count",
     "milestone_count",
 )
+
+
+def ids_in(*groups: str) -> list[str]:
+    """The ids of the metrics in the named groups, in catalogue order."""
+    unknown = set(groups) - set(GROUPS)
+    if unknown:
+        raise ValueError(f"unknown metric group {sorted(unknown)[0]!r}")
+    return [m.id for m in METRICS if m.group in groups]

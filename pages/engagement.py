@@ -6,6 +6,7 @@ import streamlit as st
 
 import settings
 from charts import figures
+from metrics.catalogue import ids_in
 from metrics.format import words
 from store.contract import ENGAGEMENT_TYPES, INDUSTRY_SECTORS, STAGES
 from ui import blocks, data
@@ -14,7 +15,8 @@ from ui.context import view
 
 config = settings.load()
 v = view()
-series = data.metrics(v.periods, v.filters)
+SHOWN = ids_in("Engagement")
+series = data.metrics(v.periods, v.filters, SHOWN)
 trend = data.trend(
     series,
     v.periods,
@@ -62,7 +64,7 @@ cards(
         "engagement_reciprocity_share",
     ],
     series,
-    data.prior(v.period, v.filters),
+    data.prior(v.period, v.filters, SHOWN),
     config.currency,
 )
 

@@ -7,6 +7,7 @@ import streamlit as st
 import settings
 from charts import figures
 from charts.theme import BAND_BAD, BAND_GOOD, BAND_WATCH
+from metrics.catalogue import ids_in
 from metrics.format import words
 from ui import blocks, data
 from ui.cards import cards
@@ -14,7 +15,8 @@ from ui.context import view
 
 config = settings.load()
 v = view()
-series = data.metrics(v.periods, v.filters)
+SHOWN = ids_in("Funding")
+series = data.metrics(v.periods, v.filters, SHOWN)
 money_axis = f"Amount ({config.currency})"
 IN_OUT = {"inbound": "Received from partners", "outbound": "Granted by us"}
 SOURCE = v.source("funding records")
@@ -32,7 +34,7 @@ cards(
         "funding_top_partner_share",
     ],
     series,
-    data.prior(v.period, v.filters),
+    data.prior(v.period, v.filters, SHOWN),
     config.currency,
     per_row=3,
 )

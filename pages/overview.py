@@ -7,6 +7,7 @@ import streamlit as st
 import exports
 import settings
 from charts import figures
+from metrics import HEADLINE
 from ui import blocks, data
 from ui.cards import cards
 from ui.context import view
@@ -14,8 +15,22 @@ from ui.tables import metric_table, metric_values
 
 config = settings.load()
 v = view()
-series = data.metrics(v.periods, v.filters)
-current, prior = series[-1], data.prior(v.period, v.filters)
+STORY = [
+    "funding_inbound_total",
+    "funding_outbound_total",
+    "engagement_count",
+    "engagement_patient_participants",
+    "partner_active_count",
+    "partner_new_count",
+    "publication_count",
+    "publication_open_access_share",
+    "milestone_count",
+    "milestone_clinical_count",
+    "approval_count",
+]
+series = data.metrics(v.periods, v.filters, list(dict.fromkeys([*HEADLINE, *STORY])))
+current = data.metrics([v.period], v.filters)[0]
+prior = data.prior(v.period, v.filters)
 facts = data.facts()
 SOURCE = v.source()
 TREND_SOURCE = v.source(trend=True)
@@ -37,40 +52,10 @@ if not facts["partners"]:
         "(see the README for the format), or build the sample foundation with `make sample`."
     )
 
-cards(
-    [
-        "funding_inbound_total",
-        "funding_hhi",
-        "engagement_count",
-        "engagement_patient_participants",
-        "partner_active_count",
-        "relationship_longitudinal_share",
-        "publication_count",
-        "milestone_count",
-    ],
-    series,
-    prior,
-    config.currency,
-)
+cards(list(HEADLINE), series, prior, config.currency)
 
 st.subheader(f"The story of {v.periods[0].label} to {p.label}")
-story = data.trend(
-    series,
-    v.periods,
-    [
-        "funding_inbound_total",
-        "funding_outbound_total",
-        "engagement_count",
-        "engagement_patient_participants",
-        "partner_active_count",
-        "partner_new_count",
-        "publication_count",
-        "publication_open_access_share",
-        "milestone_count",
-        "milestone_clinical_count",
-        "approval_count",
-    ],
-)
+story = data.trend(series, v.periods, STORY)
 CHARTS = [
     (
         ["funding_inbound_total", "funding_outbound_total"],

@@ -221,7 +221,7 @@ def profile(row: pd.Series) -> None:
             )
             + " Its numbers below are zero, or “—” where there is nothing to divide by."
         )
-    cards(ids, data.metrics(pv.periods, pv.filters), data.prior(period, pv.filters), config.currency)
+    cards(ids, data.metrics(pv.periods, pv.filters, ids), data.prior(period, pv.filters, ids), config.currency)
 
     events = data.query("partners_events", pv.periods, pv.filters)
     if events.empty:

@@ -7,6 +7,7 @@ import streamlit as st
 import settings
 from charts import figures
 from charts import science as charts
+from metrics.catalogue import ids_in
 from metrics.format import words
 from ui import blocks, data
 from ui.cards import cards
@@ -14,7 +15,8 @@ from ui.context import view
 
 config = settings.load()
 v = view()
-series = data.metrics(v.periods, v.filters)
+SHOWN = ids_in("Publications", "Science progress")
+series = data.metrics(v.periods, v.filters, SHOWN)
 trend = data.trend(
     series,
     v.periods,
@@ -77,7 +79,7 @@ cards(
         "program_patient_insight_share",
     ],
     series,
-    data.prior(v.period, v.filters),
+    data.prior(v.period, v.filters, SHOWN),
     config.currency,
     per_row=4,
 )

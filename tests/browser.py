@@ -115,7 +115,7 @@ PAGES = {
 }
 
 
-def screenshots(out: Path, db: Path, size: tuple[int, int] = (1366, 768)) -> list[Path]:
+def screenshots(out: Path, db: Path, size: tuple[int, int] = (1366, 900)) -> list[Path]:
     """Saves a screenshot of every page of the dashboard served on db (for the README)."""
     out.mkdir(parents=True, exist_ok=True)
     saved = []

@@ -11,7 +11,7 @@ import streamlit as st
 
 import queries
 import settings
-from metrics import Filters, Period, compute_many
+from metrics import CATALOGUE, Filters, Period, compute_many
 from store import database
 
 
@@ -26,20 +26,25 @@ def db_version() -> tuple[int, int, int] | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _metrics(path: str, version: tuple | None, periods: tuple[Period, ...], filters: Filters) -> list[dict]:
-    """Cached because every page and every rerun asks for the same periods; keyed by the file's version."""
+def _metrics(
+    path: str, version: tuple | None, periods: tuple[Period, ...], filters: Filters, metric_ids: tuple[str, ...]
+) -> list[dict]:
+    """Cached because every rerun of a page asks for the same metrics; keyed by the file's version."""
     with database.read(path) as con:
-        return compute_many(con, list(periods), filters=filters)
+        return compute_many(con, list(periods), list(metric_ids), filters)
 
 
-def metrics(periods: list[Period], filters: Filters | None = None) -> list[dict]:
-    """Every metric for each of the periods, from the current database."""
-    return _metrics(str(db_path()), db_version(), tuple(periods), filters or Filters())
+def metrics(
+    periods: list[Period], filters: Filters | None = None, metric_ids: Sequence[str] | None = None
+) -> list[dict]:
+    """The metrics (all, or the named ones) for each of the periods, from the current database."""
+    ids = tuple(dict.fromkeys(metric_ids)) if metric_ids is not None else tuple(CATALOGUE)
+    return _metrics(str(db_path()), db_version(), tuple(periods), filters or Filters(), ids)
 
 
-def prior(period: Period, filters: Filters | None = None) -> dict:
-    """Every metric for the period's prior period (same number of days, ending the day before it)."""
-    return metrics([period.prior], filters)[0]
+def prior(period: Period, filters: Filters | None = None, metric_ids: Sequence[str] | None = None) -> dict:
+    """The metrics for the period's prior period (same number of days, ending the day before it)."""
+    return metrics([period.prior], filters, metric_ids)[0]
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
