@@ -99,6 +99,20 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Writes the community report bundle for a period into a folder."""
+    from metrics import Period
+    from reports import bundle
+
+    if not Path(args.db).exists():
+        print(f"there is no database at {args.db}; import files first (python cli.py import)", file=sys.stderr)
+        return 1
+    written = bundle.write(args.db, Period(args.start, args.end), args.out, paper=args.paper)
+    for path in written.files:
+        print(path)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line's arguments, as documented in the README."""
     p = argparse.ArgumentParser(prog="cli.py", description="Partnership Impact: import records, read metrics.")
@@ -124,6 +138,14 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--kind", action="append", default=[], help="keep records of partnerships of this kind (repeatable)")
     m.add_argument("--stage", action="append", default=[], help="keep records at this R&D stage (repeatable)")
     m.set_defaults(run=cmd_metrics)
+
+    r = sub.add_parser("report", help="write the community report bundle (HTML, PDF, charts, summary.json)")
+    r.add_argument("--db", required=True, type=Path)
+    r.add_argument("--start", required=True, type=_date)
+    r.add_argument("--end", required=True, type=_date)
+    r.add_argument("--out", required=True, type=Path, help="the folder to write into (created if needed)")
+    r.add_argument("--paper", choices=("A4", "Letter"), default="A4")
+    r.set_defaults(run=cmd_report)
     return p
 
 

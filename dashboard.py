@@ -20,16 +20,18 @@ PAGES = [
     st.Page("pages/engagement.py", title="Engagement", icon=":material/groups:", url_path="engagement"),
     st.Page("pages/science.py", title="Publications and science", icon=":material/science:", url_path="science"),
     st.Page("pages/partners.py", title="Partners", icon=":material/handshake:", url_path="partners"),
+    st.Page("pages/reports.py", title="Community report", icon=":material/description:", url_path="report"),
 ]
 nav = st.navigation(PAGES)
 
 st.sidebar.markdown(f"**{config.name}**")
 years = data.years()
 filters.restore_from_url(years)
+community = filters.select_view()
 period_key, period = filters.select_period(years)
 chosen = filters.select_filters()
-filters.write_to_url(period_key, period, chosen)
+filters.write_to_url(period_key, period, chosen, community)
 st.sidebar.caption(data.as_of_text())
-set_view(View(period, chosen, dark=st.context.theme.type == "dark"))
+set_view(View(period, chosen, dark=st.context.theme.type == "dark", community=community))
 
 nav.run()

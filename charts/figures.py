@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
@@ -56,6 +57,8 @@ def bars(
     subtitle: str = "",
 ) -> go.Figure:
     """Grouped or stacked bars of one or more columns."""
+    if horizontal:  # long category names would push the plot (and its source line) off to the right
+        df = df.assign(**{x: df[x].map(lambda v: "<br>".join(textwrap.wrap(str(v), 26)) or str(v))})
     fig = go.Figure()
     for y in ys:
         label = (names or {}).get(y, y)

@@ -28,7 +28,7 @@ def _template(dark: bool) -> go.layout.Template:
     grid = DARK["grid"] if dark else LIGHT_GRID
     colours = palette()
     if dark:  # the brand's dark primary vanishes on a dark background: lead with a light blue
-        colours = ["#56B4E9", *[c for c in colours if c not in ("#56B4E9", brand.primary)]]
+        colours = ["#56B4E9", *[c for c in colours if c not in ("#56B4E9", brand.primary)], "#DDCC77"]
     axis = dict(
         gridcolor=grid,
         linecolor=grid,

@@ -6,6 +6,7 @@ import streamlit as st
 
 import settings
 from charts import figures
+from community import views
 from metrics.catalogue import ids_in
 from metrics.format import words
 from store.contract import ENGAGEMENT_TYPES, INDUSTRY_SECTORS, STAGES
@@ -17,16 +18,19 @@ config = settings.load()
 v = view()
 SHOWN = ids_in("Engagement")
 series = data.metrics(v.periods, v.filters, SHOWN)
-trend = data.trend(
-    series,
-    v.periods,
-    [
-        "engagement_count",
-        "engagement_patient_participants",
-        "engagement_patient_voice_count",
-        "engagement_convening_count",
-        "engagement_reciprocity_share",
-    ],
+trend, trend_numbers = views.safe_trend(
+    data.trend(
+        series,
+        v.periods,
+        [
+            "engagement_count",
+            "engagement_patient_participants",
+            "engagement_patient_voice_count",
+            "engagement_convening_count",
+            "engagement_reciprocity_share",
+        ],
+    ),
+    v.community,
 )
 SOURCE = v.source("engagement records", trend=True)
 SPAN = f"{v.periods[0].start:%b %Y} to {v.period.end:%b %Y}"
@@ -52,6 +56,7 @@ quiet = trend["engagement_count"].sum() == 0
 
 st.title("Engagement")
 st.caption(f"{v.period.label}, against the prior period of the same length. {data.as_of_text()}.")
+views.banner(v, data.as_of_text())
 cards(
     [
         "engagement_count",
@@ -66,10 +71,11 @@ cards(
     series,
     data.prior(v.period, v.filters, SHOWN),
     config.currency,
+    community=v.community,
 )
 
 st.subheader("Touchpoints by type")
-by_type = data.query("engagement_by_type", v.periods, v.filters)
+by_type, _ = data.safe_query("engagement_by_type", v)
 if quiet:
     blocks.empty(blocks.nothing_matches(v, "engagements"))
 else:
@@ -127,16 +133,17 @@ for column, metric_id, name, title, subtitle, y_title in (
             source=SOURCE,
         )
         figures.count_axis(fig)
+        views.label_small(fig, trend_numbers, "period", [metric_id])
         blocks.chart(
             fig,
-            trend[["period", "start", "end", metric_id]],
+            trend_numbers[["period", "start", "end", metric_id]],
             v,
             key=metric_id.replace("_", "-"),
             metric_ids=[metric_id],
         )
 
 st.subheader("Where in R&D our touchpoints reach")
-stages = data.query("engagement_stage_by_year", v.periods, v.filters)
+stages, _ = data.safe_query("engagement_stage_by_year", v)
 if stages["engagements"].sum() == 0:
     blocks.empty(blocks.nothing_matches(v, "engagements"))
 else:
@@ -163,7 +170,7 @@ st.markdown(
     "exactly one; and **developing** otherwise. Lasting relationships with many touchpoints build the trust "
     "that one-off meetings do not."
 )
-classes = data.query("engagement_relationship_classes", v.periods, v.filters)
+classes, _ = data.safe_query("engagement_relationship_classes", v)
 if classes["partners"].sum() == 0:
     blocks.empty(blocks.nothing_matches(v, "engaged partners"))
 else:
@@ -193,9 +200,9 @@ else:
     )
 
 st.markdown(f"**The partners engaged in {v.period.label}, by relationship**")
-partners = data.query("engagement_relationship_partners", v.periods, v.filters)
+partners, left_out = data.safe_query("engagement_relationship_partners", v)
 if partners.empty:
-    blocks.empty(blocks.nothing_matches(v, "engaged partners"))
+    blocks.empty(left_out or blocks.nothing_matches(v, "engaged partners"))
 else:
     shown = partners.assign(
         partner=partners["partner"] + partners["confidential"].map({True: " (confidential)", False: ""}),
@@ -219,6 +226,8 @@ else:
         query="engagement_relationship_partners",
         metric_ids=["relationship_longitudinal_share", "relationship_transactional_share"],
     )
+    if left_out:
+        st.caption(left_out)
 
 st.subheader("Convenings and insights shared back")
 left, right = st.columns(2)
@@ -274,7 +283,7 @@ with right:
         )
 
 st.markdown(f"**Convenings in {v.period.label}**")
-convenings = data.query("engagement_convenings", v.periods, v.filters)
+convenings, _ = data.safe_query("engagement_convenings", v)
 if convenings.empty:
     blocks.empty(NO_CONVENINGS)
 else:
@@ -300,6 +309,6 @@ else:
             "Title": st.column_config.TextColumn(width=280),
             "Type": st.column_config.TextColumn(width=125),
             "Sectors present": st.column_config.TextColumn(width=290),
-            "Patients": st.column_config.NumberColumn(help="Patients and caregivers taking part", width=80),
+            "Patients": views.people_column(v.community, help="Patients and caregivers taking part", width=80),
         },
     )

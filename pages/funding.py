@@ -7,6 +7,7 @@ import streamlit as st
 import settings
 from charts import figures
 from charts.theme import BAND_BAD, BAND_GOOD, BAND_WATCH
+from community import views
 from metrics.catalogue import ids_in
 from metrics.format import words
 from ui import blocks, data
@@ -24,6 +25,7 @@ TREND_SOURCE = v.source("funding records", trend=True)
 
 st.title("Funding")
 st.caption(f"{v.period.label}, against the prior period of the same length. {data.as_of_text()}.")
+views.banner(v, data.as_of_text())
 cards(
     [
         "funding_inbound_total",
@@ -37,10 +39,11 @@ cards(
     data.prior(v.period, v.filters, SHOWN),
     config.currency,
     per_row=3,
+    community=v.community,
 )
 
 st.subheader("Money in and out, by quarter")
-quarters = data.query("funding_by_quarter", v.periods, v.filters)
+quarters, _ = data.safe_query("funding_by_quarter", v)
 if quarters[["inbound", "outbound"]].to_numpy().sum() == 0:
     blocks.empty(blocks.nothing_matches(v, "funding records"))
 else:
@@ -74,9 +77,9 @@ for column, name, by, label in (
     (left, "funding_by_stage", "stage", "R&D stage"),
 ):
     with column:
-        table = data.query(name, v.periods, v.filters)
+        table, note = data.safe_query(name, v)
         if table.empty:
-            blocks.empty(blocks.nothing_matches(v, "funding records"))
+            blocks.empty(note or blocks.nothing_matches(v, "funding records"))
             continue
         fig = figures.bars(
             table.assign(**{by: table[by].map(words)}),
@@ -90,12 +93,14 @@ for column, name, by, label in (
             source=SOURCE,
         )
         figures.money_axis(fig, config.currency, axis="x")
-        blocks.chart(fig, table, v, key=name.replace("_", "-"), query=name)
+        blocks.chart(fig, table, v, key=name.replace("_", "-"), query=name, note=note)
+        if note:
+            st.caption(note)
 
 with right:
-    shares = data.query("funding_partner_shares", v.periods, v.filters)
+    shares, note = data.safe_query("funding_partner_shares", v)
     if shares.empty:
-        blocks.empty(blocks.nothing_matches(v, "funding from partners"))
+        blocks.empty(note or blocks.nothing_matches(v, "funding from partners"))
     else:
         top = shares.head(12).assign(
             partner=lambda t: t["partner"] + t["confidential"].map({True: " (confidential)", False: ""})
@@ -109,7 +114,7 @@ with right:
             hover_format=".1%",
             dark=v.dark,
             title="Largest funders' shares",
-            subtitle=f"Of the money received from {len(shares)} funders",
+            subtitle=f"Of the money received from {series[-1]['funding_partner_count']} funders",
             y_title="Share of funding received",
             source=SOURCE,
         )
@@ -121,7 +126,10 @@ with right:
             key="funding-partner-shares",
             query="funding_partner_shares",
             metric_ids=["funding_top_partner_share"],
+            note=note,
         )
+        if note:
+            st.caption(note)
 
 st.subheader("Concentration and dependence over time")
 st.markdown(

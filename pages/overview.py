@@ -7,6 +7,7 @@ import streamlit as st
 import exports
 import settings
 from charts import figures
+from community import views
 from metrics import HEADLINE
 from ui import blocks, data
 from ui.cards import cards
@@ -44,6 +45,7 @@ st.caption(
 )
 if v.filters.active:
     st.caption(f"Filtered to {v.filters.describe()}.")
+views.banner(v, data.as_of_text())
 
 if not facts["partners"]:
     blocks.empty(
@@ -52,10 +54,10 @@ if not facts["partners"]:
         "(see the README for the format), or build the sample foundation with `make sample`."
     )
 
-cards(list(HEADLINE), series, prior, config.currency)
+cards(list(HEADLINE), series, prior, config.currency, community=v.community)
 
 st.subheader(f"The story of {v.periods[0].label} to {p.label}")
-story = data.trend(series, v.periods, STORY)
+story, story_numbers = views.safe_trend(data.trend(series, v.periods, STORY), v.community)
 CHARTS = [
     (
         ["funding_inbound_total", "funding_outbound_total"],
@@ -107,7 +109,8 @@ for i, (ids, names, title, axis) in enumerate(CHARTS):
         )
         if ids[0].startswith("funding"):
             figures.money_axis(fig, config.currency)
-        blocks.chart(fig, story[["period", "start", "end", *ids]], v, key=f"overview-{ids[0]}", metric_ids=ids)
+        views.label_small(fig, story_numbers, "period", ids)
+        blocks.chart(fig, story_numbers[["period", "start", "end", *ids]], v, key=f"overview-{ids[0]}", metric_ids=ids)
 
 with columns[len(CHARTS) % 2]:
     if story["publication_open_access_share"].isna().all():
@@ -135,11 +138,13 @@ with columns[len(CHARTS) % 2]:
         )
 
 st.subheader("Every metric")
-table = metric_table(current, prior, p.label, config.currency)
+table = views.safe_metric_table(
+    metric_table(current, prior, p.label, config.currency), current, prior, p.label, v.community
+)
 st.dataframe(table, hide_index=True, height=35 * (len(table) + 1) + 3, column_config={"Definition": {"width": "large"}})
 st.download_button(
     "Every metric (CSV)",
-    exports.csv_bytes(metric_values(current, prior, p.label)),
+    exports.csv_bytes(views.safe_metric_values(metric_values(current, prior, p.label), p.label, v.community)),
     file_name="metrics.csv",
     mime="text/csv",
     icon=":material/download:",

@@ -10,6 +10,7 @@ import streamlit as st
 
 import settings
 from charts import partners as partner_charts
+from community import views
 from metrics import format as fmt
 from metrics.format import SYMBOLS, words
 from store.contract import INDUSTRY_SECTORS
@@ -34,6 +35,7 @@ PORTFOLIO_NOTE = (
 )
 EVENT_NAMES = {kind: lane for kind, (lane, *_) in partner_charts.LANES.items()}
 DATE_FORMAT = "D MMM YYYY"
+WHO = "Internal view: confidential partners are named."
 ROW_HEIGHT = 35  # st.dataframe's default row height, in pixels
 
 
@@ -94,9 +96,9 @@ def portfolio_table(portfolio: pd.DataFrame) -> None:
     select_row(ids)
     table = shown.assign(
         sector=shown["sector"].map(words),
-        kinds=shown["kinds"].map(words, na_action="ignore").fillna("—"),
+        kinds=shown["kinds"].map(words, na_action="ignore").astype(object).fillna("—"),
         relationship=shown["relationship"].map(words),
-        ip_status=shown["ip_status"].map(words, na_action="ignore").fillna("—"),
+        ip_status=shown["ip_status"].map(words, na_action="ignore").astype(object).fillna("—"),
     )
     st.dataframe(
         table,
@@ -221,9 +223,15 @@ def profile(row: pd.Series) -> None:
             )
             + " Its numbers below are zero, or “—” where there is nothing to divide by."
         )
-    cards(ids, data.metrics(pv.periods, pv.filters, ids), data.prior(period, pv.filters, ids), config.currency)
+    cards(
+        ids,
+        data.metrics(pv.periods, pv.filters, ids),
+        data.prior(period, pv.filters, ids),
+        config.currency,
+        community=v.community,
+    )
 
-    events = data.query("partners_events", pv.periods, pv.filters)
+    events, _ = data.safe_query("partners_events", pv)
     if events.empty:
         blocks.empty(f"No records of {name} up to {period.end:%-d %b %Y}.")
         return
@@ -270,18 +278,22 @@ def profile(row: pd.Series) -> None:
     )
 
 
-portfolio = data.query("partners_portfolio", v.periods, v.filters)
+portfolio, who = data.safe_query("partners_portfolio", v)
 names = dict(zip(portfolio["partner_id"], portfolio["name"], strict=True))
 wanted = st.query_params.get("partner")
+hidden = data.confidential() if v.community else views.Secret()
+if views.unavailable(st.session_state.get("partner"), hidden):
+    st.session_state["partner"] = None  # chosen in the internal view before the switch to the community-safe one
 if wanted in names and st.session_state.get("partner") is None:
     st.session_state["partner"] = wanted  # a link ?partner=ID opens that partner's profile
 
 st.title("Partners")
 st.caption(
     f"{period.label}: {period.start:%-d %b %Y} to {period.end:%-d %b %Y}. Every partner under the sidebar filters, "
-    f"what it did in the period, and its profile. Internal view: confidential partners are named. "
+    f"what it did in the period, and its profile. {who or WHO} "
     f"{data.as_of_text()}."
 )
+views.banner(v, data.as_of_text())
 
 if not data.facts()["partners"]:
     blocks.empty(
@@ -302,7 +314,9 @@ else:
         on_change=on_pick,
         placeholder="Choose a partner, or select a row in the table",
     )
-    if wanted and wanted not in names:
+    if views.unavailable(wanted, hidden):
+        blocks.empty(views.PROFILE_UNAVAILABLE)
+    elif wanted and wanted not in names:
         blocks.empty(
             f"The link asks for partner “{wanted}”, which does not match the filters ({v.filters.describe()})."
             if v.filters.active

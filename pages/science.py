@@ -7,6 +7,7 @@ import streamlit as st
 import settings
 from charts import figures
 from charts import science as charts
+from community import views
 from metrics.catalogue import ids_in
 from metrics.format import words
 from ui import blocks, data
@@ -63,6 +64,7 @@ def no_milestones() -> str:
 
 st.title("Publications and science")
 st.caption(f"{v.period.label}, against the prior period of the same length. {data.as_of_text()}.")
+views.banner(v, data.as_of_text())
 cards(
     [
         "publication_count",
@@ -82,6 +84,7 @@ cards(
     data.prior(v.period, v.filters, SHOWN),
     config.currency,
     per_row=4,
+    community=v.community,
 )
 
 st.subheader("Publications over time")
@@ -137,7 +140,7 @@ else:
     st.subheader("How quickly results are published")
     left, right = st.columns(2)
     with left:
-        bins = data.query("science_days_to_publish", v.periods, v.filters)
+        bins, _ = data.safe_query("science_days_to_publish", v)
         if bins.empty:
             blocks.empty(no_publications("publications with a study completion date"))
         else:
@@ -184,8 +187,8 @@ else:
             )
 
 st.subheader("How research programs move forward")
-stages = data.query("science_programs_by_stage", v.periods, v.filters)
-milestones = data.query("science_milestones", v.periods, v.filters)
+stages, _ = data.safe_query("science_programs_by_stage", v)
+milestones, _ = data.safe_query("science_milestones", v)
 if milestones.empty:
     blocks.empty(no_milestones())
 else:
@@ -250,7 +253,7 @@ else:
     )
 
     st.subheader(f"Programs at the end of {v.period.label}")
-    programs = data.query("science_programs", v.periods, v.filters)
+    programs, _ = data.safe_query("science_programs", v)
     st.caption(
         "The programs with at least one milestone by then, which the share informed by patients counts; "
         "the most advanced first."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -11,6 +11,7 @@ import streamlit as st
 
 import exports
 import queries
+from charts import export
 from metrics import CATALOGUE, explain
 from ui.context import View
 
@@ -58,9 +59,67 @@ def chart(
     note: str = "",
     alt: str | None = None,
 ) -> None:
-    """A chart with its explanation and a formula-safe CSV of the numbers behind it."""
+    """A chart with its explanation, and a "Download" menu: its numbers as formula-safe CSV, the chart as PNG
+    (for a newsletter or a slide) and SVG. The images are drawn only when their button is clicked."""
     st.plotly_chart(fig, theme=None, key=key, config=PLOTLY_CONFIG, alt=alt)
-    explain_and_download(numbers, view, key=key, metric_ids=metric_ids, query=query, note=note)
+    with st.container(horizontal=True, wrap=False, vertical_alignment="top"):
+        how_computed(view, metric_ids=metric_ids, query=query, note=note)
+        with st.popover("Download", icon=":material/download:", help="The numbers, or the chart as an image"):
+            for label, data, file_name, mime, icon, help_text in _downloads(fig, numbers, key):
+                st.download_button(
+                    label,
+                    data,
+                    file_name=file_name,
+                    mime=mime,
+                    key=f"download-{key}" if mime == "text/csv" else f"download-{file_name}",
+                    icon=icon,
+                    on_click="ignore",
+                    help=help_text,
+                    type="tertiary",
+                )
+
+
+def _downloads(fig: go.Figure, numbers: pd.DataFrame, key: str) -> list[tuple]:
+    """Label, data, file name, MIME type, icon and help of each download under a chart; images as callables."""
+
+    def drawn(size: str, fmt: str) -> Callable[[], bytes]:
+        return lambda: export.image(fig, size, fmt)
+
+    newsletter, slide = export.SIZES["newsletter"], export.SIZES["slide"]
+    return [
+        (
+            "Numbers (CSV)",
+            exports.csv_bytes(numbers),
+            f"{key}.csv",
+            "text/csv",
+            ":material/table:",
+            "The numbers behind this chart",
+        ),
+        (
+            "Newsletter image (PNG)",
+            drawn("newsletter", "png"),
+            f"{key}.png",
+            "image/png",
+            ":material/image:",
+            "{}×{} pixels, sharp in a newsletter or a report".format(*newsletter.pixels),
+        ),
+        (
+            "Slide image (PNG)",
+            drawn("slide", "png"),
+            f"{key}-slide.png",
+            "image/png",
+            ":material/slideshow:",
+            "{}×{} pixels, with larger text for a projector".format(*slide.pixels),
+        ),
+        (
+            "Vector image (SVG)",
+            drawn("newsletter", "svg"),
+            f"{key}.svg",
+            "image/svg+xml",
+            ":material/draw:",
+            "Sharp at any size, for designers",
+        ),
+    ]
 
 
 def explain_and_download(

@@ -13,11 +13,13 @@ from metrics import Filters, Period
 
 @dataclass(frozen=True)
 class View:
-    """The period and filters chosen in the sidebar, and whether the screen is dark."""
+    """The period and filters chosen in the sidebar, whether the screen is dark, and whether the view is the
+    community-safe one (for sharing in public: see community/views.py)."""
 
     period: Period
     filters: Filters
     dark: bool = False
+    community: bool = False
 
     @property
     def periods(self) -> list[Period]:

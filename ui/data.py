@@ -11,8 +11,10 @@ import streamlit as st
 
 import queries
 import settings
+from community import views
 from metrics import CATALOGUE, Filters, Period, compute_many
 from store import database
+from ui.context import View
 
 
 def db_path() -> Path:
@@ -57,6 +59,23 @@ def _query(path: str, version: tuple | None, name: str, periods: tuple[Period, .
 def query(name: str, periods: list[Period], filters: Filters | None = None) -> pd.DataFrame:
     """The aggregate a chart or table needs (see queries/sql/NAME.sql)."""
     return _query(str(db_path()), db_version(), name, tuple(periods), filters or Filters())
+
+
+def confidential() -> views.Secret:
+    """The confidential partners, whatever the filters (a name must leave free text under any filter)."""
+    any_period = [Period(date(2000, 1, 1), date(2000, 1, 1))]  # the query reads no dates
+    return views.Secret.of(query("community_confidential", any_period, Filters()))
+
+
+def safe_query(name: str, view: View) -> tuple[pd.DataFrame, str]:
+    """A query's rows for the view, and a sentence to show with them: in the community-safe view made safe by
+    community/views.py (pooled, redacted, small counts of people hidden), otherwise exactly as query() gives."""
+    rows = query(name, view.periods, view.filters)
+    if not view.community:
+        return rows, ""
+    detail = {d: query(d, view.periods, view.filters) for d in views.DETAIL.get(name, ())}
+    shown = views.safe(name, rows, confidential(), detail)
+    return shown.frame, shown.note
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -1,4 +1,5 @@
-"""The sidebar's global filters: period, sector, partnership kind and R&D stage, all kept in the URL."""
+"""The sidebar's global filters: period, sector, partnership kind and R&D stage, and the community-safe view,
+all kept in the URL."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ PRESETS = {
     "year": "A calendar year",
     "custom": "Custom dates",
 }
+COMMUNITY = "community"  # ?view=community opens the community-safe view
 
 
 def preset(key: str, today: date, year: int | None = None) -> Period:
@@ -64,9 +66,11 @@ def restore_from_url(years: list[int]) -> None:
         chosen = [v for v in dict.fromkeys(params.get_all(key)) if v in allowed]
         if chosen:
             st.session_state[key] = chosen
+    if _first(params.get_all("view")) == COMMUNITY:
+        st.session_state["community"] = True
 
 
-def write_to_url(period_key: str, period: Period, filters: Filters) -> None:
+def write_to_url(period_key: str, period: Period, filters: Filters, community: bool = False) -> None:
     """Keeps the link in the address bar equal to what is shown, so it can be sent and opens exactly so."""
     wanted: dict[str, str | list[str]] = {}
     if period_key != "last-full-year":
@@ -78,7 +82,9 @@ def write_to_url(period_key: str, period: Period, filters: Filters) -> None:
     for key, values in (("sector", filters.sectors), ("kind", filters.kinds), ("stage", filters.stages)):
         if values:
             wanted[key] = list(values)
-    for key in ("period", "year", "from", "to", "sector", "kind", "stage"):
+    if community:
+        wanted["view"] = COMMUNITY
+    for key in ("period", "year", "from", "to", "sector", "kind", "stage", "view"):
         if key not in wanted and key in st.query_params:
             del st.query_params[key]
     for key, value in wanted.items():
@@ -126,3 +132,14 @@ def select_filters() -> Filters:
             "no stage, and milestones belong to no partnership, so those filters leave them out."
         )
     return chosen
+
+
+def select_view() -> bool:
+    """Draws the community-safe view's switch; returns whether it is on."""
+    return st.sidebar.toggle(
+        "Community-safe view",
+        key="community",
+        help="For sharing a screen in public: counts of 1 to 10 people read “<11”, partners who asked not to be "
+        "named are never named nor shown on their own, and every page says so. Kept in the link as "
+        "`view=community`.",
+    )

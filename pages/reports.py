@@ -1,0 +1,58 @@
+"""Reports: the community report for the chosen period, previewed here and offered as files to download."""
+
+from __future__ import annotations
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from community import RULES_IN_WORDS
+from ui import data, reports
+from ui.context import view
+
+v = view()
+st.title("Community report")
+st.caption(
+    f"{v.period.label}: {v.period.start:%-d %b %Y} to {v.period.end:%-d %b %Y}. {data.as_of_text()}. "
+    "The report covers the whole foundation: the sidebar's sector, kind and stage filters do not apply to it."
+)
+st.markdown(
+    "A report to share with patients, families and supporters: the headline numbers in plain words, funding "
+    "with the partners thanked by name, engagement and the patient's voice, publications, science progress, and "
+    "how the numbers were computed. It is **community-safe**: " + RULES_IN_WORDS
+)
+
+if not data.facts()["partners"]:
+    st.info("No partnership records yet: import your files first (see the README).", icon=":material/info:")
+else:
+    paper = st.segmented_control("Paper", ["A4", "Letter"], default="A4", key="report_paper")
+    if st.button("Build the report", type="primary", icon=":material/description:"):
+        with st.spinner("Drawing the charts and printing the PDF…"):
+            st.session_state["report_files"] = reports.files(v.period, paper or "A4")
+    files = st.session_state.get("report_files")
+    if files and files["period"] == (v.period.start, v.period.end):
+        cols = st.columns(4)
+        for column, (label, name, mime) in zip(
+            cols,
+            [
+                ("Report (PDF)", "report.pdf", "application/pdf"),
+                ("Report (HTML)", "report.html", "text/html"),
+                ("Charts (PNG, SVG, alt text)", "charts.zip", "application/zip"),
+                ("Numbers (summary.json)", "summary.json", "application/json"),
+            ],
+            strict=True,
+        ):
+            with column:
+                st.download_button(
+                    label,
+                    files[name],
+                    file_name=name,
+                    mime=mime,
+                    on_click="ignore",
+                    width="stretch",
+                    icon=":material/download:",
+                    key=f"download-report-{name}",
+                )
+        st.subheader("Preview")
+        components.html(files["report.html"].decode("utf-8"), height=900, scrolling=True)
+    elif files:
+        st.caption("The period changed since the last build: build the report again.")

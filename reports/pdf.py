@@ -1,0 +1,51 @@
+"""Prints HTML to PDF in Debian's Chromium: A4 or Letter, selectable text, vector charts, page numbers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+FOOTER = (
+    '<div style="font-family: DejaVu Sans, Helvetica, Arial, sans-serif; font-size: 8px; color: #5B6573; '
+    'width: 100%; padding: 0 16mm; display: flex; justify-content: space-between;">'
+    '<span class="title"></span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span>'
+    "</div>"
+)
+
+
+def pdf(html: str, out: Path, paper: str = "A4") -> Path:
+    """Writes the HTML as a PDF; the page loads nothing from the network (every request is refused)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+            page.route(
+                "**/*", lambda route: route.abort() if not route.request.url.startswith("data:") else route.continue_()
+            )
+            page.set_content(html, wait_until="load")
+            page.emulate_media(media="print")
+            page.pdf(
+                path=str(out),
+                format=paper,
+                print_background=True,
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=FOOTER,
+                margin={"top": "18mm", "bottom": "20mm", "left": "16mm", "right": "16mm"},
+                prefer_css_page_size=False,
+            )
+        finally:
+            browser.close()
+    return out

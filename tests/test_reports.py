@@ -1,0 +1,253 @@
+"""The community report bundle: files, numbers equal to the catalogue, offline HTML, escaping, confidentiality."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from datetime import date
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from metrics import CATALOGUE, Period, compute
+from metrics import format as fmt
+from reports import bundle
+from store import database
+from store.importer import import_files
+from tests.browser import chromium_missing
+from tests.conftest import ROOT
+
+reason = chromium_missing()
+pytestmark = pytest.mark.skipif(bool(reason), reason=reason or "")
+YEAR = Period(date(2024, 1, 1), date(2024, 12, 31))
+SECRETS = ["Secret Alpha Pharma", "Hidden Beta Bio"]
+EVIL = '<b>Evil "Quote" & Co</b><script>alert(1)</script>'
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def every_text(folder: Path) -> dict[str, str]:
+    """Every file of the bundle as text (PDF through its extracted text, PNG skipped)."""
+    texts = {}
+    for path in folder.rglob("*"):
+        if path.suffix == ".pdf":
+            texts[str(path)] = pdf_text(path)
+        elif path.suffix in (".html", ".json", ".svg", ".txt"):
+            texts[str(path)] = path.read_text(encoding="utf-8")
+    return texts
+
+
+class Loads(HTMLParser):
+    """Collects every reference a browser would load: src, href on link, srcset, poster, CSS url() and @import."""
+
+    def __init__(self):
+        super().__init__()
+        self.refs: list[str] = []
+        self.in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and (
+                name in ("src", "srcset", "poster", "data", "xlink:href")
+                or (name == "href" and tag in ("link", "image", "use", "script", "img"))
+            ):
+                self.refs.append(value)
+            if name == "style" and value:
+                self.refs += re.findall(r"url\(([^)]*)\)", value)
+        self.in_style = tag == "style"
+
+    def handle_data(self, data):
+        if self.in_style:
+            self.refs += re.findall(r"url\(([^)]*)\)", data) + re.findall(r"@import\s+['\"]?([^'\";]+)", data)
+
+
+@pytest.fixture(scope="module")
+def sample_bundle(sample_db, tmp_path_factory):
+    out = tmp_path_factory.mktemp("bundle")
+    return bundle.write(sample_db, YEAR, out), out
+
+
+@pytest.fixture(scope="module")
+def secret_bundle(tmp_path_factory):
+    """A foundation with confidential partners, a partner named with markup, and small counts of people."""
+    folder = tmp_path_factory.mktemp("secret")
+    (folder / "partners.csv").write_text(
+        "partner_id,name,sector,confidential\n"
+        f"S1,{SECRETS[0]},pharma,true\nS2,{SECRETS[1]},biotech,yes\n"
+        'E1,"<b>Evil ""Quote"" & Co</b><script>alert(1)</script>",pharma,false\n'
+        "U1,Northfield University,academic,\nR1,Medicines Agency,regulator,\nF1,Kind Foundation,foundation,\n"
+    )
+    (folder / "engagements.csv").write_text(
+        "engagement_id,date,type,partner_ids,title,patient_participants\n"
+        f"G1,2024-02-01,listening_session,S1,Listening session with {SECRETS[0]},3\n"
+        "G2,2024-03-01,webinar,E1;U1,Webinar,40\n"
+        "G3,2024-05-01,pfdd_meeting,S2;U1;R1,PFDD meeting,7\n"
+        "G4,2024-09-01,advisory_board,E1,Advisory board,25\n"
+        "G5,2023-06-01,webinar,U1,Webinar,4\n"
+    )
+    (folder / "funding.csv").write_text(
+        "funding_id,date,partner_id,direction,amount\n"
+        "M1,2024-01-10,S1,inbound,90000\nM2,2024-02-10,S2,inbound,10000\nM3,2024-03-10,E1,inbound,50000\n"
+        "M4,2024-04-10,F1,inbound,20000\nM5,2024-05-10,U1,outbound,60000\n"
+    )
+    (folder / "programs.csv").write_text(f"program_id,name,partner_ids\nP1,{SECRETS[1]} gene therapy,S2\n")
+    (folder / "milestones.csv").write_text(
+        "milestone_id,program_id,date,milestone,note\nX1,P1,2024-06-01,ind_cleared,\n"
+    )
+    db = folder / "db.duckdb"
+    result = import_files(db, sorted(folder.glob("*.csv")))
+    assert result.ok, [str(p) for p in result.problems]
+    out = folder / "bundle"
+    return bundle.write(db, YEAR, out, paper="Letter"), out, db
+
+
+def test_the_bundle_holds_every_promised_file(sample_bundle):
+    written, out = sample_bundle
+    names = sorted(str(p.relative_to(out)) for p in written.files)
+    charts = sorted({p.stem for p in (out / "charts").iterdir()})
+    assert {"report.html", "report.pdf", "summary.json"} <= set(names)
+    assert charts and all(f"charts/{c}.{ext}" in names for c in charts for ext in ("png", "svg", "txt"))
+
+
+def test_pngs_are_newsletter_size_at_twice_the_scale_and_svgs_parse(sample_bundle):
+    _, out = sample_bundle
+    for png in (out / "charts").glob("*.png"):
+        assert Image.open(png).size == (2400, 1350), png.name
+    for svg in (out / "charts").glob("*.svg"):
+        root = ElementTree.parse(svg).getroot()
+        assert root.tag.endswith("svg"), svg.name
+
+
+def test_every_chart_has_alt_text_written_from_its_numbers(sample_bundle):
+    _, out = sample_bundle
+    for txt in (out / "charts").glob("*.txt"):
+        alt = txt.read_text().strip()
+        assert len(alt) > 60 and re.search(r"\d", alt), txt.name
+
+
+def test_the_pdf_states_the_headline_numbers_of_the_catalogue(sample_bundle, sample_db):
+    written, _ = sample_bundle
+    with database.read(sample_db) as con:
+        values = compute(con, YEAR.start, YEAR.end)
+    text = pdf_text(written.pdf)
+    for metric_id in (
+        "partner_active_count",
+        "engagement_count",
+        "funding_inbound_total",
+        "publication_count",
+        "milestone_count",
+        "publication_open_access_share",
+    ):
+        shown = fmt.value(CATALOGUE[metric_id], values[metric_id], "USD")
+        assert shown in text, (metric_id, shown)
+    assert (
+        f"In 2024, {values['partner_active_count']} partners worked with us in {values['engagement_count']:,}" in text
+    )
+    pages = PdfReader(written.pdf).pages
+    assert f"Page 1 of {len(pages)}" in pages[0].extract_text()
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1].extract_text()
+
+
+def test_summary_json_holds_every_metric_and_the_period(sample_bundle, sample_db):
+    written, _ = sample_bundle
+    summary = json.loads(written.summary.read_text())
+    with database.read(sample_db) as con:
+        values = compute(con, YEAR.start, YEAR.end)
+    assert summary["period"] == {"start": "2024-01-01", "end": "2024-12-31"}
+    assert set(summary["metrics"]) == set(CATALOGUE)
+    assert summary["metrics"]["funding_inbound_total"] == values["funding_inbound_total"]
+    assert summary["data_as_of"] and "rules" in summary
+
+
+def test_the_html_loads_nothing_from_the_network(sample_bundle):
+    written, _ = sample_bundle
+    html = written.html.read_text()
+    parser = Loads()
+    parser.feed(html)
+    assert parser.refs, "the logo at least is an embedded reference"
+    assert [r for r in parser.refs if not r.startswith(("data:", "#"))] == []
+    assert "http://" not in html and "https://" not in html
+
+
+def test_a_name_with_markup_and_quotes_is_escaped_never_markup(secret_bundle):
+    _, out, _ = secret_bundle
+    html = (out / "report.html").read_text()
+    assert "<script>" not in html and "<b>Evil" not in html
+    assert "&lt;b&gt;Evil &#34;Quote&#34; &amp; Co&lt;/b&gt;" in html or "&lt;b&gt;Evil &quot;Quote&quot;" in html
+
+
+def test_no_confidential_name_appears_in_any_file(secret_bundle):
+    _, out, _ = secret_bundle
+    for path, text in every_text(out).items():
+        for secret in SECRETS:
+            assert secret.lower() not in text.lower(), (secret, path)
+
+
+def test_counts_of_people_from_1_to_10_are_suppressed_and_cannot_be_recovered(secret_bundle):
+    _, out, db = secret_bundle
+    summary = json.loads((out / "summary.json").read_text())
+    # 2024: 3 + 40 + 7 + 25 = 75 patients in all; by type: listening 3 and PFDD 7 are small, webinar 40, board 25.
+    assert summary["metrics"]["engagement_patient_participants"] == 75
+    assert summary["prior_metrics"]["engagement_patient_participants"] == "<11"  # 2023: 4
+    html = (out / "report.html").read_text()
+    table = html[html.index("Touchpoints and the patients and caregivers in them") :]
+    table = table[: table.index("</table>")]
+    cells = [unescape(c) for c in re.findall(r"<td>([^<]*)</td>", table)]
+    rows = [cells[i : i + 3] for i in range(0, len(cells), 3)]
+    by_kind = {r[0]: r[2] for r in rows}
+    assert by_kind["Listening session"] == "<11" and by_kind["PFDD meeting"] == "<11"
+    assert by_kind["All touchpoints"] == "75"
+    shown = [int(v.replace(",", "")) for k, v in by_kind.items() if k != "All touchpoints" and v.isdigit()]
+    assert 75 - sum(shown) > 10 or sum(1 for v in by_kind.values() if not v.replace(",", "").isdigit()) >= 2
+    for text in every_text(out).values():
+        assert not re.search(r"\b(3|7) patients", text)
+
+
+def test_a_confidential_pool_of_fewer_than_3_is_not_shown_on_its_own(secret_bundle):
+    _, out, _ = secret_bundle
+    funders = json.loads((out / "summary.json").read_text())["funders"]
+    # Secret Alpha 90,000 and Hidden Beta 10,000 make a pool of 2 where one gives 90%: Kind Foundation (20,000,
+    # the smallest named funder) joins: 90 / 120 = 75% of a pool of 3, which is safe. Only "Evil" stays named.
+    assert [f["funder"] for f in funders] == [EVIL, "Other partners"]
+    assert [f["amount"] for f in funders] == [50000.0, 120000.0]
+
+
+def test_letter_paper_gives_letter_pages(secret_bundle):
+    written, _, _ = secret_bundle
+    box = PdfReader(written.pdf).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_the_command_line_writes_the_bundle(tmp_path, sample_db):
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "cli.py"),
+            "report",
+            "--db",
+            str(sample_db),
+            "--start",
+            "2024-07-01",
+            "--end",
+            "2024-12-31",
+            "--out",
+            str(out),
+            "--paper",
+            "A4",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (out / "report.pdf").exists() and (out / "summary.json").exists()
+    assert str(out / "report.html") in done.stdout.splitlines()
