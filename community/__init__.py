@@ -5,10 +5,21 @@ from community.rules import (
     RULES_IN_WORDS,
     SMALL,
     Pooled,
+    hidden_funding_metrics,
     people,
     pool_partners,
     redact,
     suppress_parts,
 )
 
-__all__ = ["HIDDEN", "RULES_IN_WORDS", "SMALL", "Pooled", "people", "pool_partners", "redact", "suppress_parts"]
+__all__ = [
+    "HIDDEN",
+    "RULES_IN_WORDS",
+    "SMALL",
+    "Pooled",
+    "hidden_funding_metrics",
+    "people",
+    "pool_partners",
+    "redact",
+    "suppress_parts",
+]

@@ -99,3 +99,34 @@ def redact(text: str | None, names: Iterable[str]) -> str | None:
     for name in sorted({n for n in names if n and n.strip()}, key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(name.strip())}(?!\w)", "a partner", text, flags=re.IGNORECASE)
     return text
+
+
+def hidden_funding_metrics(exposure: Mapping[str, object]) -> dict[str, str]:
+    """The funding metrics that would show a confidential funder on its own in a period, with the reason.
+
+    exposure is a row of queries/sql/community_funding_exposure.sql. The largest funder's share reveals that
+    funder's money; the concentration index does too with one or two funders; the industry share does when
+    industry money is a pool of fewer than 3 partners or one gives more than 80% of it; and the totals do when
+    all the money is such a pool.
+    """
+    hidden: dict[str, str] = {}
+    if not exposure.get("confidential_funders"):
+        return hidden
+    why = "hidden so that a partner who asked not to be named is not shown on its own"
+    if exposure["top_confidential"]:
+        hidden["funding_top_partner_share"] = why
+    if exposure["funders"] <= 2:
+        hidden["funding_hhi"] = why
+    if exposure["industry_confidential"] and (
+        exposure["industry_funders"] < MIN_POOL or exposure["industry_confidential_top_share"] > MAX_POOL_SHARE
+    ):
+        hidden["funding_industry_share"] = why
+    if exposure["funders"] < MIN_POOL or (exposure["top_confidential"] and exposure["top_share"] > MAX_POOL_SHARE):
+        for metric_id in (
+            "funding_inbound_total",
+            "funding_inbound_change",
+            "funding_top_partner_share",
+            "funding_hhi",
+        ):
+            hidden[metric_id] = why
+    return hidden

@@ -17,7 +17,7 @@ from ui.context import view
 config = settings.load()
 v = view()
 SHOWN = ids_in("Engagement")
-series = data.metrics(v.periods, v.filters, SHOWN)
+series = data.metrics(v.periods, v.filters, SHOWN, community=v.community)
 trend, trend_numbers = views.safe_trend(
     data.trend(
         series,
@@ -69,7 +69,7 @@ cards(
         "engagement_reciprocity_share",
     ],
     series,
-    data.prior(v.period, v.filters, SHOWN),
+    data.prior(v.period, v.filters, SHOWN, community=v.community),
     config.currency,
     community=v.community,
 )

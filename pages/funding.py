@@ -17,7 +17,7 @@ from ui.context import view
 config = settings.load()
 v = view()
 SHOWN = ids_in("Funding")
-series = data.metrics(v.periods, v.filters, SHOWN)
+series = data.metrics(v.periods, v.filters, SHOWN, community=v.community)
 money_axis = f"Amount ({config.currency})"
 IN_OUT = {"inbound": "Received from partners", "outbound": "Granted by us"}
 SOURCE = v.source("funding records")
@@ -36,7 +36,7 @@ cards(
         "funding_top_partner_share",
     ],
     series,
-    data.prior(v.period, v.filters, SHOWN),
+    data.prior(v.period, v.filters, SHOWN, community=v.community),
     config.currency,
     per_row=3,
     community=v.community,

@@ -29,9 +29,9 @@ STORY = [
     "milestone_clinical_count",
     "approval_count",
 ]
-series = data.metrics(v.periods, v.filters, list(dict.fromkeys([*HEADLINE, *STORY])))
-current = data.metrics([v.period], v.filters)[0]
-prior = data.prior(v.period, v.filters)
+series = data.metrics(v.periods, v.filters, list(dict.fromkeys([*HEADLINE, *STORY])), community=v.community)
+current = data.metrics([v.period], v.filters, community=v.community)[0]
+prior = data.prior(v.period, v.filters, community=v.community)
 facts = data.facts()
 SOURCE = v.source()
 TREND_SOURCE = v.source(trend=True)

@@ -225,8 +225,8 @@ def profile(row: pd.Series) -> None:
         )
     cards(
         ids,
-        data.metrics(pv.periods, pv.filters, ids),
-        data.prior(period, pv.filters, ids),
+        data.metrics(pv.periods, pv.filters, ids, community=pv.community),
+        data.prior(period, pv.filters, ids, community=pv.community),
         config.currency,
         community=v.community,
     )

@@ -17,7 +17,7 @@ from ui.context import view
 config = settings.load()
 v = view()
 SHOWN = ids_in("Publications", "Science progress")
-series = data.metrics(v.periods, v.filters, SHOWN)
+series = data.metrics(v.periods, v.filters, SHOWN, community=v.community)
 trend = data.trend(
     series,
     v.periods,
@@ -81,7 +81,7 @@ cards(
         "program_patient_insight_share",
     ],
     series,
-    data.prior(v.period, v.filters, SHOWN),
+    data.prior(v.period, v.filters, SHOWN, community=v.community),
     config.currency,
     per_row=4,
     community=v.community,

@@ -12,7 +12,16 @@ import plotly.graph_objects as go
 import queries
 import settings
 from charts import figures
-from community import HIDDEN, RULES_IN_WORDS, SMALL, people, pool_partners, redact, suppress_parts
+from community import (
+    HIDDEN,
+    RULES_IN_WORDS,
+    SMALL,
+    hidden_funding_metrics,
+    people,
+    pool_partners,
+    redact,
+    suppress_parts,
+)
 from metrics import CATALOGUE, Filters, Period, compute_many
 from metrics import format as fmt
 from metrics.format import words
@@ -90,9 +99,10 @@ class _Builder:
         self.con, self.period = con, period
         self.config = settings.load()
         self.trend_periods = period.trend(8)
-        self.series = compute_many(con, self.trend_periods)
+        self.hidden: dict[str, str] = {}
+        self.series = self.masked(compute_many(con, self.trend_periods), self.trend_periods, record=True)
         self.now = self.series[-1]
-        self.prior = compute_many(con, [period.prior])[0]
+        self.prior = self.masked(compute_many(con, [period.prior]), [period.prior])[0]
         self.secret = [
             r[0]
             for r in con.execute(
@@ -109,6 +119,17 @@ class _Builder:
             f"Source: {self.config.name}, partnership records.<br>"
             f"{period.label} ({period.start:%-d %b %Y} to {period.end:%-d %b %Y})."
         )
+
+    def masked(self, series: list[dict], periods: list[Period], record: bool = False) -> list[dict]:
+        """The metrics with every funding number that would show a confidential funder on its own removed."""
+        exposure = queries.run(self.con, "community_funding_exposure", periods, Filters()).to_dict("records")
+        out = []
+        for i, values in enumerate(series):
+            hidden = hidden_funding_metrics(exposure[i])
+            if record and i == len(series) - 1:
+                self.hidden = hidden
+            out.append({m: (None if m in hidden else v) for m, v in values.items()})
+        return out
 
     def query(self, name: str) -> pd.DataFrame:
         return queries.run(self.con, name, self.trend_periods, Filters())
@@ -164,7 +185,7 @@ def build(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
         f"{b.value('engagement_patient_participants')} patients and caregivers taking part."
     )
     head.paragraphs.append(
-        f"Partners invested {fmt.money(b.now['funding_inbound_total'], cur)} in our mission, and we granted "
+        f"Partners invested {b.value('funding_inbound_total')} in our mission, and we granted "
         f"{fmt.money(b.now['funding_outbound_total'], cur)} to research."
     )
     pubs = b.now["publication_count"]
@@ -498,6 +519,7 @@ def build(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
         "funders": [{"funder": n, "amount": a} for n, a in pooled.rows]
         if len(funders) and pooled.breakdown_shown
         else [],
+        "hidden": b.hidden,
         "rules": RULES_IN_WORDS,
     }
     as_of = database.last_import(con)

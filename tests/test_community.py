@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from community import HIDDEN, SMALL, people, pool_partners, redact, suppress_parts
+from community import HIDDEN, SMALL, hidden_funding_metrics, people, pool_partners, redact, suppress_parts
 
 
 @pytest.mark.parametrize(
@@ -86,3 +86,39 @@ def test_confidential_names_are_redacted_from_free_text_whole_words_any_case():
     )
     assert redact("Kestraneville is a town", names) == "Kestraneville is a town"
     assert redact(None, names) is None
+
+
+def exposure(**overrides):
+    row = {
+        "top_confidential": False,
+        "top_share": 0.4,
+        "funders": 5,
+        "confidential_funders": 1,
+        "industry_funders": 4,
+        "industry_confidential": 1,
+        "industry_confidential_top_share": 0.3,
+    }
+    return {**row, **overrides}
+
+
+def test_no_confidential_funder_hides_nothing():
+    assert hidden_funding_metrics(exposure(confidential_funders=0, top_confidential=False)) == {}
+
+
+def test_a_confidential_largest_funder_hides_the_largest_share():
+    # The share times the total would be that partner's money.
+    assert set(hidden_funding_metrics(exposure(top_confidential=True))) == {"funding_top_partner_share"}
+
+
+def test_industry_money_that_is_mostly_one_confidential_partner_hides_the_industry_share():
+    # 85% of industry money from one confidential partner: more than 80% of the pool.
+    assert set(hidden_funding_metrics(exposure(industry_confidential_top_share=0.85))) == {"funding_industry_share"}
+    # Two industry funders only: a pool under 3.
+    assert "funding_industry_share" in hidden_funding_metrics(exposure(industry_funders=2))
+
+
+def test_two_funders_with_a_confidential_one_hide_the_totals_and_the_index():
+    hidden = hidden_funding_metrics(exposure(funders=2, industry_funders=2))
+    assert {"funding_inbound_total", "funding_inbound_change", "funding_hhi", "funding_top_partner_share"} <= set(
+        hidden
+    )

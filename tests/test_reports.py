@@ -251,3 +251,16 @@ def test_the_command_line_writes_the_bundle(tmp_path, sample_db):
     assert done.returncode == 0, done.stderr
     assert (out / "report.pdf").exists() and (out / "summary.json").exists()
     assert str(out / "report.html") in done.stdout.splitlines()
+
+
+def test_numbers_that_would_show_a_confidential_funder_alone_are_left_out(secret_bundle):
+    written, out, _ = secret_bundle
+    summary = json.loads(written.summary.read_text())
+    # Secret Alpha gives 90,000 of 170,000 received: the largest funder, confidential. Its share (53%) times the
+    # total would be its money, so the share is left out. Industry money is Secret Alpha 90,000, Hidden Beta
+    # 10,000 and Evil 50,000 = 150,000: 60% from one confidential partner, in a pool of 3, so the industry share
+    # stays: 150,000 / 170,000 (Kind Foundation's 20,000 is not industry).
+    assert summary["metrics"]["funding_top_partner_share"] is None
+    assert "funding_top_partner_share" in summary["hidden"]
+    assert summary["metrics"]["funding_industry_share"] == pytest.approx(150_000 / 170_000)
+    assert "53%" not in pdf_text(written.pdf)

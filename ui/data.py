@@ -11,7 +11,7 @@ import streamlit as st
 
 import queries
 import settings
-from community import views
+from community import hidden_funding_metrics, views
 from metrics import CATALOGUE, Filters, Period, compute_many
 from store import database
 from ui.context import View
@@ -37,16 +37,33 @@ def _metrics(
 
 
 def metrics(
-    periods: list[Period], filters: Filters | None = None, metric_ids: Sequence[str] | None = None
+    periods: list[Period],
+    filters: Filters | None = None,
+    metric_ids: Sequence[str] | None = None,
+    community: bool = False,
 ) -> list[dict]:
-    """The metrics (all, or the named ones) for each of the periods, from the current database."""
+    """The metrics (all, or the named ones) for each of the periods, from the current database.
+
+    community: the community-safe view's values, in which a funding number that would show a confidential funder
+    on its own is None (community/rules.py decides which).
+    """
     ids = tuple(dict.fromkeys(metric_ids)) if metric_ids is not None else tuple(CATALOGUE)
-    return _metrics(str(db_path()), db_version(), tuple(periods), filters or Filters(), ids)
+    values = _metrics(str(db_path()), db_version(), tuple(periods), filters or Filters(), ids)
+    if not community:
+        return values
+    exposure = query("community_funding_exposure", periods, filters).to_dict("records")
+    masked = []
+    for row, period_values in zip(exposure, values, strict=True):
+        hidden = hidden_funding_metrics(row)
+        masked.append({m: (None if m in hidden else v) for m, v in period_values.items()})
+    return masked
 
 
-def prior(period: Period, filters: Filters | None = None, metric_ids: Sequence[str] | None = None) -> dict:
+def prior(
+    period: Period, filters: Filters | None = None, metric_ids: Sequence[str] | None = None, community: bool = False
+) -> dict:
     """The metrics for the period's prior period (same number of days, ending the day before it)."""
-    return metrics([period.prior], filters, metric_ids)[0]
+    return metrics([period.prior], filters, metric_ids, community)[0]
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
