@@ -17,8 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import plotly.graph_objects as go  # noqa: E402
+
 import settings  # noqa: E402
+from charts import export  # noqa: E402
 from metrics import Period, compute_many  # noqa: E402
+from reports import bundle  # noqa: E402
 from store import database, sample  # noqa: E402
 from store.importer import import_files  # noqa: E402
 
@@ -107,6 +111,13 @@ def main() -> None:
             for title, page in PAGES.items():
                 cold, warm = render(db, page)
                 rows.append((name, f"{title} page, cold cache / cached (AppTest)", f"{cold:.2f} s / {warm:.2f} s"))
+        seconds, _ = timed(lambda: bundle.write(sample_db, year, Path(tmp) / "report"), repeat=1)
+        rows.append(("sample", "community report bundle (HTML, PDF, 5 charts as PNG+SVG)", f"{seconds:.2f} s"))
+        seconds, _ = timed(lambda: bundle.write(sample_db, year, Path(tmp) / "report2"), repeat=1)
+        rows.append(("sample", "the same again, Chromium already running", f"{seconds:.2f} s"))
+        figure = go.Figure(go.Bar(x=list("abcdefgh"), y=list(range(8))), layout=dict(title="Bench"))
+        seconds, _ = timed(lambda: export.png(figure), repeat=5)
+        rows.append(("-", "one chart as a newsletter PNG (warm)", f"{seconds:.2f} s"))
         for scale in scales:
             db = DATA / f"{scale}.duckdb"
             copy = Path(tmp) / f"{scale}-copy.duckdb"

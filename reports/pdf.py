@@ -6,9 +6,11 @@ import os
 from pathlib import Path
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Headless, as root, on a machine whose network is closed: no sandbox, no GPU, no calls home.
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
+    "--disable-quic",
     "--no-first-run",
     "--disable-background-networking",
     "--disable-component-update",

@@ -14,17 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+sys.path.insert(0, str(ROOT))  # run as `python -m tests.browser` too
+from reports.pdf import ARGS as CHROMIUM_ARGS  # noqa: E402
+from reports.pdf import CHROMIUM  # noqa: E402
 
 
 def chromium_missing() -> str | None:
@@ -112,6 +104,7 @@ PAGES = {
     "engagement": "engagement",
     "science": "science",
     "partners": "partners",
+    "report": "report",
 }
 
 

@@ -19,6 +19,7 @@ TITLES = {
     "engagement": "Engagement",
     "science": "Publications and science",
     "partners": "Partners",
+    "report": "Community report",
 }
 reason = chromium_missing()
 if reason and os.environ.get("REQUIRE_BROWSER"):
