@@ -176,6 +176,7 @@ def build(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
     cur = b.config.currency
     label = period.label
     sections: list[Section] = []
+    touchpoints_by_type: list[dict] = []
 
     # Headline
     head = Section("headlines", f"{label} at a glance")
@@ -358,6 +359,10 @@ def build(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
         by_type = by_type.astype({"touchpoints": int, "patient_participants": int})
         safe = suppress_parts(dict(zip(by_type["type"], by_type["patient_participants"], strict=True)))
         total = people(int(by_type["patient_participants"].sum()))
+        touchpoints_by_type = [
+            {"type": t, "touchpoints": int(n), "patient_participants": safe[t]}
+            for t, n in zip(by_type["type"], by_type["touchpoints"], strict=True)
+        ]
         rows = [
             [words(t), f"{n:,}", str(safe[t]) if isinstance(safe[t], str) else f"{safe[t]:,}"]
             for t, n in zip(by_type["type"], by_type["touchpoints"], strict=True)
@@ -516,6 +521,7 @@ def build(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
                 "publication_count",
             )
         },
+        "touchpoints_by_type": touchpoints_by_type,
         "funders": [{"funder": n, "amount": a} for n, a in pooled.rows]
         if len(funders) and pooled.breakdown_shown
         else [],

@@ -206,6 +206,8 @@ def test_counts_of_people_from_1_to_10_are_suppressed_and_cannot_be_recovered(se
     by_kind = {r[0]: r[2] for r in rows}
     assert by_kind["Listening session"] == "<11" and by_kind["PFDD meeting"] == "<11"
     assert by_kind["All touchpoints"] == "75"
+    in_json = {r["type"]: r["patient_participants"] for r in summary["touchpoints_by_type"]}
+    assert in_json == {"listening_session": "<11", "pfdd_meeting": "<11", "webinar": 40, "advisory_board": 25}
     shown = [int(v.replace(",", "")) for k, v in by_kind.items() if k != "All touchpoints" and v.isdigit()]
     assert 75 - sum(shown) > 10 or sum(1 for v in by_kind.values() if not v.replace(",", "").isdigit()) >= 2
     for text in every_text(out).values():
