@@ -47,10 +47,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     result = import_files(args.db, args.files)
     if not result.ok:
+        # Standard error carries the problems alone, one a line, so that a script can read them.
         for problem in result.problems:
             print(problem, file=sys.stderr)
-        noun = "problem" if len(result.problems) == 1 else "problems"
-        print(f"nothing was imported: {len(result.problems)} {noun} to fix", file=sys.stderr)
         return 2
     for line in result.summary():
         print(line)

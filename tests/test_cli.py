@@ -41,14 +41,13 @@ def test_invalid_input_exits_2_with_one_line_per_problem_and_an_unchanged_databa
     )
     done = cli("import", "--db", str(db), str(bad))
     assert done.returncode == 2
-    problems = done.stderr.splitlines()[:-1]
+    problems = done.stderr.splitlines()
     assert [re.match(r"^(.+):(\d+):([^:]+): .+$", line).groups() for line in problems] == [
         (str(bad), "2", "date"),
         (str(bad), "2", "direction"),
         (str(bad), "2", "amount"),
         (str(bad), "3", "partner_id"),
     ]
-    assert done.stderr.splitlines()[-1] == "nothing was imported: 4 problems to fix"
     assert "Traceback" not in done.stderr
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
