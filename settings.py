@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,6 +36,35 @@ class Settings:
     slash_dates: str = "auto"
     decimal_mark: str = "auto"
     brand: Brand = Brand()
+    targets: dict[int, dict[str, float]] = field(default_factory=dict, hash=False)  # year -> metric id -> target
+
+
+def _targets(raw: object, path: Path) -> dict[int, dict[str, float]]:
+    """The [targets.YEAR] tables: each key a metric id, each value a number; shares as fractions from 0 to 1."""
+    from metrics.catalogue import CATALOGUE  # here, not at import: the importer imports settings
+
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: targets must be tables such as [targets.2025], one per year")
+    targets: dict[int, dict[str, float]] = {}
+    for year, table in raw.items():
+        if not (str(year).isdigit() and 1900 <= int(year) <= 2999):
+            raise ValueError(f"{path}: [targets.{year}]: {year!r} is not a year; write [targets.2025]")
+        if not isinstance(table, dict):
+            raise ValueError(f"{path}: [targets.{year}] must be a table of metric id = target")
+        targets[int(year)] = {}
+        for key, value in table.items():
+            where = f"{path}: [targets.{year}] {key}"
+            if key not in CATALOGUE:
+                raise ValueError(f"{where}: there is no metric with this id (the README lists every metric id)")
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise ValueError(f"{where}: the target must be a number, not {value!r}")
+            metric = CATALOGUE[key]
+            if metric.unit == "share" and not key.endswith("_change") and not 0 <= value <= 1:
+                raise ValueError(f"{where}: a share is a fraction from 0 to 1 (write 0.9 for 90%), not {value!r}")
+            if metric.unit != "share" and value < 0:
+                raise ValueError(f"{where}: the target cannot be negative, not {value!r}")
+            targets[int(year)][key] = float(value)
+    return targets
 
 
 def _resolve(path: str | None, base: Path) -> Path | None:
@@ -68,4 +98,5 @@ def load(config_file: Path | None = None) -> Settings:
         slash_dates=slash,
         decimal_mark=mark,
         brand=Brand(**{k: v for k, v in brand.items() if k in Brand.__dataclass_fields__}),
+        targets=_targets(raw.get("targets", {}), path),
     )

@@ -10,7 +10,7 @@ from charts.theme import BAND_BAD, BAND_GOOD, BAND_WATCH
 from community import views
 from metrics.catalogue import ids_in
 from metrics.format import words
-from ui import blocks, data
+from ui import blocks, data, notes
 from ui.cards import cards
 from ui.context import view
 
@@ -60,6 +60,7 @@ else:
     )
     figures.yearly_ticks(fig, list(quarters["label"]))
     figures.money_axis(fig, config.currency)
+    notes.annotate(fig, v)
     blocks.chart(
         fig,
         quarters,
@@ -68,6 +69,7 @@ else:
         query="funding_by_quarter",
         metric_ids=["funding_inbound_total", "funding_outbound_total"],
     )
+notes.events_block(v, key="funding-events")
 
 st.subheader(f"Where the money came from and went in {v.period.label}")
 left, right = st.columns(2)
@@ -190,3 +192,5 @@ with right:
             key="funding-dependence",
             metric_ids=["funding_top_partner_share", "funding_industry_share"],
         )
+
+notes.notes_block(v, SHOWN, key="funding-notes")

@@ -9,8 +9,9 @@ import settings
 from charts import figures
 from community import views
 from metrics import HEADLINE
+from metrics import targets as goals
 from ui import blocks, data
-from ui.cards import cards
+from ui.cards import cards, target_legend
 from ui.context import view
 from ui.tables import metric_table, metric_values
 
@@ -36,6 +37,9 @@ facts = data.facts()
 SOURCE = v.source()
 TREND_SOURCE = v.source(trend=True)
 money_axis = f"Amount ({config.currency})"
+# Targets are the whole foundation's, so a filtered view has none; nor has the community-safe (public) view.
+year_targets = goals.targets_for(list(HEADLINE), v.period, config)
+card_targets = year_targets if year_targets and not (v.filters.active or v.community) else None
 
 st.title("Overview")
 p = v.period
@@ -44,7 +48,10 @@ st.caption(
     f"({p.prior.start:%-d %b %Y} to {p.prior.end:%-d %b %Y}). {data.as_of_text()}."
 )
 if v.filters.active:
-    st.caption(f"Filtered to {v.filters.describe()}.")
+    targets_note = (
+        " Targets are the whole foundation's, so the cards show them without filters." if year_targets else ""
+    )
+    st.caption(f"Filtered to {v.filters.describe()}.{targets_note}")
 views.banner(v, data.as_of_text())
 
 if not facts["partners"]:
@@ -54,7 +61,9 @@ if not facts["partners"]:
         "(see the README for the format), or build the sample foundation with `make sample`."
     )
 
-cards(list(HEADLINE), series, prior, config.currency, community=v.community)
+cards(list(HEADLINE), series, prior, config.currency, community=v.community, targets=card_targets)
+if card_targets:
+    st.caption(target_legend(v.period), unsafe_allow_html=True)
 
 st.subheader(f"The story of {v.periods[0].label} to {p.label}")
 story, story_numbers = views.safe_trend(data.trend(series, v.periods, STORY), v.community)

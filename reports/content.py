@@ -26,6 +26,7 @@ from metrics import CATALOGUE, Filters, Period, compute_many
 from metrics import format as fmt
 from metrics.format import words
 from store import database
+from store.notes import notes_for
 
 PEOPLE = {m.id for m in CATALOGUE.values() if m.people}
 
@@ -502,6 +503,16 @@ def build(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
         science.paragraphs.append(f"No program reached a milestone in {label}.")
     sections.append(science)
 
+    # What the numbers don't say: the team's public notes on the period
+    told = notes_for(con, None, period, public_only=True)
+    if told:
+        team = Section("notes", "Notes from the team")
+        for n in told:
+            metric = CATALOGUE[n.metric_id].label if n.metric_id in CATALOGUE else words(n.metric_id)
+            signed = f" ({b.clean(n.author)})" if n.author else ""
+            team.paragraphs.append(f"{metric}, {Period(n.start, n.end).label}: {b.clean(n.text)}{signed}")
+        sections.append(team)
+
     summary = {
         "foundation": b.config.name,
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
@@ -526,6 +537,16 @@ def build(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
         if len(funders) and pooled.breakdown_shown
         else [],
         "hidden": b.hidden,
+        "notes": [
+            {
+                "metric_id": n.metric_id,
+                "start": n.start.isoformat(),
+                "end": n.end.isoformat(),
+                "text": b.clean(n.text),
+                "author": b.clean(n.author) or None,
+            }
+            for n in told
+        ],
         "rules": RULES_IN_WORDS,
     }
     as_of = database.last_import(con)

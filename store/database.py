@@ -82,6 +82,19 @@ def schema_statements() -> list[str]:
         "files VARCHAR NOT NULL, summary VARCHAR NOT NULL)"
     )
     stmts.append("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+    # Written by the dashboard, not imported (store/notes.py): the story behind the numbers.
+    stmts.append(
+        "CREATE TABLE IF NOT EXISTS notes ("
+        "note_id VARCHAR PRIMARY KEY, metric_id VARCHAR NOT NULL, start_date DATE NOT NULL, "
+        "end_date DATE NOT NULL, text VARCHAR NOT NULL, author VARCHAR, public BOOLEAN NOT NULL DEFAULT FALSE, "
+        "created_at TIMESTAMPTZ NOT NULL, CHECK (start_date <= end_date))"
+    )
+    stmts.append(
+        "CREATE TABLE IF NOT EXISTS annotations ("
+        "annotation_id VARCHAR PRIMARY KEY, date DATE NOT NULL, label VARCHAR NOT NULL, "
+        "kind VARCHAR NOT NULL CHECK (kind IN ('approval', 'partner', 'event', 'other')), "
+        "public BOOLEAN NOT NULL DEFAULT FALSE, created_at TIMESTAMPTZ NOT NULL)"
+    )
     return stmts
 
 

@@ -1,12 +1,16 @@
-"""Metric cards: the value, the change against the prior period coloured by direction, and a sparkline."""
+"""Metric cards: the value, the change against the prior period coloured by direction, a sparkline, and (where the
+page gives targets) the status against the target in words, as a shape and in colour."""
 
 from __future__ import annotations
+
+from contextlib import nullcontext
 
 import streamlit as st
 
 from community import SMALL, views
-from metrics import CATALOGUE
+from metrics import CATALOGUE, Metric, Period
 from metrics import format as fmt
+from metrics import targets as goals
 
 
 def delta_color(metric_id: str) -> str:
@@ -15,11 +19,60 @@ def delta_color(metric_id: str) -> str:
     return "off" if better is None else ("normal" if better else "inverse")
 
 
-def card(metric_id: str, series: list[dict], prior_values: dict, currency: str, community: bool = False) -> None:
+def shape(status: goals.Status) -> str:
+    """The status's shape in its colour, a size up so that triangle, circle and square tell apart at a glance."""
+    return f'<span style="color: {status.colour}; font-size: 1.2em" aria-hidden="true">{status.shape}</span>'
+
+
+def target_text(metric: Metric, target: float, currency: str) -> str:
+    """The target as a card shows it: "target $5.5M", or "target ≤ 1,500" when lower is better."""
+    at_most = "≤ " if metric.higher_is_better is False else ""
+    return f"target {at_most}{fmt.value(metric, target, currency, compact=True)}"
+
+
+def status_line(metric: Metric, value: float | None, target: float | None, currency: str) -> tuple[str, str]:
+    """The line under a card (markdown) and the sentence for its help: the status's shape and words, then the
+    target. The words carry the status; the shape and its colour only repeat them."""
+    if target is None:
+        return '<span style="opacity: 0.6">No target set</span>', ""
+    status = goals.status(metric, value, target)
+    if status is None:
+        return "T" + target_text(metric, target, currency)[1:], ""
+    help_text = (
+        f"**{status.text}**: {fmt.value(metric, value, currency)} against a target of "
+        f"{'at most' if metric.higher_is_better is False else 'at least'} {fmt.value(metric, target, currency)} "
+        f"for this period. Within {goals.WATCH_BAND:.0%} of the target reads Watch; further off, Off track."
+    )
+    return f"{shape(status)} **{status.words}** · {target_text(metric, target, currency)}", help_text
+
+
+def target_legend(period: Period) -> str:
+    """The key to the status lines (markdown): what each shape means, which year's targets and whether pro-rated."""
+    shapes = ", ".join(f"{shape(s)} {s.words}" for s in goals.STATUSES.values())
+    prorated = (
+        f", money and counts of activity pro-rated to the period's {period.days:,} days"
+        if goals.pro_rated(period)
+        else ""
+    )
+    return (
+        f"{shapes} (Watch: within {goals.WATCH_BAND:.0%} of the target): each card against the foundation's "
+        f"target for {period.end.year}{prorated}, set in foundation.toml."
+    )
+
+
+def card(
+    metric_id: str,
+    series: list[dict],
+    prior_values: dict,
+    currency: str,
+    community: bool = False,
+    targets: dict[str, float] | None = None,
+) -> None:
     """One card: series holds the values of the trend periods, the chosen one last; prior_values the prior period's.
 
     In the community-safe view a count of people from 1 to 10 reads "<11", without the change or the sparkline
-    that would give it away (community/views.py decides)."""
+    that would give it away (community/views.py decides). With targets (metric id to the period's target), the
+    card ends with a line that gives its status and target, or says that it has none."""
     metric = CATALOGUE[metric_id]
     current, prior = series[-1][metric_id], prior_values[metric_id]
     trend = [s[metric_id] for s in series if s[metric_id] is not None]
@@ -31,18 +84,25 @@ def card(metric_id: str, series: list[dict], prior_values: dict, currency: str, 
         reason = " Shown as — because there is nothing to divide by in this period."
     if not (rules.delta and rules.sparkline):
         reason += f" {views.CARD_NOTE}"
-    st.metric(
-        metric.label,
-        SMALL if rules.small else fmt.value(metric, current, currency, compact=True),
-        delta=delta,
-        delta_color="off" if unchanged else delta_color(metric_id),
-        delta_arrow="off" if unchanged else "auto",
-        delta_description="vs prior period",
-        help=f"{metric.description}{reason}\n\n*{metric.question}*",
-        border=True,
-        chart_data=trend if rules.sparkline and len(trend) >= 2 else None,
-        chart_type="area",
-    )
+    line, status_help = ("", "")
+    if targets is not None:
+        # A small count of people keeps no status: "On track" against a target would narrow it down.
+        line, status_help = status_line(metric, None if rules.small else current, targets.get(metric_id), currency)
+    with st.container(border=True) if targets is not None else nullcontext():
+        st.metric(
+            metric.label,
+            SMALL if rules.small else fmt.value(metric, current, currency, compact=True),
+            delta=delta,
+            delta_color="off" if unchanged else delta_color(metric_id),
+            delta_arrow="off" if unchanged else "auto",
+            delta_description="vs prior period",
+            help=f"{metric.description}{reason}\n\n*{metric.question}*" + (f"\n\n{status_help}" if status_help else ""),
+            border=targets is None,
+            chart_data=trend if rules.sparkline and len(trend) >= 2 else None,
+            chart_type="area",
+        )
+        if targets is not None:
+            st.markdown(line, unsafe_allow_html=True)
 
 
 def cards(
@@ -52,9 +112,11 @@ def cards(
     currency: str,
     per_row: int = 4,
     community: bool = False,
+    targets: dict[str, float] | None = None,
 ) -> None:
-    """Cards in rows of per_row, in reading order; community: the community-safe view's cards."""
+    """Cards in rows of per_row, in reading order; community: the community-safe view's cards; targets: metric id
+    to the period's target, and every card then says its status or that it has no target."""
     for row in range(0, len(metric_ids), per_row):
         for column, metric_id in zip(st.columns(per_row), metric_ids[row : row + per_row], strict=False):
             with column:
-                card(metric_id, series, prior_values, currency, community)
+                card(metric_id, series, prior_values, currency, community, targets)
