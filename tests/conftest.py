@@ -6,11 +6,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import settings  # noqa: E402
 from store.importer import import_files  # noqa: E402
 
 SAMPLE_FILES = sorted((ROOT / "sample_data").glob("*.csv"))
@@ -29,3 +31,25 @@ def sample_db(tmp_path_factory) -> Path:
 def empty_db(tmp_path) -> Path:
     """A path where no database exists yet: the dashboard must read it as an empty store."""
     return tmp_path / "empty.duckdb"
+
+
+@pytest.fixture
+def app(monkeypatch):
+    """Builds an AppTest of the dashboard on a database, opened with the given link parameters, on a page.
+
+    AppTest leaves the frame's sidebar widgets out of the tree after the first run; a page's own elements stay.
+    """
+
+    def make(db, page: str | None = None, **params) -> AppTest:
+        monkeypatch.setenv("PARTNERSHIP_DB", str(db))
+        settings.load.cache_clear()
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        return at
+
+    yield make
+    settings.load.cache_clear()

@@ -32,7 +32,6 @@ from streamlit.testing.v1 import AppTest
 
 import exports
 import queries
-import settings
 from community import HIDDEN, SMALL, views
 from community.rules import OTHERS
 from metrics import Filters, Period
@@ -121,23 +120,15 @@ def csvs(monkeypatch) -> list[bytes]:
 
 
 @pytest.fixture
-def app(monkeypatch):
-    """The dashboard on a database, opened with the given link parameters, switched to a page (None: the first)."""
+def app(app):
+    """The shared fixture, and no page may raise."""
 
-    def make(db, page: str | None, **params) -> AppTest:
-        monkeypatch.setenv("PARTNERSHIP_DB", str(db))
-        settings.load.cache_clear()
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        if page:  # (AppTest then leaves the sidebar's widgets out of the tree)
-            at.switch_page(page).run()
+    def make(db, page: str | None, **params):
+        at = app(db, page, **params)
         assert not at.exception, [e.message for e in at.exception]
         return at
 
-    yield make
-    settings.load.cache_clear()
+    return make
 
 
 def texts(at: AppTest) -> list[str]:

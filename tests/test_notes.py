@@ -7,16 +7,13 @@ import shutil
 from datetime import date
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-import settings
 from metrics import Period
 from reports import bundle
 from store import database
 from store import notes as store
 from store.importer import import_files
 from tests.browser import chromium_missing
-from tests.conftest import ROOT
 
 YEAR = Period(date(2024, 1, 1), date(2024, 12, 31))
 SECRET = "Secret Alpha Pharma"
@@ -32,24 +29,6 @@ def read_notes(db, metric_ids, period, public_only=False):
 def read_events(db, start, end, public_only=False):
     with database.read(db) as con:
         return store.annotations_in(con, start, end, public_only)
-
-
-@pytest.fixture
-def app(monkeypatch):
-    """Builds an AppTest of the dashboard on a database, opened on a page with the given link parameters."""
-
-    def make(db, page: str, **params) -> AppTest:
-        monkeypatch.setenv("PARTNERSHIP_DB", str(db))
-        settings.load.cache_clear()
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        at.switch_page(page).run()
-        return at
-
-    yield make
-    settings.load.cache_clear()
 
 
 @pytest.fixture

@@ -22,10 +22,8 @@ from datetime import date
 import duckdb
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import queries
-import settings
 from metrics import CATALOGUE, Filters, Period, compute
 from store import database
 from store.contract import MILESTONE_STAGE, MILESTONES, STAGES
@@ -52,20 +50,9 @@ CARDS = [
 
 
 @pytest.fixture
-def app(monkeypatch):
-    """The dashboard on a given database, opened with the given link parameters, switched to this page."""
-
-    def make(db, **params) -> AppTest:
-        monkeypatch.setenv("PARTNERSHIP_DB", str(db))
-        settings.load.cache_clear()
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        return at.switch_page("pages/science.py").run()
-
-    yield make
-    settings.load.cache_clear()
+def app(app):
+    """The shared fixture, opened on this page."""
+    return lambda db, **params: app(db, "pages/science.py", **params)
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-import settings
 from metrics import CATALOGUE, Filters, Period, compute
 from metrics import format as fmt
 from store import database
-from tests.conftest import ROOT
 from ui import filters as period
 
 PAGES = {
@@ -31,25 +28,6 @@ OVERVIEW_CARDS = [
     "publication_count",
     "milestone_count",
 ]
-
-
-@pytest.fixture
-def app(monkeypatch):
-    """Builds an AppTest of the dashboard on a database, opened with the given link parameters."""
-
-    def make(db, page: str | None = None, **params) -> AppTest:
-        monkeypatch.setenv("PARTNERSHIP_DB", str(db))
-        settings.load.cache_clear()
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        if page:
-            at.switch_page(page).run()
-        return at
-
-    yield make
-    settings.load.cache_clear()
 
 
 @pytest.mark.parametrize("which", ["sample_db", "empty_db"])

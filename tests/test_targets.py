@@ -14,7 +14,6 @@ from metrics import targets as goals
 from metrics.targets import OFF_TRACK, ON_TRACK, WATCH, status, target_for
 from settings import Settings
 from tests.conftest import ROOT
-from tests.test_pages import app  # noqa: F401  (the AppTest fixture)
 
 FUNDING = CATALOGUE["funding_inbound_total"]  # higher is better
 HHI = CATALOGUE["funding_hhi"]  # lower is better
