@@ -21,6 +21,7 @@ PAGES = [
     st.Page("pages/science.py", title="Publications and science", icon=":material/science:", url_path="science"),
     st.Page("pages/partners.py", title="Partners", icon=":material/handshake:", url_path="partners"),
     st.Page("pages/reports.py", title="Community report", icon=":material/description:", url_path="report"),
+    st.Page("pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
 ]
 nav = st.navigation(PAGES)
 

@@ -24,9 +24,15 @@ FOOTER = (
     "</div>"
 )
 
+NO_MARGIN = {"top": "0", "bottom": "0", "left": "0", "right": "0"}
 
-def pdf(html: str, out: Path, paper: str = "A4") -> Path:
-    """Writes the HTML as a PDF; the page loads nothing from the network (every request is refused)."""
+
+def pdf(html: str, out: Path, paper: str = "A4", size: tuple[str, str] | None = None) -> Path:
+    """Writes the HTML as a PDF; the page loads nothing from the network (every request is refused).
+
+    size: a page of this (width, height), such as ("1920px", "1080px") for slides, without margins, header or
+    footer, in place of the paper format.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -38,6 +44,9 @@ def pdf(html: str, out: Path, paper: str = "A4") -> Path:
             )
             page.set_content(html, wait_until="load")
             page.emulate_media(media="print")
+            if size is not None:
+                page.pdf(path=str(out), width=size[0], height=size[1], print_background=True, margin=NO_MARGIN)
+                return out
             page.pdf(
                 path=str(out),
                 format=paper,

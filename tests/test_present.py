@@ -1,0 +1,178 @@
+"""The Present page (board slides) through AppTest and a real browser; the slides' content; the board pack (PDF)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import settings
+from metrics import Filters, Period
+from reports import slides
+from store import database, notes
+from tests import browser
+from tests.conftest import ROOT
+
+YEAR_2024 = Period(date(2024, 1, 1), date(2024, 12, 31))
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+@pytest.fixture
+def app(monkeypatch):
+    """The dashboard on a database, opened with the given link parameters, then switched to the Present page."""
+
+    def make(db, **params) -> AppTest:
+        monkeypatch.setenv("PARTNERSHIP_DB", str(db))
+        settings.load.cache_clear()
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        at.switch_page("pages/present.py").run()
+        return at
+
+    yield make
+    settings.load.cache_clear()
+
+
+def url_slide(at: AppTest) -> str | None:
+    """The slide in the address bar."""
+    value = at.query_params.get("slide")
+    return value[-1] if isinstance(value, list) else value
+
+
+def counter(at: AppTest) -> str:
+    """The slide counter shown ("3 / 7")."""
+    for element in at.get("html"):
+        found = re.search(r'class="slide-counter">([^<]+)<', element.proto.body)
+        if found:
+            return found.group(1)
+    raise AssertionError("no slide counter on the page")
+
+
+@pytest.mark.parametrize("which", ["sample_db", "empty_db"])
+def test_next_and_previous_step_through_every_slide_and_keep_it_in_the_url(app, request, which):
+    at = app(request.getfixturevalue(which), period="year", year="2024")
+    assert not at.exception, [e.message for e in at.exception]
+    total = int(counter(at).split("/")[1])
+    assert total == 7
+    assert counter(at) == f"1 / {total}"
+    assert url_slide(at) == "1"
+    assert at.button(key="present_previous").disabled
+    for n in range(2, total + 1):
+        at.button(key="present_next").click().run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert counter(at) == f"{n} / {total}"
+        assert url_slide(at) == str(n)
+    assert at.button(key="present_next").disabled
+    for n in range(total - 1, 0, -1):
+        at.button(key="present_previous").click().run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert counter(at) == f"{n} / {total}"
+        assert url_slide(at) == str(n)
+
+
+def test_a_link_opens_on_its_slide_and_theme(app, sample_db):
+    at = app(sample_db, slide="5", theme="dark")
+    assert not at.exception
+    assert counter(at) == "5 / 7"
+    assert at.toggle(key="present_dark").value is True
+    at.toggle(key="present_dark").set_value(False).run()
+    assert "theme" not in at.query_params
+    assert counter(at) == "5 / 7"
+
+
+def test_a_slide_out_of_range_opens_the_nearest(app, sample_db):
+    assert counter(app(sample_db, slide="99")) == "7 / 7"
+
+
+def test_every_slide_states_one_finding_and_shows_a_chart_or_numbers(sample_db):
+    with database.read(sample_db) as con:
+        deck = slides.build(con, YEAR_2024, Filters())
+    assert len(deck) == 7
+    for slide in deck:
+        assert slide.finding.endswith(".") and slide.finding.count(". ") == 0, slide.finding
+        assert not (slide.figure is not None and slide.numbers), slide.title
+    assert deck[0].numbers and all(status is not None for _, _, status in deck[0].numbers)
+    assert re.search(r"rose|fell|held", deck[1].finding) and "2023" in deck[1].finding
+    assert deck[-1].finding == slides.NO_NOTES
+
+
+def test_the_story_slide_shows_the_periods_notes(sample_db, tmp_path):
+    db = tmp_path / "notes.duckdb"
+    shutil.copy(sample_db, db)
+    notes.add_note(db, "funding_inbound_total", date(2024, 1, 1), date(2024, 12, 31), "A grant arrived late.")
+    with database.read(db) as con:
+        story = slides.build(con, YEAR_2024, Filters())[-1]
+        public = slides.build(con, YEAR_2024, Filters(), community=True)[-1]
+    assert story.items == ["Funding received: A grant arrived late."]
+    assert story.finding == "1 note from the team on 2024."
+    assert public.finding == slides.NO_NOTES  # the note is private
+
+
+def test_lapsed_partners_were_active_the_period_before_and_not_in_the_period(sample_db):
+    q1, q2 = Period(date(2024, 1, 1), date(2024, 3, 31)), Period(date(2024, 4, 1), date(2024, 6, 30))
+    with database.read(sample_db) as con:
+        deck = slides.build(con, q2, Filters())
+        involved = (
+            "SELECT DISTINCT partner_id FROM ("
+            "SELECT ep.partner_id, e.date FROM engagements e JOIN engagement_partners ep USING (engagement_id) "
+            "UNION ALL SELECT partner_id, date FROM funding "
+            "UNION ALL SELECT pp.partner_id, p.published_date FROM publications p "
+            "JOIN publication_partners pp USING (publication_id)) WHERE date BETWEEN ? AND ?"
+        )
+        before = {r[0] for r in con.execute(involved, [q1.start, q1.end]).fetchall()}
+        now = {r[0] for r in con.execute(involved, [q2.start, q2.end]).fetchall()}
+    lapsed = len(before - now)
+    assert lapsed > 0
+    assert f"{lapsed} partners lapsed" in deck[5].finding
+    assert any(value == str(lapsed) and label.startswith("Lapsed") for value, label, _ in deck[5].numbers)
+
+
+@pytest.mark.skipif(bool(browser.chromium_missing()), reason=browser.chromium_missing() or "")
+@pytest.mark.parametrize("which", ["sample_db", "empty_db"])
+def test_the_board_pack_has_one_page_per_slide_with_its_finding(request, which, tmp_path):
+    import pypdf
+
+    db = request.getfixturevalue(which)
+    with database.read(db) as con:
+        deck = slides.build(con, YEAR_2024, Filters())
+        out = slides.board_pack(con, YEAR_2024, Filters(), tmp_path / "pack.pdf")
+    reader = pypdf.PdfReader(out)
+    assert len(reader.pages) == len(deck)
+    for page, slide in zip(reader.pages, deck, strict=True):
+        box = page.mediabox
+        assert round(float(box.width) / float(box.height), 3) == round(16 / 9, 3)
+        text = " ".join(page.extract_text().split())
+        assert " ".join(slide.finding.split()) in text, slide.title
+
+
+@pytest.mark.skipif(bool(browser.chromium_missing()), reason=browser.chromium_missing() or "")
+def test_slides_read_from_the_back_of_the_room(sample_db):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with browser.streamlit_server(sample_db) as url, browser.browser() as b:
+        page = b.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(f"{url}/present?slide=1")
+        browser.wait_for_app(page)
+        size = "(selector) => parseFloat(getComputedStyle(document.querySelector(selector)).fontSize)"
+        assert page.evaluate(size, ".slide-number") >= 72
+        assert page.evaluate(size, ".slide-label") >= 28
+        assert page.evaluate(size, ".slide-finding") >= 28
+        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        assert not page.locator('header[data-testid="stHeader"]').is_visible()
+        total = int(page.locator(".slide-counter").inner_text().split("/")[1])
+        for n in range(1, total + 1):
+            assert page.locator(".slide-counter").inner_text() == f"{n} / {total}"
+            assert f"slide={n}" in page.url
+            assert page.evaluate(size, ".slide-finding") >= 28
+            page.screenshot(path=ARTIFACTS / f"present-{n}-1920x1080.png")
+            if n < total:
+                page.get_by_role("button", name="Next").click()
+                browser.wait_for_app(page)
+        page.goto(f"{url}/present?slide=3&theme=dark")
+        browser.wait_for_app(page)
+        assert page.locator(".slide-counter").inner_text() == f"3 / {total}"
+        page.screenshot(path=ARTIFACTS / "present-3-dark-1920x1080.png")
