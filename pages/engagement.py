@@ -10,7 +10,7 @@ from community import views
 from metrics.catalogue import ids_in
 from metrics.format import words
 from store.contract import ENGAGEMENT_TYPES, INDUSTRY_SECTORS, STAGES
-from ui import blocks, data
+from ui import blocks, data, notes
 from ui.cards import cards
 from ui.context import view
 
@@ -94,6 +94,7 @@ else:
         source=SOURCE,
     )
     figures.steady_colours(figures.side_legend(figures.count_axis(fig)), [words(t) for t in ENGAGEMENT_TYPES], v.dark)
+    notes.annotate(fig, v)
     blocks.chart(fig, counts, v, key="engagement-by-type", query="engagement_by_type", metric_ids=["engagement_count"])
 
 st.subheader("Patients at the table")
@@ -312,3 +313,5 @@ else:
             "Patients": views.people_column(v.community, help="Patients and caregivers taking part", width=80),
         },
     )
+
+notes.notes_block(v, SHOWN, key="engagement-notes")

@@ -10,7 +10,7 @@ from charts import figures
 from community import views
 from metrics import HEADLINE
 from metrics import targets as goals
-from ui import blocks, data
+from ui import blocks, data, notes
 from ui.cards import cards, target_legend
 from ui.context import view
 from ui.tables import metric_table, metric_values
@@ -119,6 +119,7 @@ for i, (ids, names, title, axis) in enumerate(CHARTS):
         if ids[0].startswith("funding"):
             figures.money_axis(fig, config.currency)
         views.label_small(fig, story_numbers, "period", ids)
+        notes.annotate(fig, v)
         blocks.chart(fig, story_numbers[["period", "start", "end", *ids]], v, key=f"overview-{ids[0]}", metric_ids=ids)
 
 with columns[len(CHARTS) % 2]:
@@ -164,3 +165,5 @@ st.caption(
     f"{SOURCE.replace('<br>', ' ')} Shares and medians show — where nothing is there to divide by in the period. "
     f"{len(table)} metrics, defined once in the metric catalogue."
 )
+
+notes.notes_block(v, list(dict.fromkeys([*HEADLINE, *STORY])), key="overview-notes")

@@ -10,7 +10,7 @@ from charts import science as charts
 from community import views
 from metrics.catalogue import ids_in
 from metrics.format import words
-from ui import blocks, data
+from ui import blocks, data, notes
 from ui.cards import cards
 from ui.context import view
 
@@ -105,6 +105,7 @@ else:
             source=PUBLICATIONS_TREND,
         )
         figures.count_axis(fig, trend["publication_count"].max())
+        notes.annotate(fig, v)
         blocks.chart(
             fig,
             trend[["period", "start", "end", "publication_count"]],
@@ -286,3 +287,5 @@ else:
         query="science_programs",
         note=STAGE_NOTE,
     )
+
+notes.notes_block(v, SHOWN, key="science-notes")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -285,9 +285,13 @@ def build(
         )
     )
 
-    # 7. The story behind the numbers.
+    # 7. The story behind the numbers; each note is also shown on the slide of its metric (at most two there).
     found = notes_store.notes_for(con, None, period, public_only=community)
     items = [f"{CATALOGUE[n.metric_id].label}: {n.text}" for n in found if n.metric_id in CATALOGUE]
+    for i, group in enumerate((HEADLINE, FUNDING, ENGAGEMENT, PUBLICATIONS, SCIENCE, PARTNERS)):
+        own = [f"{CATALOGUE[n.metric_id].label}: {n.text}" for n in found if n.metric_id in group]
+        if own and i < len(slides):
+            slides[i] = replace(slides[i], items=own[:2])
     finding = f"{_count(len(items), 'note')} from the team on {label}." if items else NO_NOTES
     slides.append(Slide("The story behind the numbers", finding, items=items))
     return slides

@@ -201,3 +201,30 @@ def test_a_note_added_through_the_form_is_stored_and_shown(app, sample_db, tmp_p
     [note] = read_notes(db, None, YEAR)
     assert (note.metric_id, note.start, note.end, note.public) == ("funding_industry_share", YEAR.start, YEAR.end, True)
     assert "Two biotech partners merged in March\\." in [m.value for m in at.markdown]
+
+
+@pytest.mark.parametrize(
+    "page,text",
+    [
+        ("pages/overview.py", "A retreat was cancelled."),
+        ("pages/engagement.py", "A retreat was cancelled."),
+        ("pages/science.py", "Two journals were slow."),
+    ],
+)
+def test_every_page_of_metric_charts_shows_its_notes_and_marks_events_on_a_time_chart(
+    app, sample_db, tmp_path, page, text
+):
+    db = tmp_path / "db.duckdb"
+    shutil.copyfile(sample_db, db)
+    store.add_note(db, "engagement_count", YEAR.start, YEAR.end, "A retreat was cancelled.", public=True)
+    store.add_note(db, "publication_count", YEAR.start, YEAR.end, "Two journals were slow.", public=True)
+    store.add_annotation(db, date(2023, 5, 1), "New biotech partner", "partner", public=True)
+    at = app(db, page, period="year", year="2024")
+    assert not at.exception, [e.message for e in at.exception]
+    assert text in " ".join(m.value for m in at.markdown).replace("\\", "")
+    marked = [
+        a.get("text")
+        for chart in at.get("plotly_chart")
+        for a in json.loads(chart.proto.spec)["layout"].get("annotations", [])
+    ]
+    assert "New biotech partner" in marked

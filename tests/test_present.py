@@ -113,6 +113,17 @@ def test_the_story_slide_shows_the_periods_notes(sample_db, tmp_path):
     assert public.finding == slides.NO_NOTES  # the note is private
 
 
+def test_a_note_also_shows_on_the_slide_of_its_metric(sample_db, tmp_path):
+    db = tmp_path / "notes.duckdb"
+    shutil.copy(sample_db, db)
+    notes.add_note(db, "publication_count", date(2024, 1, 1), date(2024, 12, 31), "Two journals were slow.")
+    with database.read(db) as con:
+        deck = slides.build(con, YEAR_2024, Filters())
+    by_title = {s.title: s.items for s in deck}
+    assert by_title["Publications"] == ["Publications: Two journals were slow."]
+    assert by_title["Funding and its concentration"] == []
+
+
 def test_lapsed_partners_were_active_the_period_before_and_not_in_the_period(sample_db):
     q1, q2 = Period(date(2024, 1, 1), date(2024, 3, 31)), Period(date(2024, 4, 1), date(2024, 6, 30))
     with database.read(sample_db) as con:
