@@ -57,55 +57,10 @@ TINY = ROOT / "tests" / "data" / "tiny"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-TABLES = ("partners", "partnerships", "engagements", "funding", "publications", "programs", "milestones")
+from tests.test_metrics import GROUPS, TABLES  # noqa: E402  (the same 32 ids and 7 tables)
 
 START, END = date(2024, 1, 1), date(2024, 12, 31)
 
-# Every metric id of METRICS.md, in its order (32 ids), grouped by its section.
-GROUPS: dict[str, tuple[str, ...]] = {
-    "funding": (
-        "funding_inbound_total",
-        "funding_outbound_total",
-        "funding_inbound_change",
-        "funding_industry_share",
-        "funding_partner_count",
-        "funding_hhi",
-        "funding_top_partner_share",
-    ),
-    "engagement": (
-        "engagement_count",
-        "engagement_partner_count",
-        "engagement_patient_participants",
-        "engagement_patient_voice_count",
-        "engagement_convening_count",
-        "relationship_longitudinal_share",
-        "relationship_transactional_share",
-        "engagement_reciprocity_share",
-    ),
-    "partner": (
-        "partner_active_count",
-        "partner_new_count",
-        "partner_retention_rate",
-        "partnership_active_count",
-        "ip_agreement_coverage",
-    ),
-    "publication": (
-        "publication_count",
-        "publication_open_access_share",
-        "publication_lay_summary_share",
-        "publication_median_days_to_publish",
-        "publication_industry_coauthored_share",
-        "publications_per_million_granted",
-        "citations_total",
-    ),
-    "science": (
-        "milestone_count",
-        "milestone_clinical_count",
-        "approval_count",
-        "program_advanced_count",
-        "program_patient_insight_share",
-    ),
-}
 METRIC_IDS: tuple[str, ...] = tuple(m for ids in GROUPS.values() for m in ids)
 
 # Counts and money: compared with ==. Every other metric is compared with pytest.approx(rel=1e-12).
