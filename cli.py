@@ -20,12 +20,12 @@ def _date(text: str) -> date:
 
 def cmd_sample(args: argparse.Namespace) -> int:
     """Builds the sample foundation's database (small: through the import path; large and xl: directly)."""
-    from store import sample
+    from samples import scaled, story
     from store.importer import import_files
 
     if args.scale == "small":
         with tempfile.TemporaryDirectory() as tmp:
-            files = sample.write_csvs(Path(tmp), seed=args.seed)
+            files = story.write_csvs(Path(tmp), seed=args.seed)
             result = import_files(args.db, files, fresh=True)
         if not result.ok:
             for problem in result.problems:
@@ -34,7 +34,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
         for line in result.summary():
             print(line)
     else:
-        counts = sample.build_scaled(Path(args.db), args.scale, seed=args.seed)
+        counts = scaled.build_scaled(Path(args.db), args.scale, seed=args.seed)
         for table, n in counts.items():
             print(f"{table}: {n:,} rows")
     print(f"sample database written to {args.db}")

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from metrics.catalogue import CATALOGUE
+
 ROOT = Path(__file__).resolve().parent
 CONFIG_FILE = ROOT / "foundation.toml"
 
@@ -41,8 +43,6 @@ class Settings:
 
 def _targets(raw: object, path: Path) -> dict[int, dict[str, float]]:
     """The [targets.YEAR] tables: each key a metric id, each value a number; shares as fractions from 0 to 1."""
-    from metrics.catalogue import CATALOGUE  # here, not at import: the importer imports settings
-
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: targets must be tables such as [targets.2025], one per year")
     targets: dict[int, dict[str, float]] = {}

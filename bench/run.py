@@ -23,7 +23,8 @@ import settings  # noqa: E402
 from charts import export  # noqa: E402
 from metrics import Period, compute_many  # noqa: E402
 from reports import bundle  # noqa: E402
-from store import database, sample  # noqa: E402
+from samples import scaled  # noqa: E402
+from store import database  # noqa: E402
 from store.importer import import_files  # noqa: E402
 
 SAMPLE_FILES = sorted((ROOT / "sample_data").glob("*.csv"))
@@ -77,7 +78,7 @@ def database_for(scale: str) -> tuple[Path, float | None]:
     if db.exists():
         return db, None
     t = time.perf_counter()
-    sample.build_scaled(db, scale)
+    scaled.build_scaled(db, scale)
     return db, time.perf_counter() - t
 
 

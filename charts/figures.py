@@ -250,29 +250,6 @@ def timeline(
     return _frame(fig, title, source, dark, subtitle=subtitle)
 
 
-def histogram(
-    values: pd.Series,
-    *,
-    title: str,
-    source: str,
-    x_title: str,
-    y_title: str,
-    dark: bool = False,
-    bin_size: float = 30,
-    subtitle: str = "",
-) -> go.Figure:
-    """The distribution of one numeric column."""
-    fig = go.Figure(
-        go.Histogram(
-            x=values,
-            xbins=dict(size=bin_size),
-            marker_line_width=1,
-            hovertemplate=f"{x_title}: %{{x}}<br>{y_title}: %{{y}}<extra></extra>",
-        )
-    )
-    return _frame(fig, title, source, dark, y_title=y_title, x_title=x_title, subtitle=subtitle)
-
-
 def yearly_ticks(fig: go.Figure, labels: list[str]) -> go.Figure:
     """On a quarterly category axis, labels only each year's first quarter when there are many quarters."""
     if len(labels) > 12:

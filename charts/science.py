@@ -12,7 +12,7 @@ import plotly.io as pio
 
 from charts import figures
 from charts.theme import muted, template_name
-from store.contract import MILESTONE_LABELS, MILESTONE_STAGE, MILESTONES, STAGES
+from contract import MILESTONE_LABELS, MILESTONE_STAGE, MILESTONES, STAGES
 
 # One symbol per kind, fixed, so that a kind looks the same whatever the period shows; an approval is a star.
 SYMBOLS = {

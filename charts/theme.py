@@ -10,7 +10,6 @@ import settings
 # Okabe-Ito, the palette designed to stay distinct for the common forms of colour blindness,
 # led by the brand's primary colour.
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999")
-PALETTE: tuple[str, ...] = OKABE_ITO
 
 DARK = {"background": "#0E1117", "text": "#E6EAF0", "grid": "#2B313B", "muted": "#A3ACB9"}
 LIGHT_GRID, LIGHT_MUTED = "#E4E8EE", "#5B6573"

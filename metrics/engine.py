@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import duckdb
 
+from contract import MILESTONE_STAGE
 from metrics.catalogue import CATALOGUE, METRICS
 from metrics.filters import Filters, relations
 from metrics.periods import Period
-from store.contract import MILESTONE_STAGE
 
 PERIODS = """\
 SELECT

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from store.contract import PARTNERSHIP_KINDS, SECTORS, STAGES
+from contract import PARTNERSHIP_KINDS, SECTORS, STAGES
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from contract import MILESTONE_LABELS
 from metrics.catalogue import Metric
-from store.contract import MILESTONE_LABELS
 
 NULL = "—"
 LABELS = {**MILESTONE_LABELS, "pfdd_meeting": "PFDD meeting", "cro": "CRO"}

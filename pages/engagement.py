@@ -7,9 +7,9 @@ import streamlit as st
 import settings
 from charts import figures
 from community import views
+from contract import ENGAGEMENT_TYPES, INDUSTRY_SECTORS, STAGES
 from metrics.catalogue import ids_in
 from metrics.format import words
-from store.contract import ENGAGEMENT_TYPES, INDUSTRY_SECTORS, STAGES
 from ui import blocks, data, notes
 from ui.cards import cards
 from ui.context import view

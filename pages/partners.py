@@ -11,9 +11,9 @@ import streamlit as st
 import settings
 from charts import partners as partner_charts
 from community import views
+from contract import INDUSTRY_SECTORS
 from metrics import format as fmt
 from metrics.format import SYMBOLS, words
-from store.contract import INDUSTRY_SECTORS
 from ui import blocks, data
 from ui.cards import cards
 from ui.context import view

@@ -36,8 +36,3 @@ def run(
     """Runs a query for the periods under the filters; aggregates only, never raw rows."""
     sql, params = explain(name, periods, filters)
     return con.execute(sql, params).df()
-
-
-def names() -> list[str]:
-    """Every query's name."""
-    return sorted(p.stem for p in SQL_DIR.glob("*.sql"))

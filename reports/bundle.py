@@ -37,11 +37,6 @@ def svg_markup(svg: bytes) -> str:
     return re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", text)
 
 
-def build(con, period: Period) -> content.Report:
-    """The report's content for a period, from an open read connection."""
-    return content.build(con, period)
-
-
 def write(db_path: Path | str, period: Period, out_dir: Path | str, paper: str = "A4", with_pdf: bool = True) -> Bundle:
     """Builds the report for the period from the database and writes every file of the bundle into out_dir."""
     if paper not in PAPERS:

@@ -1,1 +1,1 @@
-"""The partnership-records store: the import contract, the DuckDB database and the importer."""
+"""The partnership-records store: the DuckDB database, the importer and the notes (the contract is contract.py)."""

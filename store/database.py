@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from store.contract import ENUMS, TABLES, Table
+from contract import ENUMS, TABLES, Table
 
 SCHEMA_VERSION = 1
 READ_RETRIES = 8

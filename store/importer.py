@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from contract import TABLE_ORDER, TABLES, Column, Table
 from settings import Settings
 from settings import load as load_settings
 from store import database
-from store.contract import TABLE_ORDER, TABLES, Column, Table
 from store.readers import FileProblem, RawTable, read
 from store.values import (
     AmountConvention,

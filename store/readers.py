@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
 
-from store.contract import TABLES
+from contract import TABLES
 
 DELIMITERS = (",", ";", "\t")
 

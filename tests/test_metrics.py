@@ -541,7 +541,7 @@ def _read(table: str) -> list[dict[str, str]]:
 
 def test_the_tiny_dataset_has_every_sector_and_a_partner_in_no_record():
     partners = _read("partners")
-    from store.contract import SECTORS
+    from contract import SECTORS
 
     assert {p["sector"] for p in partners} == set(SECTORS)
     assert sum(p["confidential"] == "true" for p in partners) == 2

@@ -24,9 +24,9 @@ import pandas as pd
 import pytest
 
 import queries
+from contract import MILESTONE_STAGE, MILESTONES, STAGES
 from metrics import CATALOGUE, Filters, Period, compute
 from store import database
-from store.contract import MILESTONE_STAGE, MILESTONES, STAGES
 from store.importer import import_files
 from tests.conftest import ROOT
 
@@ -270,7 +270,7 @@ def test_programs_that_share_a_name_get_their_own_timeline_row(every_kind):
 
 def test_the_timeline_marks_each_kind_and_shows_the_note_on_hover(tiny_db):
     from charts.science import milestone_timeline, stage_colours
-    from store.contract import MILESTONE_LABELS
+    from contract import MILESTONE_LABELS
 
     fig = milestone_timeline(
         run(tiny_db, "science_milestones"),

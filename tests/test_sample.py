@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from contract import ENUMS, INDUSTRY_SECTORS, TABLE_ORDER, TABLES
+from samples.scaled import build_scaled, scaled_sizes
+from samples.story import generate, write_csvs
 from store import database
-from store.contract import ENUMS, INDUSTRY_SECTORS, TABLE_ORDER, TABLES
-from store.sample import build_scaled, generate, scaled_sizes, write_csvs
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOLEANS = {"true", "false"}
@@ -79,7 +80,7 @@ def test_the_committed_csvs_equal_the_generator_output(tmp_path):
     assert committed == sorted(p.name for p in fresh)
     for path in fresh:
         assert (ROOT / "sample_data" / path.name).read_bytes() == path.read_bytes(), (
-            f"sample_data/{path.name} drifted: run `python -c 'from store.sample import write_csvs; "
+            f"sample_data/{path.name} drifted: run `python -c 'from samples.story import write_csvs; "
             f'write_csvs("sample_data")\'`'
         )
 

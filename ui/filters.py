@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from contract import PARTNERSHIP_KINDS, SECTORS, STAGES
 from metrics import Filters, Period
 from metrics.format import words
-from store.contract import PARTNERSHIP_KINDS, SECTORS, STAGES
 
 PRESETS = {
     "last-full-year": "Last full year",
