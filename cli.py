@@ -58,6 +58,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_metrics(args: argparse.Namespace) -> int:
     """Prints every metric of the catalogue for a period, as JSON or as a table."""
+    from community import HIDDEN, RULES_IN_WORDS, Refused
+    from lens import Direct, Lens, View
     from metrics import METRICS, Filters, Period, compute
     from metrics import format as fmt
     from settings import load
@@ -73,9 +75,20 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         print(f"cli.py metrics: {exc}", file=sys.stderr)
         return 2
     with database.read(args.db) as con:
-        values = compute(con, period.start, period.end, filters=filters)
+        if args.community:
+            try:
+                lens = Lens(Direct(con), View(period, filters, community=True))
+            except Refused as why:
+                print(f"cli.py metrics --community: {why}", file=sys.stderr)
+                return 2
+            values = {m: (None if v == HIDDEN else v) for m, v in lens.current().items()}
+            hidden = lens.hidden()
+        else:
+            values = compute(con, period.start, period.end, filters=filters)
     if args.json:
         payload = {"period": {"start": period.start.isoformat(), "end": period.end.isoformat()}, "metrics": values}
+        if args.community:
+            payload["community_safe"] = {"hidden": hidden, "rules": RULES_IN_WORDS}
         if filters.active:
             payload["filters"] = {
                 "sector": list(filters.sectors),
@@ -89,24 +102,32 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     print(f"{period.label} ({period.start} to {period.end}; prior period {period.prior.start} to {period.prior.end})")
     if filters.active:
         print(f"Filtered to {filters.describe()}")
+    if args.community:
+        print(f"Community-safe: {RULES_IN_WORDS}")
     group = None
     for m in METRICS:
         if m.group != group:
             group = m.group
             print(f"\n{group}")
-        print(f"  {m.label:<{width}}  {fmt.value(m, values[m.id], currency):>16}  {m.id}")
+        value = HIDDEN if args.community and m.id in hidden else values[m.id]
+        print(f"  {m.label:<{width}}  {fmt.value(m, value, currency):>16}  {m.id}")
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Writes the community report bundle for a period into a folder."""
+    from community import Refused
     from metrics import Period
     from reports import bundle
 
     if not Path(args.db).exists():
         print(f"there is no database at {args.db}; import files first (python cli.py import)", file=sys.stderr)
         return 1
-    written = bundle.write(args.db, Period(args.start, args.end), args.out, paper=args.paper)
+    try:
+        written = bundle.write(args.db, Period(args.start, args.end), args.out, paper=args.paper)
+    except Refused as why:
+        print(f"cli.py report: {why}", file=sys.stderr)
+        return 2
     for path in written.files:
         print(path)
     return 0
@@ -136,9 +157,18 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--sector", action="append", default=[], help="keep records of partners in this sector (repeatable)")
     m.add_argument("--kind", action="append", default=[], help="keep records of partnerships of this kind (repeatable)")
     m.add_argument("--stage", action="append", default=[], help="keep records at this R&D stage (repeatable)")
+    m.add_argument(
+        "--community",
+        action="store_true",
+        help="the community-safe values (people rounded, <11 for 1 to 10; a funding number that would show a "
+        "confidential partner null); a calendar quarter or year, no filter",
+    )
     m.set_defaults(run=cmd_metrics)
 
-    r = sub.add_parser("report", help="write the community report bundle (HTML, PDF, charts, summary.json)")
+    r = sub.add_parser(
+        "report",
+        help="write the community report bundle (HTML, PDF, charts, summary.json) for a calendar quarter or year",
+    )
     r.add_argument("--db", required=True, type=Path)
     r.add_argument("--start", required=True, type=_date)
     r.add_argument("--end", required=True, type=_date)

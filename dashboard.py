@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 import settings
+from lens import View
 from ui import data, filters
-from ui.context import View, set_view
+from ui.context import set_view
+from ui.text import plain
 
 config = settings.load()
 st.set_page_config(page_title=config.short_name, page_icon="✦", layout="wide")
@@ -25,14 +27,14 @@ PAGES = [
 ]
 nav = st.navigation(PAGES)
 
-st.sidebar.markdown(f"**{config.name}**")
+st.sidebar.markdown(f"**{plain(config.name)}**")
 years = data.years()
 filters.restore_from_url(years)
 community = filters.select_view()
 period_key, period = filters.select_period(years)
 chosen = filters.select_filters()
 filters.write_to_url(period_key, period, chosen, community)
-st.sidebar.caption(data.as_of_text())
+st.sidebar.caption(f"{data.records_text()}. {data.as_of_text()}.")
 set_view(View(period, chosen, dark=st.context.theme.type == "dark", community=community))
 
 nav.run()

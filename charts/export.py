@@ -41,11 +41,15 @@ class Size:
         return round(self.width * self.scale), round(self.height * self.scale)
 
 
+# On a slide, text, lines, markers and margins grow 1.75 times: with the canvas (1920 / 1200 = 1.6), so that the
+# slide keeps the newsletter's proportions, and a little more, so that it reads from the back of a room. Every
+# slide uses this one scale: the slide image, the Present page's charts and the board pack's.
+SLIDE_ENLARGE = 1.75
 SIZES: dict[str, Size] = {
     "newsletter": Size(1200, 675, scale=2),
-    # Text, lines, markers and margins grow 1.75 times: with the canvas (1920 / 1200 = 1.6), so that the slide
-    # keeps the newsletter's proportions, and a little more, so that it reads from the back of a room.
-    "slide": Size(1920, 1080, scale=1, enlarge=1.75),
+    "slide": Size(1920, 1080, scale=1, enlarge=SLIDE_ENLARGE),
+    # The chart's box on a board pack page (1920×1080 less its margins, title and finding).
+    "slide-chart": Size(1728, 640, scale=1, enlarge=SLIDE_ENLARGE),
     # The report's page is about 680 CSS pixels wide: a canvas near that size keeps its text legible in print.
     "print": Size(880, 520, scale=1),
 }
@@ -127,6 +131,14 @@ def _grow(node: Any, k: float, parent: str = "") -> Any:
     if parent == "marker" and isinstance(node.get("size"), list):
         out["size"] = [v * k for v in node["size"]]
     return out
+
+
+def enlarged(fig: go.Figure, size: str = "slide") -> go.Figure:
+    """A copy of the figure with its text, lines, markers and margins grown for the size (a slide on the screen),
+    in its own theme."""
+    k = SIZES[size].enlarge
+    spec = fig.to_dict()
+    return go.Figure({"data": _grow(spec["data"], k), "layout": _grow(spec["layout"], k)})
 
 
 def for_export(fig: go.Figure, size: str = "newsletter") -> go.Figure:

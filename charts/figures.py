@@ -1,7 +1,13 @@
-"""One helper per chart kind; each returns a figure with its title, axis titles and source line."""
+"""One helper per chart kind; each returns a figure with its title, axis titles and source line.
+
+Plotly reads the text of titles, labels and hover boxes as HTML: every piece of text that comes from the data goes
+through `plain` (a partner named "<b>Acme</b>" reads so, not in bold). A numeric column may hold the gate's
+markers ("<11", "—") in place of numbers: the bar is not drawn and the marker is written where it would stand.
+"""
 
 from __future__ import annotations
 
+import html
 import textwrap
 from collections.abc import Sequence
 
@@ -10,17 +16,36 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from charts.theme import muted, palette, template_name
+from community.rules import HIDDEN, SMALL
 from metrics.format import SYMBOLS, words
+
+MARKERS = (SMALL, HIDDEN)
+MARKER_HELP = {SMALL: "Between 1 and 10 people: not shown", HIDDEN: "Hidden to protect a partner or a small count"}
+
+
+def plain(text: object) -> str:
+    """Text from the data as Plotly shows it literally: &, < and > escaped (Plotly reads the rest as HTML)."""
+    return html.escape(str(text), quote=False)
+
+
+def numeric(values: pd.Series) -> pd.Series:
+    """A column as floats: markers ("<11", "—") and blanks as missing."""
+    return pd.to_numeric(pd.Series(values).map(lambda v: None if v in MARKERS else v), errors="coerce")
+
+
+def has_markers(df: pd.DataFrame, columns: Sequence[str]) -> bool:
+    return any(c in df and df[c].isin(MARKERS).any() for c in columns)
 
 
 def _frame(
     fig: go.Figure, title: str, source: str, dark: bool, y_title: str = "", x_title: str = "", subtitle: str = ""
 ) -> go.Figure:
-    fig.update_layout(template=template_name(dark), title=dict(text=title, subtitle=dict(text=subtitle)))
+    """Title, subtitle and axis titles (all shown as plain text), and the source line (our own markup: <br>)."""
+    fig.update_layout(template=template_name(dark), title=dict(text=plain(title), subtitle=dict(text=plain(subtitle))))
     if y_title:
-        fig.update_yaxes(title_text=y_title)
+        fig.update_yaxes(title_text=plain(y_title))
     if x_title:
-        fig.update_xaxes(title_text=x_title)
+        fig.update_xaxes(title_text=plain(x_title))
     # The source sits under the axis title; the bottom margin grows with its lines.
     lines = source.count("<br>") + 1
     fig.update_layout(margin_b=64 + 15 * lines)
@@ -40,6 +65,29 @@ def _frame(
     return fig
 
 
+def _write_markers(fig: go.Figure, df: pd.DataFrame, x: str, ys: Sequence[str], horizontal: bool) -> None:
+    """Writes each marker where its bar would stand (grouped bars of ys over the categories of x, in order)."""
+    drawn = [y for y in ys if y in df and numeric(df[y]).notna().any()]
+    if not drawn:
+        return
+    gap = fig.layout.bargap
+    if gap is None:
+        gap = fig.layout.template.layout.bargap if fig.layout.template.layout.bargap is not None else 0.2
+    stacked = fig.layout.barmode == "stack"
+    width = (1 - gap) / (1 if stacked else len(drawn))  # each trace's share of a category, side by side
+    for i, y in enumerate(drawn):
+        offset = 0 if stacked else -(1 - gap) / 2 + width * (i + 0.5)
+        for position, value in enumerate(df[y]):
+            if value not in MARKERS:
+                continue
+            place = (
+                dict(x=0, xref="x", xshift=14, y=position + offset, yref="y")
+                if horizontal
+                else dict(x=position + offset, xref="x", y=0, yref="y", yshift=10)
+            )
+            fig.add_annotation(**place, text=value, showarrow=False, hovertext=MARKER_HELP[value])
+
+
 def bars(
     df: pd.DataFrame,
     x: str,
@@ -55,33 +103,50 @@ def bars(
     dark: bool = False,
     horizontal: bool = False,
     subtitle: str = "",
+    text: dict[str, Sequence[str]] | None = None,
 ) -> go.Figure:
-    """Grouped or stacked bars of one or more columns."""
+    """Grouped or stacked bars of one or more columns; a column with only markers draws no bars at all.
+
+    text: a label beside each bar, per column.
+    """
+    labels = df[x].map(plain)
     if horizontal:  # long category names would push the plot (and its source line) off to the right
-        df = df.assign(**{x: df[x].map(lambda v: "<br>".join(textwrap.wrap(str(v), 26)) or str(v))})
+        labels = labels.map(lambda v: "<br>".join(textwrap.wrap(v, 26)) or v)
     fig = go.Figure()
     for y in ys:
-        label = (names or {}).get(y, y)
+        values = numeric(df[y])
+        if values.isna().all() and df[y].isin(MARKERS).any():
+            continue
+        label = plain((names or {}).get(y, y))
+        beside = dict(text=list(text[y]), textposition="outside", cliponaxis=False) if text and y in text else {}
         if horizontal:
             fig.add_bar(
-                y=df[x],
-                x=df[y],
+                y=labels,
+                x=values,
                 name=label,
                 orientation="h",
                 hovertemplate=f"%{{y}}<br>{label}: %{{x:{hover_format}}}<extra></extra>",
+                **beside,
             )
         else:
             fig.add_bar(
-                x=df[x], y=df[y], name=label, hovertemplate=f"%{{x}}<br>{label}: %{{y:{hover_format}}}<extra></extra>"
+                x=labels,
+                y=values,
+                name=label,
+                hovertemplate=f"%{{x}}<br>{label}: %{{y:{hover_format}}}<extra></extra>",
+                **beside,
             )
-    fig.update_layout(barmode="stack" if stacked else "group", showlegend=len(ys) > 1)
+    fig.update_layout(barmode="stack" if stacked else "group", showlegend=len(fig.data) > 1)
     if horizontal:
         fig.update_yaxes(autorange="reversed", type="category")
         fig.update_xaxes(showgrid=True)
         fig.update_yaxes(showgrid=False)
-        return _frame(fig, title, source, dark, y_title=x_title, x_title=y_title, subtitle=subtitle)
-    fig.update_xaxes(type="category")
-    return _frame(fig, title, source, dark, y_title=y_title, x_title=x_title, subtitle=subtitle)
+        _frame(fig, title, source, dark, y_title=x_title, x_title=y_title, subtitle=subtitle)
+    else:
+        fig.update_xaxes(type="category")
+        _frame(fig, title, source, dark, y_title=y_title, x_title=x_title, subtitle=subtitle)
+    _write_markers(fig, df, x, ys, horizontal)
+    return fig
 
 
 def stacked_by(
@@ -139,11 +204,11 @@ def lines(
     """Lines with markers of one or more columns; optional shaded bands with labels (e.g. HHI thresholds)."""
     fig = go.Figure()
     for y in ys:
-        label = (names or {}).get(y, y)
+        label = plain((names or {}).get(y, y))
         fmt = ".1%" if percent else ",.0f"
         fig.add_scatter(
-            x=df[x],
-            y=df[y],
+            x=df[x].map(plain),
+            y=numeric(df[y]),
             name=label,
             mode="lines+markers",
             line=dict(width=3),
@@ -195,8 +260,8 @@ def heatmap(
     fig = go.Figure(
         go.Heatmap(
             z=wide.values,
-            x=[str(c) for c in wide.columns],
-            y=[str(i).replace("_", " ") for i in wide.index],
+            x=[plain(c) for c in wide.columns],
+            y=[plain(str(i).replace("_", " ")) for i in wide.index],
             colorscale=[[0, "rgba(0,0,0,0)" if dark else "#FFFFFF"], [1, base if not dark else "#56B4E9"]],
             texttemplate="%{z:,.0f}",
             hovertemplate="%{y}, %{x}: %{z:,.0f}<extra></extra>",
@@ -221,7 +286,8 @@ def timeline(
     hover: str | None = None,
     subtitle: str = "",
 ) -> go.Figure:
-    """Events on a time axis, one row per y, one marker symbol and colour per kind of event."""
+    """Events on a time axis, one row per y, one marker symbol and colour per kind of event; hover names a column
+    of hover text that is already HTML (its pieces from the data escaped with `plain`)."""
     fig = go.Figure()
     symbols = [
         "circle",
@@ -238,9 +304,9 @@ def timeline(
     for i, (kind, part) in enumerate(df.groupby(symbol, sort=False)):
         fig.add_scatter(
             x=part[x],
-            y=part[y],
+            y=part[y].map(plain),
             mode="markers",
-            name=str(kind).replace("_", " "),
+            name=plain(str(kind).replace("_", " ")),
             marker=dict(size=13, symbol=symbols[i % len(symbols)], line=dict(width=1, color="#FFFFFF")),
             text=part[hover] if hover else None,
             hovertemplate="%{y}<br>%{x|%-d %b %Y}<br>" + ("%{text}" if hover else str(kind)) + "<extra></extra>",

@@ -9,6 +9,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from charts import figures
+from charts.context import Context
+from charts.figures import plain
 from charts.theme import muted, template_name
 from metrics import Period
 from metrics import format as fmt
@@ -33,7 +35,7 @@ def _hover(events: pd.DataFrame, currency: str) -> pd.Series:
             lines.append(fmt.money(float(row["amount"]), currency))
         if isinstance(row["details"], str) and row["details"]:
             lines.append(row["details"])
-        return "<br>".join(lines)
+        return "<br>".join(plain(line) for line in lines)
 
     return events.apply(one, axis=1) if len(events) else pd.Series(dtype=str)
 
@@ -92,3 +94,18 @@ def events_timeline(
     fig.update_xaxes(range=[first - pad, pd.Timestamp(period.end) + pad])
     fig.update_layout(showlegend=False, height=250 + 56 * len(labels))
     return fig
+
+
+def timeline(events: pd.DataFrame, ctx: Context) -> go.Figure:
+    """Everything with one partner (events.attrs["partner"] names it) up to the chosen period's end."""
+    period = ctx.period
+    return events_timeline(
+        events,
+        period,
+        title=f"Everything with {events.attrs.get('partner', 'the partner')}",
+        subtitle=f"Touchpoints, payments, publications and its programs' milestones up to {period.end:%b %Y}; "
+        f"{period.label} shaded",
+        source=ctx.source,
+        currency=ctx.currency,
+        dark=ctx.dark,
+    )

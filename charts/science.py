@@ -1,16 +1,18 @@
-"""Charts of the Publications and science page that the shared helpers draw only in part."""
+"""The Publications and science page's charts: publications and how open and fast they are, programs by stage,
+programs informed by patients, and the milestone timeline."""
 
 from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from charts import figures
+from charts.context import Context, mark_events
+from charts.figures import plain
 from charts.theme import muted, template_name
 from contract import MILESTONE_LABELS, MILESTONE_STAGE, MILESTONES, STAGES
 
@@ -126,8 +128,7 @@ def milestone_timeline(
     table = milestones.assign(
         kind=milestones["milestone"].map(MILESTONE_LABELS),
         hover=[
-            f"<b>{escape(MILESTONE_LABELS[m])}</b> ({s})"
-            + (f"<br>{escape(str(n))}" if isinstance(n, str) and n else "")
+            f"<b>{plain(MILESTONE_LABELS[m])}</b> ({s})" + (f"<br>{plain(n)}" if isinstance(n, str) and n else "")
             for m, s, n in zip(milestones["milestone"], milestones["stage"], milestones["note"], strict=True)
         ],
     )
@@ -145,7 +146,9 @@ def milestone_timeline(
             legendgrouptitle=dict(text=stage.capitalize()),
             legendrank=MILESTONES.index(kind),
         )
-    rows = table.drop_duplicates("program").sort_values(["program_first_date", "program"])["program"].tolist()
+    rows = (
+        table.drop_duplicates("program").sort_values(["program_first_date", "program"])["program"].map(plain).tolist()
+    )
     fig.update_yaxes(categoryorder="array", categoryarray=rows[::-1], title_text="")
     first, last = min(pd.Timestamp(table["date"].min()).date(), period_start), period_end + timedelta(days=1)
     margin = max((last - first) / 25, timedelta(days=20))
@@ -166,3 +169,125 @@ def milestone_timeline(
         legend=dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top", groupclick="toggleitem"),
     )
     return fig
+
+
+OPENNESS = {"publication_open_access_share": "Open access", "publication_lay_summary_share": "With a lay summary"}
+STAGE_NOTE = (
+    "A program's stage at a date is the stage of its latest milestone on or before that date: a validated "
+    "target is discovery; a nominated candidate, preclinical; an IND clearance or the start of a phase 1, 2 or 3 "
+    "trial, clinical; a submission or an approval, regulatory; a label expansion or an adopted guideline, "
+    "utilization."
+)
+
+
+def publications(trend: pd.DataFrame, ctx: Context) -> go.Figure:
+    """Publications per period."""
+    fig = figures.bars(
+        trend,
+        "period",
+        ["publication_count"],
+        names={"publication_count": "Publications"},
+        dark=ctx.dark,
+        y_title="Publications",
+        title=f"Publications per {ctx.each}",
+        subtitle=ctx.span,
+        source=ctx.source,
+    )
+    figures.count_axis(fig)
+    return mark_events(fig, ctx)
+
+
+def openness(trend: pd.DataFrame, ctx: Context) -> go.Figure:
+    """The shares of each period's publications that are open access and that come with a lay summary."""
+    return figures.lines(
+        trend,
+        "period",
+        list(OPENNESS),
+        names=OPENNESS,
+        percent=True,
+        dark=ctx.dark,
+        y_title="Share of publications",
+        title="Open access and lay summaries",
+        subtitle=f"Shares of each {ctx.each}'s publications",
+        source=ctx.source,
+        y_range=(0, 1.05),
+    )
+
+
+def days(bins: pd.DataFrame, ctx: Context) -> go.Figure:
+    """Publications of the chosen period by days from study completion to publication, the median marked
+    (bins.attrs["median"])."""
+    return days_histogram(
+        bins,
+        median=bins.attrs.get("median"),
+        dark=ctx.dark,
+        title=f"Time to publication in {ctx.period.label}",
+        subtitle=f"{int(bins['publications'].sum()):,} publications that record when their study ended",
+        source=ctx.source,
+    )
+
+
+def median_days(trend: pd.DataFrame, ctx: Context) -> go.Figure:
+    """The median days from study completion to publication, per period."""
+    values = figures.numeric(trend["publication_median_days_to_publish"])
+    return figures.lines(
+        trend,
+        "period",
+        ["publication_median_days_to_publish"],
+        names={"publication_median_days_to_publish": "Median days"},
+        dark=ctx.dark,
+        y_title="Days (median)",
+        title="Median days to publish",
+        subtitle=f"From study completion to publication, per {ctx.each}",
+        source=ctx.source,
+        y_range=(0, float(values.max()) * 1.2 if values.notna().any() else 1),
+    )
+
+
+def programs_table(stages: pd.DataFrame, periods) -> pd.DataFrame:
+    """Programs per period and stage, labelled by period (the chart's numbers)."""
+    labels = {i: p.label for i, p in enumerate(periods)}
+    return stages.assign(period=stages["period_id"].map(labels))[["period", "end_date", "stage", "programs"]]
+
+
+def programs(stages: pd.DataFrame, ctx: Context) -> go.Figure:
+    """Programs at each R&D stage at the end of each period."""
+    return programs_by_stage(
+        stages,
+        "period",
+        dark=ctx.dark,
+        title="Programs by R&D stage",
+        subtitle=f"At the end of each {ctx.each}",
+        source=ctx.source,
+    )
+
+
+def insights(trend: pd.DataFrame, ctx: Context) -> go.Figure:
+    """The share of programs with a milestone by each period's end that patient insights informed."""
+    return figures.lines(
+        trend,
+        "period",
+        ["program_patient_insight_share"],
+        names={"program_patient_insight_share": "Informed by patients"},
+        percent=True,
+        dark=ctx.dark,
+        y_title="Share of programs",
+        title="Programs informed by patients",
+        subtitle=f"Of the programs with a milestone by each {ctx.each}'s end",
+        source=ctx.source,
+        y_range=(0, 1.05),
+    )
+
+
+def milestones(rows: pd.DataFrame, ctx: Context) -> go.Figure:
+    """Every milestone up to the chosen period's end, one row per program, the period shaded."""
+    return milestone_timeline(
+        rows,
+        period_start=ctx.period.start,
+        period_end=ctx.period.end,
+        period_label=ctx.period.label,
+        dark=ctx.dark,
+        title="Program milestones",
+        subtitle=f"Every milestone up to {ctx.period.end:%-d %b %Y}; {ctx.period.label} shaded",
+        source=ctx.source,
+    )

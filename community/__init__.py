@@ -1,25 +1,6 @@
-"""The community-safe rules: every output meant for the public goes through here."""
+"""The community-safe rules (rules.py) and the one gate that applies them to everything the public sees (gate.py)."""
 
-from community.rules import (
-    HIDDEN,
-    RULES_IN_WORDS,
-    SMALL,
-    Pooled,
-    hidden_funding_metrics,
-    people,
-    pool_partners,
-    redact,
-    suppress_parts,
-)
+from community.gate import Gate, Refused, Secret, Shown
+from community.rules import HIDDEN, OTHERS, RULES_IN_WORDS, SMALL, refusal
 
-__all__ = [
-    "HIDDEN",
-    "RULES_IN_WORDS",
-    "SMALL",
-    "Pooled",
-    "hidden_funding_metrics",
-    "people",
-    "pool_partners",
-    "redact",
-    "suppress_parts",
-]
+__all__ = ["HIDDEN", "OTHERS", "RULES_IN_WORDS", "SMALL", "Gate", "Refused", "Secret", "Shown", "refusal"]

@@ -20,10 +20,12 @@ def money(value: float, currency: str, compact: bool = False) -> str:
     return f"{symbol}{value:,.0f}"
 
 
-def value(metric: Metric, number: float | int | None, currency: str = "USD", compact: bool = False) -> str:
-    """The value as a board member reads it."""
+def value(metric: Metric, number: float | int | str | None, currency: str = "USD", compact: bool = False) -> str:
+    """The value as a board member reads it; a marker of the community gate ("<11", "—") reads as it is."""
     if number is None:
         return NULL
+    if isinstance(number, str):
+        return number
     if metric.unit == "money":
         return money(number, currency, compact)
     if metric.unit == "share":
@@ -35,8 +37,9 @@ def value(metric: Metric, number: float | int | None, currency: str = "USD", com
 
 
 def change(metric: Metric, current: float | int | None, prior: float | int | None) -> str | None:
-    """The change against the prior period: points for shares, percent for the rest; None when unknown."""
-    if current is None or prior is None:
+    """The change against the prior period: points for shares, percent for the rest; None when unknown (or when
+    either value is a marker of the community gate)."""
+    if current is None or prior is None or isinstance(current, str) or isinstance(prior, str):
         return None
     if current == prior:
         return "no change"

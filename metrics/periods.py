@@ -1,4 +1,4 @@
-"""Reporting periods: a start and end date, both inclusive, and the prior period of the same length."""
+"""Reporting periods: a start and end date, both inclusive, and the prior period they are compared with."""
 
 from __future__ import annotations
 
@@ -22,13 +22,33 @@ class Period:
         return (self.end - self.start).days + 1
 
     @property
+    def calendar(self) -> str | None:
+        """The calendar unit the period is exactly: year, half-year, quarter or month; None for any other span."""
+        months, first = self.months, self.start.month
+        if months == 12 and first == 1:
+            return "year"
+        if months == 6 and first in (1, 7):
+            return "half-year"
+        if months == 3 and first in (1, 4, 7, 10):
+            return "quarter"
+        if months == 1:
+            return "month"
+        return None
+
+    @property
     def prior(self) -> Period:
-        """The same number of days, ending the day before start."""
+        """The period it is compared with (shared/METRICS.md): for a whole calendar month, quarter, half-year or
+        year the previous one of the same kind (2025 -> 2024, Q1 2025 -> Q4 2024); otherwise the same number of
+        days, ending the day before start."""
+        if self.calendar:
+            k = self.months or 0
+            start = _add_months(self.start, -k)
+            return Period(start, self.start - timedelta(days=1))
         prior_end = self.start - timedelta(days=1)
         return Period(prior_end - timedelta(days=self.days - 1), prior_end)
 
     def back(self, n: int) -> list[Period]:
-        """This period and the n - 1 prior periods before it (each of the same number of days), oldest first."""
+        """This period and the n - 1 periods before it (each the prior of the next), oldest first."""
         periods = [self]
         for _ in range(n - 1):
             periods.append(periods[-1].prior)
@@ -51,8 +71,7 @@ class Period:
         """This period and the n - 1 before it, oldest first, aligned to the calendar where it is whole months.
 
         A calendar year leads back through the previous calendar years, a quarter through quarters;
-        any other period steps back by its own number of days. (Changes against the prior period use
-        `prior`, which always has the same number of days.)
+        any other period steps back by its own number of days.
         """
         k = self.months
         if k is None:
@@ -67,16 +86,15 @@ class Period:
     def label(self) -> str:
         """A short human label: 2024, H1 2024, Q3 2024, March 2024 or the two dates."""
         s, e = self.start, self.end
-        months = self.months
-        if months:
-            if months == 12 and s.month == 1:
-                return str(s.year)
-            if months == 6 and s.month in (1, 7):
-                return f"H{1 if s.month == 1 else 2} {s.year}"
-            if months == 3 and s.month in (1, 4, 7, 10):
-                return f"Q{(s.month - 1) // 3 + 1} {s.year}"
-            if months == 1:
-                return s.strftime("%B %Y")
+        unit = self.calendar
+        if unit == "year":
+            return str(s.year)
+        if unit == "half-year":
+            return f"H{1 if s.month == 1 else 2} {s.year}"
+        if unit == "quarter":
+            return f"Q{(s.month - 1) // 3 + 1} {s.year}"
+        if unit == "month":
+            return s.strftime("%B %Y")
         if s == e:
             return f"{s.day} {s:%b %Y}"
         if s.year == e.year:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 
 import pandas as pd
@@ -10,16 +9,20 @@ import streamlit as st
 
 import settings
 from charts import partners as partner_charts
-from community import views
+from community.rules import HIDDEN
 from contract import INDUSTRY_SECTORS
+from lens import Lens
 from metrics import format as fmt
 from metrics.format import SYMBOLS, words
 from ui import blocks, data
+from ui import community as public
 from ui.cards import cards
 from ui.context import view
+from ui.text import plain
 
 config = settings.load()
 v = view()
+lens = data.page_lens(v, "Partners")
 period = v.period
 MONEY = SYMBOLS.get(config.currency, config.currency + " ") + "%,.0f"  # $1,234,567
 RELATIONSHIPS = (
@@ -36,6 +39,7 @@ PORTFOLIO_NOTE = (
 EVENT_NAMES = {kind: lane for kind, (lane, *_) in partner_charts.LANES.items()}
 DATE_FORMAT = "D MMM YYYY"
 WHO = "Internal view: confidential partners are named."
+MONEY_COLUMNS = ("funding_in", "funding_out")
 ROW_HEIGHT = 35  # st.dataframe's default row height, in pixels
 
 
@@ -94,6 +98,14 @@ def portfolio_table(portfolio: pd.DataFrame) -> None:
         return
     ids = list(shown["partner_id"])
     select_row(ids)
+    numbers = shown
+    if v.community:  # money pooled with confidential partners' reads "—": the columns hold text
+        shown = shown.assign(
+            **{
+                c: shown[c].map(lambda a: a if a == HIDDEN else fmt.money(float(a), config.currency))
+                for c in MONEY_COLUMNS
+            }
+        )
     table = shown.assign(
         sector=shown["sector"].map(words),
         kinds=shown["kinds"].map(words, na_action="ignore").astype(object).fillna("—"),
@@ -105,23 +117,27 @@ def portfolio_table(portfolio: pd.DataFrame) -> None:
         hide_index=True,
         height=ROW_HEIGHT * (min(len(table), 12) + 1) + 3,  # up to 12 rows without scrolling
         key="portfolio",
-        on_select=partial(on_row, ids),
+        on_select=partial(on_row, ids) if not v.community else "ignore",
         selection_mode="single-row",
         column_order=[
-            "name",
-            "sector",
-            "country",
-            "kinds",
-            "first_touchpoint",
-            "last_touchpoint",
-            "engagements",
-            "funding_in",
-            "funding_out",
-            "publications",
-            "relationship",
-            "ip_status",
-            "confidential",
-            "partner_id",
+            column
+            for column in (
+                "name",
+                "sector",
+                "country",
+                "kinds",
+                "first_touchpoint",
+                "last_touchpoint",
+                "engagements",
+                "funding_in",
+                "funding_out",
+                "publications",
+                "relationship",
+                "ip_status",
+                "confidential",
+                "partner_id",
+            )
+            if column in table
         ],
         column_config={
             "name": st.column_config.TextColumn("Partner", pinned=True),
@@ -143,12 +159,8 @@ def portfolio_table(portfolio: pd.DataFrame) -> None:
             "engagements": st.column_config.NumberColumn(
                 "Touchpoints", format="%d", help=f"Engagements involving it in {period.label}"
             ),
-            "funding_in": st.column_config.NumberColumn(
-                "Received", format=MONEY, help=f"Funding it paid the foundation in {period.label}"
-            ),
-            "funding_out": st.column_config.NumberColumn(
-                "Granted", format=MONEY, help=f"Grants the foundation made to it in {period.label}"
-            ),
+            "funding_in": money_column("Received", f"Funding it paid the foundation in {period.label}"),
+            "funding_out": money_column("Granted", f"Grants the foundation made to it in {period.label}"),
             "publications": st.column_config.NumberColumn(
                 "Publications", format="%d", help=f"Publications involving it in {period.label}"
             ),
@@ -163,12 +175,20 @@ def portfolio_table(portfolio: pd.DataFrame) -> None:
             "partner_id": st.column_config.TextColumn("ID"),
         },
     )
+    choose = "" if v.community else "; select a row to open its profile"
     st.caption(
         f"{len(shown)} of {plural(len(portfolio), 'partner')}. Touchpoints, money, publications and relationship "
         f"are for {period.label}; first and last touchpoint cover every record up to "
-        f"{period.end:%-d %b %Y}. Sort by clicking a column's header; select a row to open its profile."
+        f"{period.end:%-d %b %Y}. Sort by clicking a column's header{choose}."
     )
-    blocks.explain_and_download(shown, v, key="partners", query="partners_portfolio", note=PORTFOLIO_NOTE)
+    blocks.explain_and_download(numbers, lens, key="partners", query="partners_portfolio", note=PORTFOLIO_NOTE)
+
+
+def money_column(label: str, help_text: str):
+    """Money received or granted: a number, or text in the community-safe view (where it may read "—")."""
+    if v.community:
+        return st.column_config.TextColumn(label, alignment="right", help=help_text)
+    return st.column_config.NumberColumn(label, format=MONEY, help=help_text)
 
 
 def relationship_text(row: pd.Series) -> str:
@@ -183,12 +203,13 @@ def relationship_text(row: pd.Series) -> str:
 
 
 def profile(row: pd.Series) -> None:
-    """One partner: who it is, its numbers in the period, and everything it did up to the period's end."""
+    """One partner (internal view only): who it is, its numbers in the period, and everything it did up to the
+    period's end."""
     pid, name = row["partner_id"], row["name"]
-    pv = replace(v, filters=replace(v.filters, partners=(pid,)))
-    st.subheader(name)
+    own: Lens = lens.for_partner(pid)
+    st.subheader(plain(name))
     country = row["country"] if isinstance(row["country"], str) and row["country"] else "country not recorded"
-    st.markdown(f"{words(row['sector'])} · {country} · `{pid}`")
+    st.markdown(f"{words(row['sector'])} · {plain(country)} · `{plain(pid)}`")
     if row["confidential"]:
         st.warning(
             "Confidential partner. This internal view names it; community outputs never name it nor show it on "
@@ -223,39 +244,19 @@ def profile(row: pd.Series) -> None:
             )
             + " Its numbers below are zero, or “—” where there is nothing to divide by."
         )
-    cards(
-        ids,
-        data.metrics(pv.periods, pv.filters, ids, community=pv.community),
-        data.prior(period, pv.filters, ids, community=pv.community),
-        config.currency,
-        community=v.community,
-    )
+    cards(ids, own.series(ids), own.prior(ids), config.currency)
 
-    events, _ = data.safe_query("partners_events", pv)
-    if events.empty:
-        blocks.empty(f"No records of {name} up to {period.end:%-d %b %Y}.")
-        return
-    fig = partner_charts.events_timeline(
-        events,
-        period,
-        title=f"Everything with {name}",
-        subtitle=f"Touchpoints, payments, publications and its programs' milestones up to {period.end:%b %Y}; "
-        f"{period.label} shaded",
-        source=pv.source("partnership records"),
-        currency=config.currency,
-        dark=v.dark,
-    )
-    blocks.chart(
-        fig,
-        events,
-        pv,
+    drawn = blocks.chart(
+        "partner-timeline",
+        own,
         key="partner-timeline",
-        query="partners_events",
-        note="Milestones are those of the research programs the partner takes part in.",
-        alt=f"Timeline of {plural(len(events), 'record')} of {name}",
+        empty_reason=f"No records of {name} up to {period.end:%-d %b %Y}.",
     )
+    events = drawn.numbers
+    if events.empty:
+        return
     in_period = int(events["in_period"].sum())
-    st.markdown(f"**Records of {name}**, newest first")
+    st.markdown(f"**Records of {plain(name)}**, newest first")
     st.dataframe(
         events.assign(
             kind=events["kind"].map(EVENT_NAMES),
@@ -278,51 +279,53 @@ def profile(row: pd.Series) -> None:
     )
 
 
-portfolio, who = data.safe_query("partners_portfolio", v)
+listed = lens.rows("partners_portfolio")
+portfolio, who = listed.frame, listed.note
 names = dict(zip(portfolio["partner_id"], portfolio["name"], strict=True))
 wanted = st.query_params.get("partner")
-hidden = data.confidential() if v.community else views.Secret()
-if views.unavailable(st.session_state.get("partner"), hidden):
-    st.session_state["partner"] = None  # chosen in the internal view before the switch to the community-safe one
-if wanted in names and st.session_state.get("partner") is None:
+if v.community:
+    st.session_state["partner"] = None  # profiles are internal; one chosen before the switch closes
+elif wanted in names and st.session_state.get("partner") is None:
     st.session_state["partner"] = wanted  # a link ?partner=ID opens that partner's profile
 
 st.title("Partners")
 st.caption(
     f"{period.label}: {period.start:%-d %b %Y} to {period.end:%-d %b %Y}. Every partner under the sidebar filters, "
     f"what it did in the period, and its profile. {who or WHO} "
-    f"{data.as_of_text()}."
+    f"{data.records_text()}. {data.as_of_text()}."
 )
-views.banner(v, data.as_of_text())
+public.banner(v, data.records_text())
 
 if not data.facts()["partners"]:
     blocks.empty(
         "No partners yet. Import your partners.csv (and any other tables) with "
-        "`python cli.py import --db PATH partners.csv ...`, or build the sample foundation with `make sample`."
+        "`python cli.py import --db PATH partners.csv ...`, or build the sample foundation with `make sample`.",
+        markdown=True,
     )
 elif portfolio.empty:
     blocks.empty(f"No partners match the filters ({v.filters.describe()}). Clear a filter to see more.")
 else:
     portfolio_table(portfolio)
     st.subheader("Partner profile")
-    chosen = st.selectbox(
-        "Partner",
-        list(names),
-        index=None,
-        format_func=names.get,
-        key="partner",
-        on_change=on_pick,
-        placeholder="Choose a partner, or select a row in the table",
-    )
-    if views.unavailable(wanted, hidden):
-        blocks.empty(views.PROFILE_UNAVAILABLE)
-    elif wanted and wanted not in names:
-        blocks.empty(
-            f"The link asks for partner “{wanted}”, which does not match the filters ({v.filters.describe()})."
-            if v.filters.active
-            else f"The link asks for partner “{wanted}”, but no partner has that id."
-        )
-    if chosen:
-        profile(portfolio.set_index("partner_id", drop=False).loc[chosen])
+    if v.community:
+        blocks.empty(public.PROFILE_UNAVAILABLE)
     else:
-        st.caption("Choose a partner above, or select a row in the table, to see its numbers and its timeline.")
+        chosen = st.selectbox(
+            "Partner",
+            list(names),
+            index=None,
+            format_func=names.get,
+            key="partner",
+            on_change=on_pick,
+            placeholder="Choose a partner, or select a row in the table",
+        )
+        if wanted and wanted not in names:
+            blocks.empty(
+                f"The link asks for partner “{wanted}”, which does not match the filters ({v.filters.describe()})."
+                if v.filters.active
+                else f"The link asks for partner “{wanted}”, but no partner has that id."
+            )
+        if chosen:
+            profile(portfolio.set_index("partner_id", drop=False).loc[chosen])
+        else:
+            st.caption("Choose a partner above, or select a row in the table, to see its numbers and its timeline.")

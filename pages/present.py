@@ -1,30 +1,21 @@
 """Present: the board's slides, one message each, in large type for a meeting room; and the board pack (PDF).
 
 The slide shown is in the address bar (`/present?slide=3`), and so is the theme (`?theme=dark`), so a link opens
-on that slide. The sidebar's period and filters carry in.
+on that slide. The sidebar's period, filters and community-safe view carry in.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from metrics import Filters, Period
+from charts import export
 from reports import slides
-from store import database
 from ui import data
 from ui.context import view
 
 v = view()
+data.page_lens(v, "Present")  # a community-safe view the rules refuse stops here, with the sentence why
 DARK_KEY = "present_dark"
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _slides(
-    path: str, version: tuple | None, period: Period, filters: Filters, dark: bool, community: bool
-) -> list[slides.Slide]:
-    """Cached because every move to another slide reruns the page; keyed by the database file's version."""
-    with database.read(path) as con:
-        return slides.build(con, period, filters, dark=dark, community=community)
 
 
 def _position(total: int) -> int:
@@ -52,7 +43,7 @@ if DARK_KEY not in st.session_state:
 dark = bool(st.session_state[DARK_KEY])
 theme = slides.THEMES[dark]
 
-deck = _slides(str(data.db_path()), data.db_version(), v.period, v.filters, dark, v.community)
+deck = data.slides(v, dark)
 total = len(deck)
 n = _position(total)
 if st.query_params.get("slide") != str(n):
@@ -78,7 +69,7 @@ st.html(
 
 st.html(f'<div class="slide">{slides.fragment(slide, n, total)}</div>')
 if slide.figure is not None:
-    figure = slide.figure
+    figure = export.enlarged(slide.figure, "slide")  # the slides' one scale, as in the board pack
     figure.update_layout(height=600)
     st.plotly_chart(figure, width="stretch", theme=None, key=f"present-chart-{n}")
 
@@ -108,9 +99,9 @@ with controls[2]:
     st.toggle("Dark theme", key=DARK_KEY, on_change=_theme)
 with controls[3]:
     st.download_button(
-        "Board pack (PDF)",
-        data=lambda: slides.board_pack_bytes(data.db_path(), v.period, v.filters, v.community),
-        file_name=f"board-pack-{v.period.start:%Y%m%d}-{v.period.end:%Y%m%d}.pdf",
+        "Board pack (PDF)" + ("" if v.community else ", internal"),
+        data=lambda: data.board_pack(v),
+        file_name=f"board-pack-{v.period.start:%Y%m%d}-{v.period.end:%Y%m%d}{'' if v.community else '-internal'}.pdf",
         mime="application/pdf",
         on_click="ignore",
         icon=":material/download:",

@@ -5,15 +5,16 @@ from __future__ import annotations
 import streamlit as st
 import streamlit.components.v1 as components
 
-from community import RULES_IN_WORDS
+from community import RULES_IN_WORDS, refusal
 from ui import data, reports
 from ui.context import view
+from ui.text import plain
 
 v = view()
 st.title("Community report")
 st.caption(
-    f"{v.period.label}: {v.period.start:%-d %b %Y} to {v.period.end:%-d %b %Y}. {data.as_of_text()}. "
-    "The report covers the whole foundation: the sidebar's sector, kind and stage filters do not apply to it."
+    f"{v.period.label}: {v.period.start:%-d %b %Y} to {v.period.end:%-d %b %Y}. {data.records_text()}. "
+    f"{data.as_of_text()}. The report covers the whole foundation, for a calendar quarter or year."
 )
 st.markdown(
     "A report to share with patients, families and supporters: the headline numbers in plain words, funding "
@@ -21,8 +22,11 @@ st.markdown(
     "how the numbers were computed. It is **community-safe**: " + RULES_IN_WORDS
 )
 
+refused = refusal(v.period, v.filters)
 if not data.facts()["partners"]:
     st.info("No partnership records yet: import your files first (see the README).", icon=":material/info:")
+elif refused:
+    st.warning(plain(refused), icon=":material/block:")
 else:
     paper = st.segmented_control("Paper", ["A4", "Letter"], default="A4", key="report_paper")
     if st.button("Build the report", type="primary", icon=":material/description:"):

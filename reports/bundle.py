@@ -38,14 +38,16 @@ def svg_markup(svg: bytes) -> str:
 
 
 def write(db_path: Path | str, period: Period, out_dir: Path | str, paper: str = "A4", with_pdf: bool = True) -> Bundle:
-    """Builds the report for the period from the database and writes every file of the bundle into out_dir."""
+    """Builds the report for the period from the database and writes every file of the bundle into out_dir.
+
+    The period must be a calendar quarter or year (community.Refused says why otherwise)."""
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {', '.join(PAPERS)}")
     out = Path(out_dir)
+    with database.read(db_path) as con:
+        report = content.build(con, period)  # Refused, before any file is written, for a period the rules refuse
     charts_dir = out / "charts"
     charts_dir.mkdir(parents=True, exist_ok=True)
-    with database.read(db_path) as con:
-        report = content.build(con, period)
     written = export.write({c.name: c.figure for c in report.charts}, charts_dir, formats=("png", "svg"))
     for chart in report.charts:
         alt = charts_dir / f"{chart.name}.txt"

@@ -28,8 +28,11 @@ def logo_data_uri(path: Path | None) -> str | None:
 
 
 def as_of_text(report: Report) -> str:
-    """ "Data as of 27 November 2026", or that the data date is unknown."""
-    return f"Data as of {report.data_as_of:%-d %B %Y}" if report.data_as_of else "No data imported yet"
+    """ "Records through 30 December 2025 (data as of 27 November 2026)", or that there is no data yet."""
+    if not report.data_as_of:
+        return "No data imported yet"
+    through = f"Records through {report.records_through:%-d %B %Y}" if report.records_through else "No records yet"
+    return f"{through} (data as of {report.data_as_of:%-d %B %Y})"
 
 
 def html(report: Report, svgs: dict[str, str], paper: str = "A4") -> str:

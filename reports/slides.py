@@ -1,5 +1,6 @@
 """Slides for board meetings: one message each (a chart or a set of numbers, and one sentence stating the finding),
-built as plain data, shown by the Present page and printed as the board pack (one 16:9 page per slide)."""
+built as plain data from a Lens (through the community gate in the community-safe view), shown by the Present page
+and printed as the board pack (one 16:9 page per slide)."""
 
 from __future__ import annotations
 
@@ -8,26 +9,22 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import duckdb
-import pandas as pd
 import plotly.graph_objects as go
 from markupsafe import Markup
 
-import queries
 import settings as settings_module
-from charts import figures
-from community import hidden_funding_metrics
-from metrics import CATALOGUE, HEADLINE, Filters, Period, compute_many
+from charts import catalogue
+from community.rules import HIDDEN, SMALL, people_words
+from exports import INTERNAL
+from lens import Direct, Lens, View
+from metrics import CATALOGUE, HEADLINE
 from metrics import format as fmt
 from metrics import targets as goals
 from metrics.targets import Status
 from reports import pdf as printer
 from reports.render import ENV, logo_data_uri
-from store import notes as notes_store
 
-TREND = 8  # periods shown on the slides' charts
 WIDTH, HEIGHT = 1920, 1080  # the slide, in CSS pixels, on screen (at 1920×1080) and on the board pack's page
-ENLARGE = 1.6  # how much the charts' text, lines and margins grow, to read from the back of a room
 
 FUNDING = ["funding_inbound_total", "funding_partner_count", "funding_hhi", "funding_top_partner_share"]
 ENGAGEMENT = [
@@ -41,24 +38,23 @@ SCIENCE = ["milestone_count", "milestone_clinical_count", "approval_count", "pro
 PARTNERS = ["partner_new_count", "relationship_longitudinal_share", "partner_active_count"]
 USED = list(dict.fromkeys([*HEADLINE, *FUNDING, *ENGAGEMENT, *PUBLICATIONS, *SCIENCE, *PARTNERS]))
 NO_NOTES = "No notes for this period."
+MARKERS = (SMALL, HIDDEN)
 
 Number = tuple[str, str, Status | None]  # (value as read, label, status against the target or None)
 
 
 @dataclass(frozen=True)
 class Slide:
-    """One slide: its title, the one sentence stating its finding, a set of numbers or a chart, and (on the
-    story slide) the notes from the team."""
+    """One slide: its title, the one sentence stating its finding, a set of numbers or a chart (by its name in
+    the chart catalogue, drawn for the slide's view), and (on the story slide) the notes from the team."""
 
     title: str
     finding: str
     numbers: list[Number] = field(default_factory=list)
     figure: go.Figure | None = None
     items: list[str] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Words
+    chart: str | None = None
+    alt: str = ""
 
 
 def _count(n: float | int | None, one: str, many: str | None = None) -> str:
@@ -66,13 +62,13 @@ def _count(n: float | int | None, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
-def _pct(share: float | None) -> str:
-    return fmt.NULL if share is None else f"{share * 100:,.0f}%"
+def _pct(share: float | str | None) -> str:
+    return fmt.NULL if share is None or share in MARKERS else f"{share * 100:,.0f}%"
 
 
-def _change(current: float | None, prior: float | None, verbs: tuple[str, str], prior_label: str) -> str:
+def _change(current, prior, verbs: tuple[str, str], prior_label: str) -> str:
     """ "rose 16% on 2023", "fell 5% on 2023", "held level with 2023", or "" when there is nothing to compare."""
-    if current is None or prior is None:
+    if current is None or prior is None or current in MARKERS or prior in MARKERS:
         return ""
     up, down = verbs
     if prior == 0:
@@ -83,96 +79,36 @@ def _change(current: float | None, prior: float | None, verbs: tuple[str, str], 
     return f"{up if change > 0 else down} {abs(change):,.0f}% on {prior_label}"
 
 
-def _source(name: str, periods: list[Period], filters: Filters) -> str:
-    first, last = periods[0], periods[-1]
-    line = f"Source: {name}, partnership records.<br>{first.label} to {last.label}."
-    if filters.active:
-        line += f"<br>Filtered to {filters.describe()}."
-    return line
+def build(lens: Lens, *, settings=None) -> list[Slide]:
+    """The board's slides for the lens's view.
 
-
-def _big(fig: go.Figure) -> go.Figure:
-    """The chart's text larger, to read from the back of a room."""
-    fig.update_layout(
-        font_size=round(14 * ENLARGE),
-        title_font_size=round(18 * ENLARGE),
-        legend_font_size=round(13 * ENLARGE),
-        margin=dict(t=round(70 * ENLARGE), l=round(70 * ENLARGE), b=round(90 * ENLARGE)),
-    )
-    axis = dict(tickfont_size=round(12 * ENLARGE), title_font_size=round(14 * ENLARGE))
-    fig.update_xaxes(**axis)
-    fig.update_yaxes(**axis)
-    for annotation in fig.layout.annotations:
-        annotation.font.size = round(12 * ENLARGE)
-        annotation.yshift = (annotation.yshift or 0) * ENLARGE
-    return fig
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Content
-
-
-def _masked(con, periods: list[Period], filters: Filters, series: list[dict]) -> list[dict]:
-    """The community-safe values: a funding number that would show a confidential funder on its own is None."""
-    exposure = queries.run(con, "community_funding_exposure", periods, filters).to_dict("records")
-    return [
-        {m: (None if m in hidden_funding_metrics(row) else v) for m, v in values.items()}
-        for row, values in zip(exposure, series, strict=True)
-    ]
-
-
-def build(
-    con: duckdb.DuckDBPyConnection,
-    period: Period,
-    filters: Filters | None = None,
-    *,
-    dark: bool = False,
-    community: bool = False,
-    settings=None,
-) -> list[Slide]:
-    """The board's slides for the period under the filters.
-
-    community: the community-safe view (funding numbers that would show a confidential funder are hidden, only
-    public notes). Targets are the whole foundation's: a filtered or community view shows no status.
+    In the community-safe view every number comes through the gate (people rounded, a funding number that would
+    show a confidential funder hidden, only public notes, redacted). Targets are the whole foundation's: a
+    filtered or community view shows no status.
     """
     config = settings or settings_module.load()
-    filters = filters or Filters()
-    periods = period.trend(TREND)
+    view = lens.view
+    period = view.period
+    filters = view.filters
+    community = lens.community
+    periods = view.periods
     # Compared with the period before on the chart (2023 before 2024), which reads as the board expects.
-    trend = compute_many(con, periods, USED, filters)
-    if community:
-        trend = _masked(con, periods, filters, trend)
+    trend = lens.series(USED)
     prior, now = (trend[-2] if len(trend) > 1 else {}), trend[-1]
     targets = {} if (filters.active or community) else goals.targets_for(USED, period, config)
     label = period.label
     before = periods[-2].label if len(periods) > 1 else period.prior.label
-    source = _source(config.name, periods, filters)
-    labels = [p.label for p in periods]
+    scope = f" (filtered to {filters.describe()})" if filters.active else ""
 
-    def number(metric_id: str, value: float | None = None, text: str | None = None) -> Number:
+    def number(metric_id: str, value=None, text: str | None = None) -> Number:
         metric = CATALOGUE[metric_id]
         value = now.get(metric_id) if value is None and text is None else value
-        status = goals.status(metric, value, targets.get(metric_id))
+        status = goals.status(metric, value, targets.get(metric_id)) if value not in MARKERS else None
         return (text or fmt.value(metric, value, config.currency, compact=True), metric.label, status)
 
-    def chart(ids: list[str], title: str, y_title: str, money: bool = False) -> go.Figure:
-
-        df = pd.DataFrame({"period": labels, **{m: [v.get(m) for v in trend] for m in ids}})
-        fig = figures.bars(
-            df,
-            "period",
-            ids,
-            title=title,
-            source=source,
-            y_title=y_title,
-            names={m: CATALOGUE[m].label for m in ids},
-            dark=dark,
-        )
-        if money:
-            figures.money_axis(fig, config.currency)
-        else:
-            figures.count_axis(fig)
-        return _big(fig)
+    def chart(name: str) -> tuple[go.Figure | None, str]:
+        drawn = catalogue.draw(name, lens)
+        return drawn.figure, drawn.alt
 
     slides: list[Slide] = []
 
@@ -194,44 +130,43 @@ def build(
         )
     else:
         why = "targets are the whole foundation's" if (filters.active or community) else "none is set"
-        finding = f"The headline metrics for {label} have no targets to measure against: {why}."
+        finding = f"The headline metrics for {label}{scope} have no targets to measure against: {why}."
     slides.append(Slide("Headline metrics against their targets", finding, numbers=headline))
 
     # 2. Funding and its concentration.
     inbound, funders = now.get("funding_inbound_total"), now.get("funding_partner_count")
     top = now.get("funding_top_partner_share")
-    if inbound is None:
+    if inbound == HIDDEN:
         finding = (
             f"Funding for {label} is not shown here, so that a partner who asked not to be named is not shown "
             "on its own."
         )
     elif not inbound:
-        finding = f"No funding from partners was recorded in {label}."
+        finding = f"No funding from partners was recorded in {label}{scope}."
     else:
         moved = _change(inbound, prior.get("funding_inbound_total"), ("rose", "fell"), before)
         amount = fmt.money(inbound, config.currency, compact=True)
-        finding = f"Funding from partners {moved + ' to ' if moved else 'was '}{amount} in {label}, from "
+        finding = f"Funding from partners{scope} {moved + ' to ' if moved else 'was '}{amount} in {label}, from "
         finding += _count(funders, "partner")
-        if top is not None:
+        if top is not None and top not in MARKERS:
             finding += f"; the largest gave {_pct(top)} of it"
         finding += "."
-    slides.append(
-        Slide(
-            "Funding and its concentration",
-            finding,
-            figure=chart(["funding_inbound_total"], "Funding received", f"Amount ({config.currency})", money=True),
-        )
-    )
+    figure, alt = chart("funding")
+    slides.append(Slide("Funding and its concentration", finding, figure=figure, chart="funding", alt=alt))
 
     # 3. Engagement and the patient's voice.
     touchpoints = now.get("engagement_count") or 0
     if not touchpoints:
-        finding = f"No touchpoints with partners were recorded in {label}."
+        finding = f"No touchpoints with partners were recorded in {label}{scope}."
     else:
         moved = _change(touchpoints, prior.get("engagement_count"), ("up", "down"), before)
+        patients = now.get("engagement_patient_participants")
+        patients_said = (
+            people_words(patients, "patient participants") if community else _count(patients, "patient participant")
+        )
         finding = (
-            f"We worked with partners {_count(touchpoints, 'time')} in {label}{' (' + moved + ')' if moved else ''}, "
-            f"with {_count(now.get('engagement_patient_participants'), 'patient participant')} and "
+            f"We worked with partners{scope} {_count(touchpoints, 'time')} in {label}"
+            f"{' (' + moved + ')' if moved else ''}, with {patients_said} and "
             f"{_count(now.get('engagement_patient_voice_count'), 'patient-voice session')}."
         )
     slides.append(Slide("Engagement and the patient's voice", finding, numbers=[number(m) for m in ENGAGEMENT]))
@@ -239,38 +174,35 @@ def build(
     # 4. Publications.
     papers = now.get("publication_count") or 0
     if not papers:
-        finding = f"No publications appeared in {label}."
+        finding = f"No publications appeared in {label}{scope}."
     else:
         moved = _change(papers, prior.get("publication_count"), ("up", "down"), before)
         finding = (
-            f"{_count(papers, 'publication')} appeared in {label}{' (' + moved + ')' if moved else ''}, "
+            f"{_count(papers, 'publication')}{scope} appeared in {label}{' (' + moved + ')' if moved else ''}, "
             f"{_pct(now.get('publication_open_access_share'))} of them open access."
         )
-    slides.append(Slide("Publications", finding, figure=chart(["publication_count"], "Publications", "Publications")))
+    figure, alt = chart("publications")
+    slides.append(Slide("Publications", finding, figure=figure, chart="publications", alt=alt))
 
     # 5. Science progress and milestones.
     milestones = now.get("milestone_count") or 0
     if not milestones:
-        finding = f"No science milestones were reached in {label}."
+        finding = f"No science milestones were reached in {label}{scope}."
     else:
         finding = (
-            f"{_count(milestones, 'milestone')} {'was' if milestones == 1 else 'were'} reached in {label}, "
+            f"{_count(milestones, 'milestone')}{scope} {'was' if milestones == 1 else 'were'} reached in {label}, "
             f"{int(now.get('milestone_clinical_count') or 0):,} of them clinical, with "
             f"{_count(now.get('approval_count'), 'approval')}."
         )
-    slides.append(
-        Slide(
-            "Science progress and milestones",
-            finding,
-            figure=chart(["milestone_count", "milestone_clinical_count"], "Milestones reached", "Milestones"),
-        )
-    )
+    figure, alt = chart("milestones")
+    slides.append(Slide("Science progress and milestones", finding, figure=figure, chart="milestones", alt=alt))
 
     # 6. Partners that joined, deepened or lapsed.
-    lapsed = int(queries.run(con, "present_lapsed", periods[-2:], filters)["lapsed"].iloc[-1])
+    lapsed_rows = lens.rows("present_lapsed").frame
+    lapsed = int(lapsed_rows["lapsed"].iloc[-1]) if len(lapsed_rows) else 0
     joined = int(now.get("partner_new_count") or 0)
     deep = now.get("relationship_longitudinal_share")
-    finding = f"In {label}, {_count(joined, 'partner')} joined and {_count(lapsed, 'partner')} lapsed"
+    finding = f"In {label}{scope}, {_count(joined, 'partner')} joined and {_count(lapsed, 'partner')} lapsed"
     finding += f"; {_pct(deep)} of relationships were longitudinal." if deep is not None else "."
     slides.append(
         Slide(
@@ -286,7 +218,7 @@ def build(
     )
 
     # 7. The story behind the numbers; each note is also shown on the slide of its metric (at most two there).
-    found = notes_store.notes_for(con, None, period, public_only=community)
+    found = lens.notes()
     items = [f"{CATALOGUE[n.metric_id].label}: {n.text}" for n in found if n.metric_id in CATALOGUE]
     for i, group in enumerate((HEADLINE, FUNDING, ENGAGEMENT, PUBLICATIONS, SCIENCE, PARTNERS)):
         own = [f"{CATALOGUE[n.metric_id].label}: {n.text}" for n in found if n.metric_id in group]
@@ -371,44 +303,41 @@ def _scalable(svg: str) -> str:
     return svg.replace(match.group(0), head, 1)
 
 
-def html(slides: list[Slide], svgs: list[str | None], period: Period) -> str:
-    """The board pack as one self-contained HTML document: one 16:9 page per slide."""
+def html(slides: list[Slide], svgs: list[str | None], view: View) -> str:
+    """The board pack as one self-contained HTML document: one 16:9 page per slide; an internal pack says so on
+    every page."""
     config = settings_module.load()
     return ENV.get_template("slides.html.j2").render(
         slides=[
-            (fragment(s, i, len(slides)), Markup(_scalable(svg)) if svg else None)
+            (fragment(s, i, len(slides)), Markup(_scalable(svg)) if svg else None, s.alt)
             for i, (s, svg) in enumerate(zip(slides, svgs, strict=True), start=1)
         ],
         css=Markup(css(False)),
         width=WIDTH,
         height=HEIGHT,
         name=config.name,
-        period=period,
+        period=view.period,
         logo=logo_data_uri(config.logo),
+        internal=None if view.community else INTERNAL,
     )
 
 
-def board_pack(
-    con: duckdb.DuckDBPyConnection,
-    period: Period,
-    filters: Filters | None,
-    out: Path,
-    *,
-    community: bool = False,
-) -> Path:
-    """Prints the slides as a PDF: one landscape 16:9 page per slide, the charts as inline SVG."""
+def board_pack(lens: Lens, out: Path) -> Path:
+    """Prints the lens's slides as a PDF: one landscape 16:9 page per slide, the charts as inline SVG at the
+    slides' scale."""
     from charts import export
 
-    slides = build(con, period, filters, community=community)
-    svgs = [export.svg(s.figure).decode("utf-8") if s.figure is not None else None for s in slides]
-    out = Path(out)
-    return printer.pdf(html(slides, svgs, period), out, size=(f"{WIDTH}px", f"{HEIGHT}px"))
+    slides = build(lens)
+    svgs = [
+        export.image(s.figure, "slide-chart", "svg").decode("utf-8") if s.figure is not None else None for s in slides
+    ]
+    return printer.pdf(html(slides, svgs, lens.view), Path(out), size=(f"{WIDTH}px", f"{HEIGHT}px"))
 
 
-def board_pack_bytes(db: Path | str, period: Period, filters: Filters | None, community: bool = False) -> bytes:
-    """The board pack's PDF as bytes, read from the database at db."""
+def board_pack_bytes(db: Path | str, view: View) -> bytes:
+    """The board pack's PDF for the view as bytes, read from the database at db."""
     from store import database
 
     with tempfile.TemporaryDirectory() as tmp, database.read(db) as con:
-        out = board_pack(con, period, filters, Path(tmp) / "board-pack.pdf", community=community)
+        out = board_pack(Lens(Direct(con), view), Path(tmp) / "board-pack.pdf")
         return out.read_bytes()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import re
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,16 @@ def app(monkeypatch):
 
     yield make
     settings.load.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def secret_db(tmp_path_factory) -> Path:
+    """The "secret" foundation of tests/secret.py, built through the import path and the notes store."""
+    from tests import secret
+
+    return secret.build(tmp_path_factory.mktemp("secret"))
+
+
+def plain_text(markdown: str) -> str:
+    """What a reader sees of markdown that ui.text.plain escaped: the text without its backslashes."""
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\1", markdown)

@@ -67,7 +67,7 @@ def test_metrics_json_has_the_period_and_every_metric_of_the_catalogue(sample_db
 def test_metrics_without_json_prints_a_readable_table(sample_db):
     done = cli("metrics", "--db", str(sample_db), "--start", "2024-01-01", "--end", "2024-12-31")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("2024 (2024-01-01 to 2024-12-31; prior period 2022-12-31 to 2023-12-31)")
+    assert done.stdout.startswith("2024 (2024-01-01 to 2024-12-31; prior period 2023-01-01 to 2023-12-31)")
     for metric in CATALOGUE.values():
         assert re.search(rf"^  {re.escape(metric.label)} +\S.* {metric.id}$", done.stdout, re.M), metric.id
 

@@ -228,6 +228,7 @@ def test_a_chart_offers_its_downloads_without_drawing_an_image(monkeypatch, samp
         settings.load.cache_clear()
     assert not at.exception, [e.message for e in at.exception]
     labels = [b.proto.label for b in at.get("download_button")]
-    menu = ["Numbers (CSV)", "Newsletter image (PNG)", "Slide image (PNG)", "Vector image (SVG)"]
-    assert labels[:4] == menu and labels.count("Slide image (PNG)") == len(at.get("plotly_chart"))
+    # The internal view: its numbers and slide image marked internal; the newsletter images drawn for the public.
+    menu = ["Numbers (CSV), internal", "Newsletter image (PNG)", "Vector image (SVG)", "Slide image (PNG), internal"]
+    assert labels[:4] == menu and labels.count("Slide image (PNG), internal") == len(at.get("plotly_chart"))
     assert drawn == []  # rendering the page drew no image: each is drawn when its button is clicked

@@ -16,7 +16,7 @@ shared METRICS.md then apply unchanged to what is left:
 
 Every expected value below was computed by hand from the CSV files (see the cheat sheet at the top
 of tests/test_metrics.py), not by code; the arithmetic is written next to each value. All cases use
-calendar 2024 (2024-01-01..2024-12-31, 366 days), whose prior period is 2022-12-31..2023-12-31.
+calendar 2024 (2024-01-01..2024-12-31), whose prior period is calendar 2023 (2023-01-01..2023-12-31).
 
 Columns of the tiny dataset that only matter here
 -------------------------------------------------
@@ -97,8 +97,8 @@ EXACT_IDS = frozenset(
 PHARMA = {
     "funding_inbound_total": 100000,  # F08 60000 + F12 20000 + F14 20000
     "funding_outbound_total": 0,  # F09 (P05) and F15 (P09) are not pharma
-    # Prior inbound: F02 20000 (2022-12-31) + F06 40000 + F07 60000 = 120000 (F01 2022-12-30 is outside).
-    "funding_inbound_change": -1 / 6,  # (100000 - 120000) / 120000 = -20000/120000
+    # Prior inbound (2023): F06 40000 + F07 60000 = 100000 (F01, F02 are 2022).
+    "funding_inbound_change": 0 / 1,  # (100000 - 100000) / 100000
     "funding_industry_share": 1.0,  # 100000 / 100000, all pharma
     "funding_partner_count": 2,  # P01, P11
     "funding_hhi": 6800,  # P01 80000 = 80%, P11 20000 = 20% -> 6400 + 400
@@ -115,7 +115,7 @@ PHARMA = {
     "engagement_reciprocity_share": 3 / 5,  # all 5 involve P01; insights E01 T E02 F E03 T E08 F E12 T
     "partner_active_count": 2,  # P01, P11 (E08, F12)
     "partner_new_count": 0,  # P01 first 2022-12-30 (F01), P11 first 2023-12-31 (F07)
-    "partner_retention_rate": 2 / 2,  # prior: P01 (F02, F06, E17), P11 (F07); both active in 2024
+    "partner_retention_rate": 2 / 2,  # prior: P01 (F06, E17), P11 (F07); both active in 2024
     "partnership_active_count": 2,  # PS01 (2022-01-01..ongoing), PS04 (2024-02-01..2025-01-31)
     "ip_agreement_coverage": 1 / 1,  # PS01 signed (PS04 is not_applicable)
     "publication_count": 1,  # PUB04 (PUB08 is 2025)
@@ -146,7 +146,7 @@ PHARMA = {
 PHARMA_ACADEMIC_REGULATOR = {
     "funding_inbound_total": 100000,  # F08 60000 + F12 20000 + F14 20000 (P05, P06 give no inbound)
     "funding_outbound_total": 100000,  # F09 (P05)
-    "funding_inbound_change": -1 / 6,  # prior F02 20000 + F06 40000 + F07 60000 = 120000; -20000/120000
+    "funding_inbound_change": 0 / 1,  # prior (2023) F06 40000 + F07 60000 = 100000; 0/100000
     "funding_industry_share": 1.0,  # 100000 / 100000
     "funding_partner_count": 2,  # P01, P11
     "funding_hhi": 6800,  # 80^2 + 20^2
@@ -167,7 +167,7 @@ PHARMA_ACADEMIC_REGULATOR = {
     "partner_active_count": 4,  # P01 P05 P06 P11 (P06 also via PUB03)
     # Earliest: P01 2022-12-30 (F01), P05 2023-03-01 (E15), P06 2023-07-03 (E17), P11 2023-12-31 (F07).
     "partner_new_count": 0,
-    # Prior active: P01 (F02), P05 (E15, E18), P06 (E17), P11 (F07) = 4; all active in 2024.
+    # Prior active (2023): P01 (F06), P05 (E15, E18), P06 (E17), P11 (F07) = 4; all active in 2024.
     "partner_retention_rate": 4 / 4,
     # PS01 yes, PS04 yes, PS05 no (ended 2023-12-31), PS06 no (starts 2025-01-01).
     "partnership_active_count": 2,
@@ -199,8 +199,8 @@ RESEARCH_INVESTMENT = {
     #   + F14 20000 (P01): every 2024 inbound record has a research_investment partnership.
     "funding_inbound_total": 200000,
     "funding_outbound_total": 0,  # F09, F15 have no partnership
-    # Prior: F02 20000 + F06 40000 = 60000 (F03, F05, F07 have no partnership; F01 is 2022-12-30).
-    "funding_inbound_change": 7 / 3,  # (200000 - 60000) / 60000 = 140000/60000
+    # Prior (2023): F06 40000 (F03, F05, F07 have no partnership; F01, F02 are 2022).
+    "funding_inbound_change": 4 / 1,  # (200000 - 40000) / 40000 = 160000/40000
     "funding_industry_share": 4 / 5,  # (80000 + 40000 + 20000 + 20000) / 200000; P08 is a foundation
     "funding_partner_count": 5,  # P01 P02 P03 P08 P11
     "funding_hhi": 2600,  # 40^2 + 20^2 + 20^2 + 10^2 + 10^2 = 1600 + 400 + 400 + 100 + 100
@@ -222,7 +222,7 @@ RESEARCH_INVESTMENT = {
     #   (E18), P06 2023-07-03 (E17), P03 2024-07-01 (E07/F13; F05, E19 have no partnership),
     #   P08 2024-05-20 (F11), P11 2024-06-30 (F12; F07, E08 have no partnership).
     "partner_new_count": 3,  # P03, P08, P11
-    # Prior active: P01 (F02, F06, E17), P06 (E17), P02 P05 (E18) = 4; all active in 2024.
+    # Prior active (2023): P01 (F06, E17), P06 (E17), P02 P05 (E18) = 4; all active in 2024.
     "partner_retention_rate": 4 / 4,
     # PS01 yes, PS02 yes (ends 2024-03-31), PS03 yes, PS04 yes, PS08 no (ended 2022-12-31), PS09 yes.
     "partnership_active_count": 5,
@@ -267,8 +267,8 @@ CLINICAL = {
     # Earliest over the kept records: P01 2023-07-03 (E17, F06), P06 2023-07-03 (E17),
     #   P04 2022-12-31 (E14), P05 2024-02-15 (E02), P09 2024-04-10 (E03), P03 2024-07-01 (E07, F13).
     "partner_new_count": 3,  # P03, P05, P09
-    # Prior active: P04 (E14 2022-12-31), P01 (E17, F06), P06 (E17) = 3; P01 and P06 active in 2024.
-    "partner_retention_rate": 2 / 3,
+    # Prior active (2023): P01 (E17, F06), P06 (E17) = 2 (P04's E14 is 2022-12-31); both active in 2024.
+    "partner_retention_rate": 2 / 2,
     "partnership_active_count": 0,  # partnerships carry no stage
     "ip_agreement_coverage": None,
     "publication_count": 0,  # publications carry no stage
@@ -333,7 +333,7 @@ PHARMA_CLINICAL = {
 P01_ONLY = {
     "funding_inbound_total": 80000,  # F08 60000 + F14 20000
     "funding_outbound_total": 0,
-    "funding_inbound_change": 1 / 3,  # prior F02 20000 + F06 40000 = 60000; 20000 / 60000
+    "funding_inbound_change": 1 / 1,  # prior (2023) F06 40000; (80000 - 40000) / 40000
     "funding_industry_share": 1.0,
     "funding_partner_count": 1,
     "funding_hhi": 10000,
@@ -348,7 +348,7 @@ P01_ONLY = {
     "engagement_reciprocity_share": 3 / 5,  # E01 T, E02 F, E03 T, E08 F, E12 T
     "partner_active_count": 1,
     "partner_new_count": 0,  # first 2022-12-30
-    "partner_retention_rate": 1 / 1,  # prior: F02, F06, E17
+    "partner_retention_rate": 1 / 1,  # prior (2023): F06, E17
     "partnership_active_count": 1,  # PS01
     "ip_agreement_coverage": 1 / 1,  # PS01 signed
     "publication_count": 1,  # PUB04
@@ -366,8 +366,8 @@ P01_ONLY = {
 }
 
 # ---------------------------------------------------------------------------------------------
-# (7) sectors=("cro",): partner P04, whose only record is E14 (2022-12-31, the prior period's
-#     first day). No funding, publication, partnership or program involves P04.
+# (7) sectors=("cro",): partner P04, whose only record is E14 (2022-12-31, the day before the prior
+#     period, calendar 2023). No funding, publication, partnership or program involves P04.
 # ---------------------------------------------------------------------------------------------
 CRO = {
     "funding_inbound_total": 0,
@@ -387,8 +387,8 @@ CRO = {
     "engagement_reciprocity_share": None,
     "partner_active_count": 0,
     "partner_new_count": 0,  # P04 first 2022-12-31
-    # Not null: P04 was active in the prior period (E14 on 2022-12-31) and is not in 2024.
-    "partner_retention_rate": 0 / 1,
+    # Null: no partner was active in the prior period (2023); P04's E14 is on 2022-12-31.
+    "partner_retention_rate": None,
     "partnership_active_count": 0,
     "ip_agreement_coverage": None,
     "publication_count": 0,
@@ -405,8 +405,8 @@ CRO = {
     "program_patient_insight_share": None,  # no program kept
 }
 
-# (8) Nothing at all: every count 0, every share null (used for filters that keep no partner).
-NOTHING = {**CRO, "partner_retention_rate": None}
+# (8) Nothing at all: every count 0, every share null (filters that keep no partner, and the cro one).
+NOTHING = CRO  # P04 counts in no period of these tests, so the cro filter keeps nothing at all
 
 # ---------------------------------------------------------------------------------------------
 # (9) stages=("discovery", "regulatory") (OR within one filter).  Engagements E01 (discovery),
@@ -416,7 +416,7 @@ NOTHING = {**CRO, "partner_retention_rate": None}
 DISCOVERY_OR_REGULATORY = {
     "funding_inbound_total": 0,  # F01 is 2022
     "funding_outbound_total": 100000,  # F09
-    "funding_inbound_change": None,  # prior 2022-12-31..2023-12-31 inbound 0 (F01 one day early)
+    "funding_inbound_change": None,  # prior (2023) inbound 0 (F01 is 2022)
     "funding_industry_share": None,
     "funding_partner_count": 0,
     "funding_hhi": None,
@@ -667,10 +667,9 @@ def test_a_filter_matching_nothing_in_2024_gives_zero_counts_and_null_shares(com
     shares = {m for m in METRIC_IDS if m not in EXACT_IDS}
     for metric_id in EXACT_IDS:
         assert values[metric_id] == 0, metric_id
-    # Every share is null except retention: P04 was active on 2022-12-31, in the prior period.
-    for metric_id in shares - {"partner_retention_rate"}:
+    # Every share is null, retention too: P04's only record (2022-12-31) is before the prior period, 2023.
+    for metric_id in shares:
         assert values[metric_id] is None, metric_id
-    assert values["partner_retention_rate"] == 0
 
 
 def test_a_sector_and_a_partner_filter_combine_with_and(computed):

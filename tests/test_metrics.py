@@ -71,15 +71,15 @@ Earliest involvement ever (engagement, funding or publication), for partner_new_
   P05 2023-03-01 (E15)  P06 2023-07-03 (E17)  P07 2024-08-15 (PUB05) P08 2024-05-20 (F11)
   P09 2022-06-01 (E13)  P10 2023-07-02 (E16)  P11 2023-12-31 (F07)   P12 never
 
-Periods and their prior periods ("the same number of days ending the day before start"):
-  calendar 2024   2024-01-01..2024-12-31 = 366 days (leap year) -> prior 2022-12-31..2023-12-31
-                  (2023 has 365 days, so the 366th prior day is 2022-12-31).
-  first half 2024 2024-01-01..2024-06-30 = 31+29+31+30+31+30 = 182 days -> prior 2023-07-03..2023-12-31
-                  (Jul..Dec 2023 = 31+31+30+31+30+31 = 184 days; drop Jul 1 and Jul 2).
-  empty 2030      2030-01-01..2030-12-31 = 365 days -> prior 2029-01-01..2029-12-31.
-  last day 2024   2024-12-31..2024-12-31 = 1 day -> prior 2024-12-30..2024-12-30.
-  calendar 2025   2025-01-01..2025-12-31 = 365 days -> prior 2024-01-02..2024-12-31
-                  (2024 has 366 days, so 365 days ending 2024-12-31 start on 2024-01-02).
+Periods and their prior periods (METRICS.md: a whole calendar month, quarter, half-year or year is compared
+with the previous one of the same kind; any other period with the same number of days ending the day before):
+  calendar 2024   2024-01-01..2024-12-31, a calendar year -> prior calendar 2023, 2023-01-01..2023-12-31
+                  (not the 366 days 2022-12-31..2023-12-31 that the same-length rule would give).
+  first half 2024 2024-01-01..2024-06-30, a calendar half-year -> prior H2 2023, 2023-07-01..2023-12-31.
+  empty 2030      2030-01-01..2030-12-31, a calendar year -> prior 2029-01-01..2029-12-31.
+  last day 2024   2024-12-31..2024-12-31 = 1 day, no calendar unit -> prior 2024-12-30..2024-12-30.
+  calendar 2025   2025-01-01..2025-12-31, a calendar year -> prior calendar 2024, 2024-01-01..2024-12-31.
+  custom          2024-01-02..2024-12-31 = 365 days, no calendar unit -> prior 2023-01-02..2024-01-01.
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ EXACT_IDS = frozenset(
 
 
 # ---------------------------------------------------------------------------------------------
-# (a) Calendar year 2024: 2024-01-01..2024-12-31 (366 days); prior period 2022-12-31..2023-12-31.
+# (a) Calendar year 2024: 2024-01-01..2024-12-31 (366 days); prior period calendar 2023.
 # ---------------------------------------------------------------------------------------------
 CALENDAR_2024 = {
     # Funding. Inbound in 2024: F08 60000 (P01) + F10 40000 (P02) + F11 40000 (P08)
@@ -184,9 +184,9 @@ CALENDAR_2024 = {
     #   Per partner: P01 60000+20000 = 80000, P02 40000, P08 40000, P11 20000, P03 20000.
     "funding_inbound_total": 200000,  # 60000+40000+40000+20000+20000+20000
     "funding_outbound_total": 250000,  # F09 100000 + F15 150000 (2024-12-31, last day)
-    # Prior 2022-12-31..2023-12-31 inbound: F02 20000 (2022-12-31) + F03 30000 + F05 10000
-    #   + F06 40000 + F07 60000 = 160000 (F01 on 2022-12-30 is one day too early).
-    "funding_inbound_change": 1 / 4,  # (200000 - 160000) / 160000 = 40000/160000
+    # Prior (calendar 2023) inbound: F03 30000 + F05 10000 + F06 40000 + F07 60000 = 140000
+    #   (F02 on 2022-12-31 is in 2022).
+    "funding_inbound_change": 3 / 7,  # (200000 - 140000) / 140000 = 60000/140000
     # Industry: P01 80000 + P02 40000 + P11 20000 + P03 20000 = 160000 (P08 is a foundation).
     "funding_industry_share": 4 / 5,  # 160000 / 200000
     "funding_partner_count": 5,  # P01, P02, P03, P08, P11
@@ -213,9 +213,9 @@ CALENDAR_2024 = {
     # Partners. Active in 2024: P01 P02 P03 P05 P06 P07 P08 P09 P10 P11 (not P04: only 2022-12-31; not P12).
     "partner_active_count": 10,
     "partner_new_count": 2,  # P08 (first 2024-05-20) and P07 (first 2024-08-15)
-    # Prior active (2022-12-31..2023-12-31): P01 (F02) P02 (F03) P03 (F05) P04 (E14 2022-12-31)
-    #   P05 (E15) P06 (E17) P09 (F04, outbound) P10 (E16) P11 (F07) = 9; all but P04 active in 2024.
-    "partner_retention_rate": 8 / 9,
+    # Prior active (calendar 2023): P01 (F06) P02 (F03) P03 (F05) P05 (E15) P06 (E17) P09 (F04, outbound)
+    #   P10 (E16) P11 (F07) = 8 (P04's only record, E14, is on 2022-12-31); all 8 are active in 2024.
+    "partner_retention_rate": 8 / 8,
     # start <= 2024-12-31 and (end blank or end >= 2024-01-01):
     #   PS01 yes, PS02 yes (ends 2024-03-31), PS03 yes, PS04 yes, PS05 no (ended 2023-12-31),
     #   PS06 no (starts 2025), PS07 yes (2024-12-31 only), PS08 no (ended 2022), PS09 yes.
@@ -241,15 +241,15 @@ CALENDAR_2024 = {
 }
 
 # ---------------------------------------------------------------------------------------------
-# (b) First half of 2024: 2024-01-01..2024-06-30 (182 days); prior period 2023-07-03..2023-12-31.
+# (b) First half of 2024: 2024-01-01..2024-06-30 (182 days); prior period H2 2023, 2023-07-01..2023-12-31.
 # ---------------------------------------------------------------------------------------------
 FIRST_HALF_2024 = {
     # Inbound: F08 60000 (P01) + F10 40000 (P02) + F11 40000 (P08) + F12 20000 (P11, 2024-06-30).
     "funding_inbound_total": 160000,  # 60000+40000+40000+20000
     "funding_outbound_total": 100000,  # F09
-    # Prior 2023-07-03..2023-12-31: F06 40000 (2023-07-03) + F07 60000 (2023-12-31) = 100000
-    #   (F05 on 2023-07-02 is one day too early).
-    "funding_inbound_change": 3 / 5,  # (160000 - 100000) / 100000
+    # Prior (H2 2023, 2023-07-01..2023-12-31): F05 10000 (2023-07-02) + F06 40000 (2023-07-03)
+    #   + F07 60000 (2023-12-31) = 110000.
+    "funding_inbound_change": 5 / 11,  # (160000 - 110000) / 110000 = 50000/110000
     "funding_industry_share": 3 / 4,  # (60000 + 40000 + 20000) / 160000 = 120000/160000
     "funding_partner_count": 4,  # P01 P02 P08 P11
     "funding_hhi": 2812.5,  # 37.5^2 + 25^2 + 25^2 + 12.5^2 = 1406.25 + 625 + 625 + 156.25
@@ -268,10 +268,10 @@ FIRST_HALF_2024 = {
     # Active: P01 P02 P05 P06 P08 P09 P11 (P03's first 2024 record is 2024-07-01; P07 P10 later too).
     "partner_active_count": 7,
     "partner_new_count": 1,  # P08 (2024-05-20); P07's first is 2024-08-15, after the period
-    # Prior active (2023-07-03..2023-12-31): P01 (E17, F06) P02 (PUB07, E18) P03 (E19) P05 (E18)
-    #   P06 (E17) P11 (F07) = 6; P10 (E16 2023-07-02) and P09 (F04 2023-05-01) fall before it.
-    #   Also active now: all but P03.
-    "partner_retention_rate": 5 / 6,
+    # Prior active (H2 2023, 2023-07-01..2023-12-31): P01 (E17, F06) P02 (PUB07, E18) P03 (F05, E19)
+    #   P05 (E18) P06 (E17) P10 (E16 2023-07-02) P11 (F07) = 7; P09 (F04 2023-05-01) falls before it.
+    #   Also active now: P01 P02 P05 P06 P11 (not P03, not P10).
+    "partner_retention_rate": 5 / 7,
     # start <= 2024-06-30 and (end blank or end >= 2024-01-01): PS01, PS02, PS04, PS09
     #   (PS03 starts 2024-07-01, PS07 2024-12-31).
     "partnership_active_count": 4,
@@ -375,14 +375,14 @@ LAST_DAY_2024 = {
 }
 
 # ---------------------------------------------------------------------------------------------
-# (e) Calendar year 2025: 2025-01-01..2025-12-31 (365 days); prior period 2024-01-02..2024-12-31.
+# (e) Calendar year 2025: 2025-01-01..2025-12-31 (365 days); prior period calendar 2024.
 #     In 2025: F16, E20, PUB08, M09, M10.
 # ---------------------------------------------------------------------------------------------
 CALENDAR_2025 = {
     "funding_inbound_total": 10000,  # F16
     "funding_outbound_total": 0,
-    # Prior inbound 2024-01-02..2024-12-31 = 200000 - F08 60000 (2024-01-01) = 140000.
-    "funding_inbound_change": -13 / 14,  # (10000 - 140000) / 140000 = -130000/140000
+    # Prior inbound (calendar 2024) = 200000, as in (a).
+    "funding_inbound_change": -19 / 20,  # (10000 - 200000) / 200000 = -190000/200000
     "funding_industry_share": 1 / 1,  # P01 pharma
     "funding_partner_count": 1,
     "funding_hhi": 10000,  # 100^2
@@ -397,8 +397,7 @@ CALENDAR_2025 = {
     "engagement_reciprocity_share": 0 / 1,  # E20 involves P01, insights false
     "partner_active_count": 1,  # P01
     "partner_new_count": 0,  # P01 first seen 2022-12-30
-    # Prior active 2024-01-02..2024-12-31: the 10 partners active in 2024 (each also has a
-    #   record after 2024-01-01); only P01 is active in 2025.
+    # Prior active (calendar 2024): the 10 partners active in 2024, as in (a); only P01 is active in 2025.
     "partner_retention_rate": 1 / 10,
     # start <= 2025-12-31 and (end blank or end >= 2025-01-01): PS01 PS03 PS04 (ends 2025-01-31)
     #   PS06 (starts 2025-01-01) PS09.
@@ -428,11 +427,11 @@ PERIODS = {
 
 # The prior periods used in the comments above, as worked out by hand.
 PRIOR_PERIODS = {
-    "calendar_year_2024": (date(2022, 12, 31), date(2023, 12, 31)),
-    "first_half_2024": (date(2023, 7, 3), date(2023, 12, 31)),
+    "calendar_year_2024": (date(2023, 1, 1), date(2023, 12, 31)),
+    "first_half_2024": (date(2023, 7, 1), date(2023, 12, 31)),
     "empty_year_2030": (date(2029, 1, 1), date(2029, 12, 31)),
     "last_day_of_2024": (date(2024, 12, 30), date(2024, 12, 30)),
-    "calendar_year_2025": (date(2024, 1, 2), date(2024, 12, 31)),
+    "calendar_year_2025": (date(2024, 1, 1), date(2024, 12, 31)),
 }
 
 
@@ -527,11 +526,13 @@ def test_every_period_has_an_expected_value_for_every_metric(period):
 
 
 @pytest.mark.parametrize("period", PERIOD_NAMES)
-def test_the_prior_periods_in_the_comments_have_the_same_length_and_end_the_day_before(period):
+def test_the_prior_periods_in_the_comments_are_the_periods_compared_with_and_end_the_day_before(period):
+    from metrics import Period
+
     start, end, _ = PERIODS[period]
     prior_start, prior_end = PRIOR_PERIODS[period]
     assert prior_end == start - timedelta(days=1)
-    assert (prior_end - prior_start) == (end - start)
+    assert Period(start, end).prior == Period(prior_start, prior_end)
 
 
 def _read(table: str) -> list[dict[str, str]]:
@@ -597,18 +598,29 @@ def test_science_progress_metrics_match_the_hand_calculation(computed, period):
     _check_group(computed, period, "science")
 
 
-def test_the_prior_period_of_leap_year_2024_starts_on_2022_12_31(computed):
-    # F02 (20000, 2022-12-31) and E14 (P04, 2022-12-31) sit on the prior period's first day:
-    # a 365-day prior (2023 only) would give (200000-140000)/140000 = 3/7 and retention 8/8.
-    assert computed["calendar_year_2024"]["funding_inbound_change"] == pytest.approx(1 / 4, rel=1e-12)
-    assert computed["calendar_year_2024"]["partner_retention_rate"] == pytest.approx(8 / 9, rel=1e-12)
+def test_calendar_2024_is_compared_with_calendar_2023_not_the_366_days_before(computed):
+    # F02 (20000, 2022-12-31) and E14 (P04, 2022-12-31) would sit on the first day of a 366-day prior
+    # (2022-12-31..2023-12-31), which would give (200000-160000)/160000 = 1/4 and retention 8/9.
+    assert computed["calendar_year_2024"]["funding_inbound_change"] == pytest.approx(3 / 7, rel=1e-12)
+    assert computed["calendar_year_2024"]["partner_retention_rate"] == pytest.approx(8 / 8, rel=1e-12)
 
 
-def test_the_prior_period_of_the_first_half_of_2024_starts_on_2023_07_03(computed):
-    # F05 (10000) and E16 (P10) on 2023-07-02 fall just outside: a prior starting 2023-07-01 would
-    # give (160000-110000)/110000 = 5/11 and retention 5/7.
-    assert computed["first_half_2024"]["funding_inbound_change"] == pytest.approx(3 / 5, rel=1e-12)
-    assert computed["first_half_2024"]["partner_retention_rate"] == pytest.approx(5 / 6, rel=1e-12)
+def test_the_first_half_of_2024_is_compared_with_the_second_half_of_2023(computed):
+    # F05 (10000) and E16 (P10) on 2023-07-02 fall inside H2 2023; a 182-day prior starting 2023-07-03
+    # would leave them out and give (160000-100000)/100000 = 3/5 and retention 5/6.
+    assert computed["first_half_2024"]["funding_inbound_change"] == pytest.approx(5 / 11, rel=1e-12)
+    assert computed["first_half_2024"]["partner_retention_rate"] == pytest.approx(5 / 7, rel=1e-12)
+
+
+def test_a_period_that_is_no_calendar_unit_is_compared_with_as_many_days_before_it(tiny_db):
+    # 2024-01-02..2024-12-31 is 365 days, so its prior is 2023-01-02..2024-01-01.
+    # Inbound now: 200000 - F08 60000 (2024-01-01) = 140000. Prior: F03 30000 + F05 10000 + F06 40000
+    #   + F07 60000 + F08 60000 = 200000. Change: (140000 - 200000) / 200000 = -3/10.
+    # Active in the prior: the 8 of calendar 2023 (see (a)); its extra day 2024-01-01 (F08 and E01: P01,
+    #   PUB01: P05 and P09) adds no one new. All 8 are active in the period (F10, F13, E02, E03, E11, F12) -> 8/8.
+    values = _compute(tiny_db, date(2024, 1, 2), date(2024, 12, 31))
+    assert values["funding_inbound_change"] == pytest.approx(-3 / 10, rel=1e-12)
+    assert values["partner_retention_rate"] == pytest.approx(8 / 8, rel=1e-12)
 
 
 def test_the_cli_prints_the_same_metrics_as_json_for_calendar_year_2024(tiny_db, computed):

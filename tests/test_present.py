@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import settings
+from lens import Direct, Lens, View
 from metrics import Filters, Period
 from reports import slides
 from store import database, notes
@@ -36,6 +37,11 @@ def app(monkeypatch):
 
     yield make
     settings.load.cache_clear()
+
+
+def deck_of(con, period: Period, filters: Filters | None = None, community: bool = False) -> list[slides.Slide]:
+    """The slides of a view, read through an open connection."""
+    return slides.build(Lens(Direct(con), View(period, filters or Filters(), community=community)))
 
 
 def url_slide(at: AppTest) -> str | None:
@@ -91,7 +97,7 @@ def test_a_slide_out_of_range_opens_the_nearest(app, sample_db):
 
 def test_every_slide_states_one_finding_and_shows_a_chart_or_numbers(sample_db):
     with database.read(sample_db) as con:
-        deck = slides.build(con, YEAR_2024, Filters())
+        deck = deck_of(con, YEAR_2024)
     assert len(deck) == 7
     for slide in deck:
         assert slide.finding.endswith(".") and slide.finding.count(". ") == 0, slide.finding
@@ -106,8 +112,8 @@ def test_the_story_slide_shows_the_periods_notes(sample_db, tmp_path):
     shutil.copy(sample_db, db)
     notes.add_note(db, "funding_inbound_total", date(2024, 1, 1), date(2024, 12, 31), "A grant arrived late.")
     with database.read(db) as con:
-        story = slides.build(con, YEAR_2024, Filters())[-1]
-        public = slides.build(con, YEAR_2024, Filters(), community=True)[-1]
+        story = deck_of(con, YEAR_2024)[-1]
+        public = deck_of(con, YEAR_2024, community=True)[-1]
     assert story.items == ["Funding received: A grant arrived late."]
     assert story.finding == "1 note from the team on 2024."
     assert public.finding == slides.NO_NOTES  # the note is private
@@ -118,7 +124,7 @@ def test_a_note_also_shows_on_the_slide_of_its_metric(sample_db, tmp_path):
     shutil.copy(sample_db, db)
     notes.add_note(db, "publication_count", date(2024, 1, 1), date(2024, 12, 31), "Two journals were slow.")
     with database.read(db) as con:
-        deck = slides.build(con, YEAR_2024, Filters())
+        deck = deck_of(con, YEAR_2024)
     by_title = {s.title: s.items for s in deck}
     assert by_title["Publications"] == ["Publications: Two journals were slow."]
     assert by_title["Funding and its concentration"] == []
@@ -127,7 +133,7 @@ def test_a_note_also_shows_on_the_slide_of_its_metric(sample_db, tmp_path):
 def test_lapsed_partners_were_active_the_period_before_and_not_in_the_period(sample_db):
     q1, q2 = Period(date(2024, 1, 1), date(2024, 3, 31)), Period(date(2024, 4, 1), date(2024, 6, 30))
     with database.read(sample_db) as con:
-        deck = slides.build(con, q2, Filters())
+        deck = deck_of(con, q2)
         involved = (
             "SELECT DISTINCT partner_id FROM ("
             "SELECT ep.partner_id, e.date FROM engagements e JOIN engagement_partners ep USING (engagement_id) "
@@ -150,8 +156,8 @@ def test_the_board_pack_has_one_page_per_slide_with_its_finding(request, which, 
 
     db = request.getfixturevalue(which)
     with database.read(db) as con:
-        deck = slides.build(con, YEAR_2024, Filters())
-        out = slides.board_pack(con, YEAR_2024, Filters(), tmp_path / "pack.pdf")
+        deck = deck_of(con, YEAR_2024)
+        out = slides.board_pack(Lens(Direct(con), View(YEAR_2024)), tmp_path / "pack.pdf")
     reader = pypdf.PdfReader(out)
     assert len(reader.pages) == len(deck)
     for page, slide in zip(reader.pages, deck, strict=True):

@@ -1,19 +1,19 @@
-"""The pieces every chart and number on a page carries: the chart, how it is computed, its numbers as CSV."""
+"""The pieces every chart and table on a page carries: the chart, how it is computed, and its downloads."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 import exports
 import queries
-from charts import export
+from charts import catalogue
+from lens import Lens
 from metrics import CATALOGUE, explain
-from ui.context import View
+from ui.text import plain
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
 
@@ -22,17 +22,25 @@ def _params_text(params: dict) -> str:
     return json.dumps({k: [str(v) for v in vals] for k, vals in params.items()}, indent=1)
 
 
-def how_computed(view: View, *, metric_ids: Iterable[str] = (), query: str | None = None, note: str = "") -> None:
+def how_computed(lens: Lens, *, metric_ids: Iterable[str] = (), query: str | None = None, note: str = "") -> None:
     """The "How is this computed?" expander: the definitions in words, then the exact SQL that ran."""
     metric_ids = list(metric_ids)
+    view = lens.view
     with st.expander("How is this computed?"):
         for metric_id in metric_ids:
             metric = CATALOGUE[metric_id]
             st.markdown(f"**{metric.label}** (`{metric.id}`): {metric.description}")
         if note:
-            st.markdown(note)
+            st.markdown(plain(note))
         if view.filters.active:
-            st.markdown(f"Filtered to {view.filters.describe()}: each table is first restricted, as the SQL shows.")
+            st.markdown(
+                plain(f"Filtered to {view.filters.describe()}: each table is first restricted, as the SQL shows.")
+            )
+        if lens.community:
+            st.markdown(
+                "In the community-safe view the numbers then pass through the community gate "
+                "(`community/gate.py`): counts of people are rounded, and confidential partners are grouped."
+            )
         if query:
             sql, params = queries.explain(query, view.periods, view.filters)
             st.code(sql, language="sql")
@@ -43,108 +51,69 @@ def how_computed(view: View, *, metric_ids: Iterable[str] = (), query: str | Non
             st.code(sql, language="sql")
 
 
-def empty(reason: str) -> None:
-    """An empty state that explains itself."""
-    st.info(reason, icon=":material/info:")
+def empty(reason: str, markdown: bool = False) -> None:
+    """An empty state that explains itself: plain text, or (markdown=True) our own markdown with no data in it."""
+    st.info(reason if markdown else plain(reason), icon=":material/info:")
 
 
-def chart(
-    fig: go.Figure,
-    numbers: pd.DataFrame,
-    view: View,
-    *,
-    key: str,
-    metric_ids: Iterable[str] = (),
-    query: str | None = None,
-    note: str = "",
-    alt: str | None = None,
-) -> None:
-    """A chart with its explanation, and a "Download" menu: its numbers as formula-safe CSV, the chart as PNG
-    (for a newsletter or a slide) and SVG. The images are drawn only when their button is clicked."""
-    st.plotly_chart(fig, theme=None, key=key, config=PLOTLY_CONFIG, alt=alt)
+def chart(name: str, lens: Lens, *, empty_reason: str = "", key: str | None = None) -> catalogue.Drawn:
+    """A chart of the catalogue by its name, drawn for the page's lens, with its explanation and a "Download" menu:
+    its numbers as formula-safe CSV, newsletter images drawn through the community gate whatever the view, and a
+    slide image. Images are drawn only when their button is clicked. Returns what was drawn."""
+    key = key or name
+    drawn = catalogue.draw(name, lens)
+    spec = drawn.chart
+    if drawn.empty:
+        empty(drawn.note or empty_reason or nothing_matches(lens, "records"))
+        return drawn
+    st.plotly_chart(drawn.figure, theme=None, key=key, config=PLOTLY_CONFIG)
     with st.container(horizontal=True, wrap=False, vertical_alignment="top"):
-        how_computed(view, metric_ids=metric_ids, query=query, note=note)
+        how_computed(lens, metric_ids=spec.metric_ids, query=spec.query, note=spec.note)
         with st.popover("Download", icon=":material/download:", help="The numbers, or the chart as an image"):
-            for label, data, file_name, mime, icon, help_text in _downloads(fig, numbers, key):
+            for file in exports.chart_downloads(name, lens, drawn, key):
+                if file.make is None:
+                    st.caption(f"{file.label}: {plain(file.refused)}")
+                    continue
                 st.download_button(
-                    label,
-                    data,
-                    file_name=file_name,
-                    mime=mime,
-                    key=f"download-{key}" if mime == "text/csv" else f"download-{file_name}",
-                    icon=icon,
+                    file.label,
+                    file.make if file.mime != "text/csv" else file.make(),
+                    file_name=file.file_name,
+                    mime=file.mime,
+                    key=f"download-{key}" if file.mime == "text/csv" else f"download-{file.file_name}",
+                    icon=file.icon,
                     on_click="ignore",
-                    help=help_text,
+                    help=file.help,
                     type="tertiary",
                 )
-
-
-def _downloads(fig: go.Figure, numbers: pd.DataFrame, key: str) -> list[tuple]:
-    """Label, data, file name, MIME type, icon and help of each download under a chart; images as callables."""
-
-    def drawn(size: str, fmt: str) -> Callable[[], bytes]:
-        return lambda: export.image(fig, size, fmt)
-
-    newsletter, slide = export.SIZES["newsletter"], export.SIZES["slide"]
-    return [
-        (
-            "Numbers (CSV)",
-            exports.csv_bytes(numbers),
-            f"{key}.csv",
-            "text/csv",
-            ":material/table:",
-            "The numbers behind this chart",
-        ),
-        (
-            "Newsletter image (PNG)",
-            drawn("newsletter", "png"),
-            f"{key}.png",
-            "image/png",
-            ":material/image:",
-            "{}×{} pixels, sharp in a newsletter or a report".format(*newsletter.pixels),
-        ),
-        (
-            "Slide image (PNG)",
-            drawn("slide", "png"),
-            f"{key}-slide.png",
-            "image/png",
-            ":material/slideshow:",
-            "{}×{} pixels, with larger text for a projector".format(*slide.pixels),
-        ),
-        (
-            "Vector image (SVG)",
-            drawn("newsletter", "svg"),
-            f"{key}.svg",
-            "image/svg+xml",
-            ":material/draw:",
-            "Sharp at any size, for designers",
-        ),
-    ]
+    if drawn.note:
+        st.caption(plain(drawn.note))
+    return drawn
 
 
 def explain_and_download(
     numbers: pd.DataFrame,
-    view: View,
+    lens: Lens,
     *,
     key: str,
     metric_ids: Iterable[str] = (),
     query: str | None = None,
     note: str = "",
 ) -> None:
-    """Under a chart or table: "How is this computed?" beside a formula-safe CSV of the numbers."""
+    """Under a table: "How is this computed?" beside a formula-safe CSV of the numbers (internal ones marked)."""
+    internal = not lens.community
     explanation, download = st.columns([3, 1], vertical_alignment="top")
     with explanation:
-        how_computed(view, metric_ids=metric_ids, query=query, note=note)
+        how_computed(lens, metric_ids=metric_ids, query=query, note=note)
     with download:
         st.download_button(
-            "CSV",
-            exports.csv_bytes(numbers),
-            file_name=f"{key}.csv",
+            "CSV, internal" if internal else "CSV",
+            exports.csv_bytes(numbers, internal=internal),
+            file_name=f"{key}{'-internal' if internal else ''}.csv",
             mime="text/csv",
             key=f"download-{key}",
             icon=":material/download:",
             on_click="ignore",
-            help="Download the numbers behind this",
+            help="Download the numbers behind this" + (" (internal: not community-safe)" if internal else ""),
             width="stretch",
         )
 
@@ -152,7 +121,7 @@ def explain_and_download(
 def table(
     numbers: pd.DataFrame,
     shown: pd.DataFrame,
-    view: View,
+    lens: Lens,
     *,
     key: str,
     metric_ids: Iterable[str] = (),
@@ -164,11 +133,12 @@ def table(
     st.dataframe(
         shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 456), column_config=column_config
     )
-    explain_and_download(numbers, view, key=key, metric_ids=metric_ids, query=query, note=note)
+    explain_and_download(numbers, lens, key=key, metric_ids=metric_ids, query=query, note=note)
 
 
-def nothing_matches(view: View, what: str) -> str:
+def nothing_matches(lens: Lens, what: str) -> str:
     """The empty-state sentence for a period or filter that matches no records."""
+    view = lens.view
     if view.filters.active:
         return (
             f"No {what} match the filters ({view.filters.describe()}) in {view.period.label}. "

@@ -7,10 +7,13 @@ from contextlib import nullcontext
 
 import streamlit as st
 
-from community import SMALL, views
+from community.rules import HIDDEN, SMALL
 from metrics import CATALOGUE, Metric, Period
 from metrics import format as fmt
 from metrics import targets as goals
+from ui.community import CARD_NOTE, HIDDEN_NOTE
+
+MARKERS = (SMALL, HIDDEN)
 
 
 def delta_color(metric_id: str) -> str:
@@ -70,35 +73,40 @@ def card(
 ) -> None:
     """One card: series holds the values of the trend periods, the chosen one last; prior_values the prior period's.
 
-    In the community-safe view a count of people from 1 to 10 reads "<11", without the change or the sparkline
-    that would give it away (community/views.py decides). With targets (metric id to the period's target), the
-    card ends with a line that gives its status and target, or says that it has none."""
+    Values come as the lens gives them: in the community-safe view a count of people is rounded ("<11" for 1 to
+    10) and a funding number may be hidden ("—"); the card then shows no change and no sparkline that would give
+    it away. With targets (metric id to the period's target), the card ends with a line that gives its status and
+    target, or says that it has none."""
     metric = CATALOGUE[metric_id]
     current, prior = series[-1][metric_id], prior_values[metric_id]
-    trend = [s[metric_id] for s in series if s[metric_id] is not None]
-    rules = views.card_rules(metric_id, current, prior, trend, community)
-    delta = fmt.change(metric, current, prior) if rules.delta else None
+    values = [s[metric_id] for s in series]
+    marked = any(v in MARKERS for v in values) or prior in MARKERS
+    trend = [v for v in values if v is not None and v not in MARKERS]
+    delta = fmt.change(metric, current, prior)
     unchanged = delta == "no change"
     reason = ""
     if current is None:
         reason = " Shown as — because there is nothing to divide by in this period."
-    if not (rules.delta and rules.sparkline):
-        reason += f" {views.CARD_NOTE}"
+    elif current == HIDDEN:
+        reason = f" {HIDDEN_NOTE}"
+    if community and metric.people:
+        reason += f" {CARD_NOTE}"
     line, status_help = ("", "")
     if targets is not None:
-        # A small count of people keeps no status: "On track" against a target would narrow it down.
-        line, status_help = status_line(metric, None if rules.small else current, targets.get(metric_id), currency)
+        line, status_help = status_line(
+            metric, None if current in MARKERS else current, targets.get(metric_id), currency
+        )
     with st.container(border=True) if targets is not None else nullcontext():
         st.metric(
             metric.label,
-            SMALL if rules.small else fmt.value(metric, current, currency, compact=True),
+            fmt.value(metric, current, currency, compact=True),
             delta=delta,
             delta_color="off" if unchanged else delta_color(metric_id),
             delta_arrow="off" if unchanged else "auto",
             delta_description="vs prior period",
             help=f"{metric.description}{reason}\n\n*{metric.question}*" + (f"\n\n{status_help}" if status_help else ""),
             border=targets is None,
-            chart_data=trend if rules.sparkline and len(trend) >= 2 else None,
+            chart_data=trend if not marked and len(trend) >= 2 else None,
             chart_type="area",
         )
         if targets is not None:

@@ -1,8 +1,13 @@
-"""Cached reads of the store for the dashboard; every cache key carries the database version."""
+"""The dashboard's reads of the store, cached; every cache key carries the database file's version.
+
+`lens(view)` gives a page its numbers: as they are in the internal view, through the community gate in the
+community-safe view (lens.py). Pages open no database: whatever they show comes from here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -11,10 +16,12 @@ import streamlit as st
 
 import queries
 import settings
-from community import hidden_funding_metrics, views
-from metrics import CATALOGUE, Filters, Period, compute_many
+from community.gate import Refused
+from lens import Direct, Lens, View
+from metrics import Filters, Period, compute_many
 from store import database
-from ui.context import View
+from store import notes as notes_store
+from ui import community as public
 
 
 def db_path() -> Path:
@@ -27,72 +34,68 @@ def db_version() -> tuple[int, int, int] | None:
     return database.version(db_path())
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _metrics(
-    path: str, version: tuple | None, periods: tuple[Period, ...], filters: Filters, metric_ids: tuple[str, ...]
-) -> list[dict]:
-    """Cached because every rerun of a page asks for the same metrics; keyed by the file's version."""
+@st.cache_data(show_spinner=False, max_entries=4096)
+def _metric(path: str, version: tuple | None, periods: tuple[Period, ...], filters: Filters, metric_id: str) -> list:
+    """Cached per metric, because pages, charts and cards ask for overlapping sets of the same metrics; keyed by
+    the file's version."""
     with database.read(path) as con:
-        return compute_many(con, list(periods), list(metric_ids), filters)
+        return [values[metric_id] for values in compute_many(con, list(periods), [metric_id], filters)]
 
 
-def metrics(
-    periods: list[Period],
-    filters: Filters | None = None,
-    metric_ids: Sequence[str] | None = None,
-    community: bool = False,
-) -> list[dict]:
-    """The metrics (all, or the named ones) for each of the periods, from the current database.
-
-    community: the community-safe view's values, in which a funding number that would show a confidential funder
-    on its own is None (community/rules.py decides which).
-    """
-    ids = tuple(dict.fromkeys(metric_ids)) if metric_ids is not None else tuple(CATALOGUE)
-    values = _metrics(str(db_path()), db_version(), tuple(periods), filters or Filters(), ids)
-    if not community:
-        return values
-    exposure = query("community_funding_exposure", periods, filters).to_dict("records")
-    masked = []
-    for row, period_values in zip(exposure, values, strict=True):
-        hidden = hidden_funding_metrics(row)
-        masked.append({m: (None if m in hidden else v) for m, v in period_values.items()})
-    return masked
-
-
-def prior(
-    period: Period, filters: Filters | None = None, metric_ids: Sequence[str] | None = None, community: bool = False
-) -> dict:
-    """The metrics for the period's prior period (same number of days, ending the day before it)."""
-    return metrics([period.prior], filters, metric_ids, community)[0]
-
-
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_data(show_spinner=False, max_entries=1024)
 def _query(path: str, version: tuple | None, name: str, periods: tuple[Period, ...], filters: Filters) -> pd.DataFrame:
     """Cached because a chart's aggregate only changes with the period, filters or data; keyed by version."""
     with database.read(path) as con:
         return queries.run(con, name, list(periods), filters)
 
 
-def query(name: str, periods: list[Period], filters: Filters | None = None) -> pd.DataFrame:
-    """The aggregate a chart or table needs (see queries/sql/NAME.sql)."""
-    return _query(str(db_path()), db_version(), name, tuple(periods), filters or Filters())
+@st.cache_data(show_spinner=False, max_entries=256)
+def _notes(path: str, version: tuple | None, metric_ids: tuple[str, ...] | None, period: Period) -> list:
+    """Cached because every rerun of a page shows the same notes; keyed by the file's version, so a new note shows."""
+    with database.read(path) as con:
+        return notes_store.notes_for(con, metric_ids, period)
 
 
-def confidential() -> views.Secret:
-    """The confidential partners, whatever the filters (a name must leave free text under any filter)."""
-    any_period = [Period(date(2000, 1, 1), date(2000, 1, 1))]  # the query reads no dates
-    return views.Secret.of(query("community_confidential", any_period, Filters()))
+@st.cache_data(show_spinner=False, max_entries=256)
+def _events(path: str, version: tuple | None, start: date, end: date) -> list:
+    """Cached because every rerun draws the same events; keyed by the file's version, so a new event shows."""
+    with database.read(path) as con:
+        return notes_store.annotations_in(con, start, end)
 
 
-def safe_query(name: str, view: View) -> tuple[pd.DataFrame, str]:
-    """A query's rows for the view, and a sentence to show with them: in the community-safe view made safe by
-    community/views.py (pooled, redacted, small counts of people hidden), otherwise exactly as query() gives."""
-    rows = query(name, view.periods, view.filters)
-    if not view.community:
-        return rows, ""
-    detail = {d: query(d, view.periods, view.filters) for d in views.DETAIL.get(name, ())}
-    shown = views.safe(name, rows, confidential(), detail)
-    return shown.frame, shown.note
+class Cached:
+    """The Reader of lens.py over the cached reads above, for the database the dashboard serves."""
+
+    def metrics(self, periods: list[Period], filters: Filters, metric_ids: Sequence[str]) -> list[dict]:
+        path, version, key = str(db_path()), db_version(), tuple(periods)
+        columns = {m: _metric(path, version, key, filters, m) for m in dict.fromkeys(metric_ids)}
+        return [{m: values[i] for m, values in columns.items()} for i in range(len(periods))]
+
+    def query(self, name: str, periods: list[Period], filters: Filters) -> pd.DataFrame:
+        return _query(str(db_path()), db_version(), name, tuple(periods), filters)
+
+    def notes(self, metric_ids: Sequence[str] | None, period: Period) -> list:
+        ids = None if metric_ids is None else tuple(metric_ids)
+        return _notes(str(db_path()), db_version(), ids, period)
+
+    def events(self, start: date, end: date) -> list:
+        return _events(str(db_path()), db_version(), start, end)
+
+
+def lens(view: View) -> Lens:
+    """The view's numbers, from the current database (Refused for a community-safe view the rules refuse)."""
+    return Lens(Cached(), view)
+
+
+def page_lens(view: View, title: str) -> Lens:
+    """A page's lens; in a community-safe view the rules refuse (a period other than a calendar quarter or year,
+    or a filter), the page shows its title, the banner and the sentence why, and stops there."""
+    try:
+        return lens(view)
+    except Refused:
+        st.title(title)
+        public.refused(view, records_text())
+        st.stop()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -128,20 +131,28 @@ def as_of_text() -> str:
     return f"Data as of {last:%-d %B %Y}" if last else "No data imported yet"
 
 
-def trend(series: list[dict], periods: list[Period], metric_ids: list[str]) -> pd.DataFrame:
-    """The metrics' values over the periods, one row per period, labelled, for trend charts and CSVs."""
-    rows = [
-        {"period": p.label, "start": p.start, "end": p.end, **{m: values[m] for m in metric_ids}}
-        for p, values in zip(periods, series, strict=True)
-    ]
-    return pd.DataFrame(rows)
+def records_text() -> str:
+    """ "Records through 30 December 2025": the date of the latest record (what every community output states)."""
+    last: date | None = facts()["last_date"]
+    return f"Records through {last:%-d %B %Y}" if last else "No records yet"
 
 
-def per_period(df: pd.DataFrame, periods: list[Period], column: str, value: str, order: Sequence[str]) -> pd.DataFrame:
-    """Rows (period_id, column, value) as one labelled row per period, one column per category present, in order."""
-    wide = df.pivot_table(index="period_id", columns=column, values=value, aggfunc="sum", fill_value=0)
-    wide = wide.reindex(index=range(len(periods)), columns=[c for c in order if c in wide.columns], fill_value=0)
-    labels = pd.DataFrame(
-        {"period": [p.label for p in periods], "start": [p.start for p in periods], "end": [p.end for p in periods]}
-    )
-    return pd.concat([labels, wide.reset_index(drop=True).astype(int)], axis=1)
+def slides(view: View, dark: bool) -> list:
+    """The board's slides for the view (reports/slides.py), cached by database version."""
+    return _slides(str(db_path()), db_version(), view, dark)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _slides(path: str, version: tuple | None, view: View, dark: bool) -> list:
+    """Cached because every move to another slide reruns the page; keyed by the database file's version."""
+    from reports import slides as deck
+
+    with database.read(path) as con:
+        return deck.build(Lens(Direct(con), replace(view, dark=dark)))
+
+
+def board_pack(view: View) -> bytes:
+    """The board pack's PDF for the view, printed when asked for (a download's click)."""
+    from reports import slides as deck
+
+    return deck.board_pack_bytes(db_path(), view)

@@ -139,7 +139,7 @@ def select_view() -> bool:
     return st.sidebar.toggle(
         "Community-safe view",
         key="community",
-        help="For sharing a screen in public: counts of 1 to 10 people read “<11”, partners who asked not to be "
-        "named are never named nor shown on their own, and every page says so. Kept in the link as "
-        "`view=community`.",
+        help="For sharing a screen in public: counts of people are rounded (1 to 10 read “<11”), partners who asked "
+        "not to be named are never named nor shown on their own, and every page says so. It covers whole calendar "
+        "quarters and years of the whole foundation, without filters. Kept in the link as `view=community`.",
     )

@@ -1,82 +1,23 @@
 """The story behind the numbers on a page: staff notes on metrics, and events marked on time charts.
 
-In the community-safe view only public notes and events show, confidential partners' names removed, and the
-forms that write them are hidden.
+The notes and events come through the page's lens: in the community-safe view only public ones, confidential
+partners' names removed, and the forms that write them are hidden. The charts mark the events themselves
+(charts/context.py).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from charts.theme import OKABE_ITO
-from community import redact
+from charts.context import KIND_WORDS
+from lens import Lens
 from metrics import CATALOGUE, Period
-from store import database
 from store import notes as store
 from ui import data
-from ui.context import View
-
-KIND_COLOURS = {"approval": OKABE_ITO[2], "partner": OKABE_ITO[4], "event": OKABE_ITO[5], "other": OKABE_ITO[7]}
-KIND_WORDS = {"approval": "Approval", "partner": "New partner", "event": "Event", "other": "Other"}
-LABEL_SHOWN = 32  # longer event labels are cut on the chart and shown whole on hover
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: str) -> str:
-    """Plain text as Streamlit markdown that shows it exactly: no formatting, links or formulas; lines kept."""
-    return "  \n".join(_MARKDOWN.sub(r"\\\1", line) for line in text.splitlines())
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _notes(path: str, version: tuple | None, metric_ids: tuple[str, ...], period: Period) -> list[store.Note]:
-    """Cached because every rerun of a page shows the same notes; keyed by the file's version, so a new note shows."""
-    with database.read(path) as con:
-        return store.notes_for(con, metric_ids, period)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _events(path: str, version: tuple | None, start: date, end: date) -> list[store.Annotation]:
-    """Cached because every rerun draws the same events; keyed by the file's version, so a new event shows."""
-    with database.read(path) as con:
-        return store.annotations_in(con, start, end)
-
-
-def _names(view: View) -> tuple[str, ...]:
-    return data.confidential().names if view.community else ()
-
-
-def notes_for(view: View, metric_ids: Sequence[str]) -> list[store.Note]:
-    """The notes on the metrics for the view's period, newest first: public and redacted in the community view."""
-    found = _notes(str(data.db_path()), data.db_version(), tuple(metric_ids), view.period)
-    if not view.community:
-        return found
-    names = _names(view)
-    return [
-        store.Note(
-            n.note_id, n.metric_id, n.start, n.end, redact(n.text, names), redact(n.author, names), True, n.created_at
-        )
-        for n in found
-        if n.public
-    ]
-
-
-def events_for(view: View) -> list[store.Annotation]:
-    """The events in the span of the view's trend charts: public and redacted in the community view."""
-    found = _events(str(data.db_path()), data.db_version(), view.periods[0].start, view.period.end)
-    if not view.community:
-        return found
-    names = _names(view)
-    return [
-        store.Annotation(a.annotation_id, a.date, redact(a.label, names), a.kind, True, a.created_at)
-        for a in found
-        if a.public
-    ]
+from ui.text import plain
 
 
 def _flash(key: str) -> None:
@@ -114,7 +55,8 @@ def _note(note: store.Note, key: str, community: bool) -> None:
                 st.rerun()
 
 
-def _note_form(view: View, metric_ids: Sequence[str], key: str) -> None:
+def _note_form(lens: Lens, metric_ids: Sequence[str], key: str) -> None:
+    view = lens.view
     with (
         st.expander("Add a note", icon=":material/edit_note:"),
         st.form(f"{key}-form", clear_on_submit=True, border=False),
@@ -150,79 +92,21 @@ def _note_form(view: View, metric_ids: Sequence[str], key: str) -> None:
                 st.rerun()
 
 
-def notes_block(view: View, metric_ids: Sequence[str], *, key: str = "notes", title: str = "Notes") -> None:
+def notes_block(lens: Lens, metric_ids: Sequence[str], *, key: str = "notes", title: str = "Notes") -> None:
     """The notes on these metrics for the view's period, and (outside the community view) a form to add one."""
     _flash(key)
     st.subheader(title)
-    shown = notes_for(view, metric_ids)
+    shown = lens.notes(metric_ids)
     if not shown:
-        st.caption(f"No notes on these numbers for {view.period.label}.")
+        st.caption(f"No notes on these numbers for {lens.view.period.label}.")
     for note in shown:
-        _note(note, key, view.community)
-    if not view.community:
-        _note_form(view, metric_ids, key)
+        _note(note, key, lens.community)
+    if not lens.community:
+        _note_form(lens, metric_ids, key)
 
 
-def _is_dates(values: list) -> bool:
-    return bool(values) and all(isinstance(v, (date, datetime, pd.Timestamp)) for v in values)
-
-
-def _position(day: date, xs: list, view: View):
-    """Where an event's day falls on a time axis: its quarter's or period's label, or the day on a date axis."""
-    if _is_dates(xs):
-        return (
-            day if min(pd.Timestamp(x) for x in xs) <= pd.Timestamp(day) <= max(pd.Timestamp(x) for x in xs) else None
-        )
-    if (quarter := f"Q{(day.month - 1) // 3 + 1} {day.year}") in xs:
-        return quarter
-    for p in view.periods:
-        if p.start <= day <= p.end and p.label in xs:
-            return p.label
-    return None
-
-
-def annotate(fig: go.Figure, view: View) -> go.Figure:
-    """Marks the view's events on a time chart (x: quarter or period labels, or dates) as labelled vertical lines."""
-    xs = list(dict.fromkeys(x for trace in fig.data for x in (trace.x if trace.x is not None else ())))
-    at: dict[object, list[store.Annotation]] = {}
-    for event in events_for(view):
-        position = _position(event.date, xs, view)
-        if position is not None:
-            at.setdefault(position, []).append(event)
-    for position, events in at.items():
-        colour = KIND_COLOURS[events[0].kind]
-        label = " · ".join(e.label for e in events)
-        fig.add_shape(
-            type="line",
-            x0=position,
-            x1=position,
-            xref="x",
-            y0=0,
-            y1=1,
-            yref="y domain",
-            line=dict(color=colour, width=2, dash="dot"),
-            layer="above",
-        )
-        fig.add_annotation(
-            x=position,
-            y=1,
-            xref="x",
-            yref="y domain",
-            text=label if len(label) <= LABEL_SHOWN else label[: LABEL_SHOWN - 1] + "…",
-            hovertext="<br>".join(f"{e.date:%-d %b %Y}: {KIND_WORDS[e.kind]}, {e.label}" for e in events),
-            showarrow=False,
-            textangle=-90,
-            xanchor="left",
-            yanchor="top",
-            xshift=2,
-            font=dict(size=12, color=colour),
-            bgcolor="rgba(255,255,255,0.75)" if not view.dark else "rgba(14,17,23,0.75)",
-        )
-    return fig
-
-
-def _event_form(view: View, key: str) -> None:
-    first, last = view.periods[0].start, view.period.end
+def _event_form(lens: Lens, key: str) -> None:
+    first, last = lens.view.periods[0].start, lens.view.period.end
     with st.form(f"{key}-form", clear_on_submit=True, border=False):
         left, middle, right = st.columns([1, 2, 1])
         day = left.date_input("Date", value=min(last, date.today()), format="DD/MM/YYYY", key=f"{key}-date")
@@ -249,18 +133,18 @@ def _event_form(view: View, key: str) -> None:
                 st.rerun()
 
 
-def events_block(view: View, *, key: str = "events") -> None:
+def events_block(lens: Lens, *, key: str = "events") -> None:
     """Under a time chart: an "Add an event" expander with the form and the events it marks (not in the
     community view, where only the markers of public events show)."""
     _flash(key)
-    if view.community:
+    if lens.community:
         return
     with st.expander("Add an event", icon=":material/flag:"):
         st.caption(
             "An event that explains a curve: a drug approval, a new partner, a retreat. It is marked on the chart."
         )
-        _event_form(view, key)
-        for event in events_for(view):
+        _event_form(lens, key)
+        for event in lens.events():
             with st.container(horizontal=True, vertical_alignment="center"):
                 st.markdown(
                     f"{event.date:%-d %b %Y} · **{plain(event.label)}** · {KIND_WORDS[event.kind]}"

@@ -33,5 +33,6 @@ def _files(path: str, version: tuple | None, period: Period, paper: str) -> dict
 
 
 def files(period: Period, paper: str = "A4") -> dict:
-    """The report's files as bytes: report.html, report.pdf, summary.json and charts.zip."""
+    """The report's files as bytes: report.html, report.pdf, summary.json and charts.zip (community.Refused for a
+    period that is not a calendar quarter or year)."""
     return _files(str(data.db_path()), data.db_version(), period, paper)

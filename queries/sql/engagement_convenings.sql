@@ -1,5 +1,6 @@
 -- The chosen period's convenings (an industry, a regulator and an academic partner, with patients taking part):
--- each with its date, title, type, the sectors of the partners present and its patient participants.
+-- each with its date, title, type, the sectors of the partners present (and of the named ones only, for the
+-- community-safe view) and its patient participants.
 WITH convenings AS (
   SELECT e.engagement_id
   FROM chosen AS p
@@ -12,10 +13,11 @@ WITH convenings AS (
      AND bool_or(pa.sector = 'academic')
 ),
 present AS (
-  SELECT DISTINCT c.engagement_id, pa.sector
+  SELECT c.engagement_id, pa.sector, bool_or(NOT pa.confidential) AS named, bool_or(pa.confidential) AS confidential
   FROM convenings AS c
   JOIN engagement_partners AS ep ON ep.engagement_id = c.engagement_id
   JOIN partners AS pa ON pa.partner_id = ep.partner_id
+  GROUP BY c.engagement_id, pa.sector
 )
 SELECT
   e.engagement_id,
@@ -24,6 +26,9 @@ SELECT
   e.type::VARCHAR AS type,
   string_agg(CASE s.sector WHEN 'cro' THEN 'CRO' ELSE replace(s.sector::VARCHAR, '_', ' ') END, ', ' ORDER BY s.sector)
     AS sectors,
+  string_agg(CASE s.sector WHEN 'cro' THEN 'CRO' ELSE replace(s.sector::VARCHAR, '_', ' ') END, ', ' ORDER BY s.sector)
+    FILTER (WHERE s.named) AS named_sectors,
+  bool_or(s.confidential) AS confidential_present,
   e.patient_participants
 FROM convenings AS c
 JOIN engagements AS e ON e.engagement_id = c.engagement_id

@@ -1,0 +1,180 @@
+"""What one view shows: a period, its filters and its audience, and its numbers as that audience may see them.
+
+A View is the period and filters chosen (in the sidebar, on the command line or for a report), whether the screen
+is dark, and whether it is community-safe (for the public). A Lens reads a view's numbers (its metrics over the
+trend, its prior period's, query rows, notes and events) through a Reader, and, when the view is community-safe,
+through the one gate (community/gate.py). The dashboard reads through cached queries (ui/data.py), the report,
+the slides and the command line through an open connection (`Direct`); both see the same numbers.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Protocol
+
+import duckdb
+import pandas as pd
+
+import queries
+import settings
+from community.gate import Gate, Refused, Shown
+from community.rules import refusal
+from metrics import CATALOGUE, Filters, Period, compute_many
+from store import notes as notes_store
+
+TREND = 8  # periods on a trend chart, the chosen one last
+
+
+@dataclass(frozen=True)
+class View:
+    """The period and filters chosen, whether the screen is dark, and whether the view is community-safe."""
+
+    period: Period
+    filters: Filters = Filters()
+    dark: bool = False
+    community: bool = False
+
+    @property
+    def periods(self) -> list[Period]:
+        """The last TREND periods like the chosen one, ending with it, aligned to the calendar (for trends)."""
+        return self.period.trend(TREND)
+
+    @property
+    def refusal(self) -> str | None:
+        """Why this community-safe view cannot be shown (a period or filter the rules refuse); None otherwise."""
+        return refusal(self.period, self.filters) if self.community else None
+
+    def public(self) -> View:
+        """The same view for the public: community-safe and light (what a newsletter image shows); its filters
+        stay, so that the gate refuses a filtered view rather than quietly showing another one."""
+        return View(self.period, self.filters, dark=False, community=True)
+
+    def source(self, what: str = "partnership records", trend: bool = False) -> str:
+        """The line under every chart: source, period (or the trend's span) and filters."""
+        name = settings.load().name
+        p = self.period
+        first = self.periods[0] if trend else p
+        span = f"{first.label} to {p.label}" if trend else p.label
+        line = f"Source: {name}, {what}.<br>{span} ({first.start:%-d %b %Y} to {p.end:%-d %b %Y})."
+        if self.filters.active:
+            # Wrapped, so that the line fits under a half-width chart.
+            line += "<br>" + "<br>".join(textwrap.wrap(f"Filtered to {self.filters.describe()}.", 64))
+        return line
+
+
+class Reader(Protocol):
+    """Where a Lens reads: the metric catalogue, the queries, the notes and the events of one database."""
+
+    def metrics(self, periods: list[Period], filters: Filters, metric_ids: Sequence[str]) -> list[dict]: ...
+
+    def query(self, name: str, periods: list[Period], filters: Filters) -> pd.DataFrame: ...
+
+    def notes(self, metric_ids: Sequence[str] | None, period: Period) -> list[notes_store.Note]: ...
+
+    def events(self, start: date, end: date) -> list[notes_store.Annotation]: ...
+
+
+@dataclass(frozen=True)
+class Direct:
+    """A Reader over an open connection (the report, the slides, the command line)."""
+
+    con: duckdb.DuckDBPyConnection
+
+    def metrics(self, periods: list[Period], filters: Filters, metric_ids: Sequence[str]) -> list[dict]:
+        return compute_many(self.con, list(periods), list(metric_ids), filters)
+
+    def query(self, name: str, periods: list[Period], filters: Filters) -> pd.DataFrame:
+        return queries.run(self.con, name, list(periods), filters)
+
+    def notes(self, metric_ids: Sequence[str] | None, period: Period) -> list[notes_store.Note]:
+        return notes_store.notes_for(self.con, metric_ids, period)
+
+    def events(self, start: date, end: date) -> list[notes_store.Annotation]:
+        return notes_store.annotations_in(self.con, start, end)
+
+
+class Lens:
+    """A view's numbers as its audience may see them: as they are (internal), or through the gate (community).
+
+    A community-safe view the rules refuse (a period other than a calendar quarter or year, or a filter) raises
+    Refused with the sentence why.
+    """
+
+    def __init__(self, reader: Reader, view: View) -> None:
+        self.reader, self.view = reader, view
+        self.gate: Gate | None = None
+        if view.community:
+            self.gate = Gate(view.period, lambda name, periods: reader.query(name, periods, Filters()), view.filters)
+
+    @property
+    def community(self) -> bool:
+        return self.gate is not None
+
+    def public(self) -> Lens:
+        """The same period's numbers for the public (Refused when the period is not one the rules allow)."""
+        return Lens(self.reader, self.view.public())
+
+    def series(self, metric_ids: Sequence[str]) -> list[dict]:
+        """The metrics for each trend period, the chosen one last."""
+        ids = list(dict.fromkeys(metric_ids))
+        values = self.reader.metrics(self.view.periods, self.view.filters, ids)
+        return self.gate.series(values, self.view.periods) if self.gate else values
+
+    def current(self, metric_ids: Sequence[str] | None = None) -> dict:
+        """The metrics (all, or the named ones) for the chosen period."""
+        ids = list(metric_ids) if metric_ids is not None else list(CATALOGUE)
+        values = self.reader.metrics([self.view.period], self.view.filters, ids)[0]
+        return self.gate.values(values) if self.gate else values
+
+    def prior(self, metric_ids: Sequence[str] | None = None) -> dict:
+        """The metrics for the period the chosen one is compared with (Period.prior)."""
+        ids = list(metric_ids) if metric_ids is not None else list(CATALOGUE)
+        prior = self.view.period.prior
+        values = self.reader.metrics([prior], self.view.filters, ids)[0]
+        return self.gate.values(values, prior) if self.gate else values
+
+    def trend(self, metric_ids: Sequence[str], series: list[dict] | None = None) -> pd.DataFrame:
+        """The metrics over the trend periods, one labelled row per period (for trend charts and their CSVs)."""
+        series = series if series is not None else self.series(metric_ids)
+        return pd.DataFrame(
+            [
+                {"period": p.label, "start": p.start, "end": p.end, **{m: values[m] for m in metric_ids}}
+                for p, values in zip(self.view.periods, series, strict=True)
+            ]
+        )
+
+    def rows(self, name: str) -> Shown:
+        """A query's rows for the view (queries/sql/NAME.sql), with the sentence the gate adds, if any."""
+        df = self.reader.query(name, self.view.periods, self.view.filters)
+        return self.gate.rows(name, df) if self.gate else Shown(df)
+
+    def hidden(self) -> dict[str, str]:
+        """The chosen period's funding metrics the gate hides, with the reason (none in the internal view)."""
+        return self.gate.hidden(self.view.period) if self.gate else {}
+
+    def text(self, text: str | None) -> str | None:
+        """Free text as the audience may read it (confidential names removed for the public)."""
+        return self.gate.text(text) if self.gate else text
+
+    def notes(self, metric_ids: Sequence[str] | None = None) -> list[notes_store.Note]:
+        """The notes on these metrics (None: all) for the chosen period, newest first; public ones, redacted, for
+        the public."""
+        found = self.reader.notes(None if metric_ids is None else tuple(metric_ids), self.view.period)
+        return self.gate.notes(found) if self.gate else found
+
+    def events(self) -> list[notes_store.Annotation]:
+        """The events in the trend's span, oldest first; public ones, redacted, for the public."""
+        found = self.reader.events(self.view.periods[0].start, self.view.period.end)
+        return self.gate.events(found) if self.gate else found
+
+    def for_partner(self, partner_id: str) -> Lens:
+        """The view narrowed to one partner (a profile): internal only, since the public take no partner filter."""
+        if self.community:
+            raise Refused(refusal(self.view.period, Filters(partners=(partner_id,))) or "")
+        return Lens(self.reader, replace(self.view, filters=replace(self.view.filters, partners=(partner_id,))))
+
+
+__all__ = ["TREND", "Direct", "Lens", "Reader", "Refused", "View"]
