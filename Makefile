@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DB ?= data/partnership.duckdb
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint bench sample venv chromium clean screenshots
+.PHONY: run test check lint bench sample venv chromium clean screenshots
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ run: venv $(DB)
 
 test: venv $(DB) chromium
 	$(BIN)/python -m pytest
+
+# The fast loop: every layer that needs no browser (Chromium's tests are left to `make test`).
+check: venv $(DB)
+	NO_BROWSER=1 $(BIN)/python -m pytest -q -m "not browser"
 
 lint: venv
 	$(BIN)/ruff check .

@@ -152,17 +152,14 @@ def classes(counts: pd.DataFrame, ctx: Context) -> go.Figure:
 
 def reciprocity(trend: pd.DataFrame, ctx: Context) -> go.Figure:
     """The share of touchpoints with industry that delivered patient insights back, per period."""
-    return figures.lines(
+    return figures.shares(
         trend,
         "period",
-        ["engagement_reciprocity_share"],
-        names={"engagement_reciprocity_share": "Insights shared back"},
-        percent=True,
+        {"engagement_reciprocity_share": "Insights shared back"},
         dark=ctx.dark,
         title="Insights shared back to industry",
         subtitle="Share of industry touchpoints that delivered patient insights",
         y_title="Share of industry touchpoints",
         x_title=ctx.each.capitalize(),
-        y_range=(0, 1.05),
         source=ctx.source,
     )

@@ -34,6 +34,7 @@ class Size:
     height: int
     scale: float
     enlarge: float = 1.0
+    tall: bool = False  # the height may grow to the figure's own (a page scrolls; an image has a fixed frame)
 
     @property
     def pixels(self) -> tuple[int, int]:
@@ -51,7 +52,7 @@ SIZES: dict[str, Size] = {
     # The chart's box on a board pack page (1920×1080 less its margins, title and finding).
     "slide-chart": Size(1728, 640, scale=1, enlarge=SLIDE_ENLARGE),
     # The report's page is about 680 CSS pixels wide: a canvas near that size keeps its text legible in print.
-    "print": Size(880, 520, scale=1),
+    "print": Size(880, 520, scale=1, tall=True),
 }
 
 SOURCE_GAP = 10  # pixels between an x axis title and the source line under it
@@ -156,7 +157,7 @@ def for_export(fig: go.Figure, size: str = "newsletter") -> go.Figure:
     spec = {"data": _grow(spec["data"], canvas.enlarge), "layout": _grow(layout, canvas.enlarge)}
     template = {"layout": _grow(template["layout"], canvas.enlarge), "data": template.get("data", {})}
     out = go.Figure(spec)
-    out.update_layout(template=template, width=canvas.width, height=canvas.height, autosize=False)
+    out.update_layout(template=template, width=canvas.width, height=height(fig, size), autosize=False)
     _air_under_axis_title(out, SOURCE_GAP * canvas.enlarge)
     return out
 
@@ -252,17 +253,26 @@ _chromium = _Chromium()
 atexit.register(_chromium.stop)
 
 
-def _opts(size: str, fmt: str) -> dict:
+def height(fig: go.Figure, size: str) -> int:
+    """The canvas's height for the figure: the size's, or (a tall size) the figure's own when that is taller, as a
+    long list of funders or programs needs."""
+    canvas = SIZES[size]
+    own = fig.layout.height or 0
+    return max(canvas.height, int(own)) if canvas.tall else canvas.height
+
+
+def _opts(size: str, fmt: str, fig: go.Figure | None = None) -> dict:
     canvas = SIZES[size]
     # A vector image has no pixels to multiply: its nominal size is the canvas.
     scale = 1 if fmt == "svg" else canvas.scale
-    return {"format": fmt, "width": canvas.width, "height": canvas.height, "scale": scale}
+    tall = height(fig, size) if fig is not None else canvas.height
+    return {"format": fmt, "width": canvas.width, "height": tall, "scale": scale}
 
 
 def image(fig: go.Figure, size: str = "newsletter", fmt: str = "png") -> bytes:
     """The figure as an image of the given size and format (png or svg)."""
     spec = for_export(fig, size).to_dict()
-    return _chromium.run(lambda k: k.calc_fig(spec, opts=_opts(size, fmt)), RENDER_TIMEOUT + 30)
+    return _chromium.run(lambda k: k.calc_fig(spec, opts=_opts(size, fmt, fig)), RENDER_TIMEOUT + 30)
 
 
 def png(fig: go.Figure, size: str = "newsletter") -> bytes:
@@ -286,7 +296,7 @@ def write(
     for name, fig in figs.items():
         spec = for_export(fig, size).to_dict()
         for fmt in formats:
-            jobs.append({"fig": spec, "path": out_dir / f"{name}.{fmt}", "opts": _opts(size, fmt)})
+            jobs.append({"fig": spec, "path": out_dir / f"{name}.{fmt}", "opts": _opts(size, fmt, fig)})
     if not jobs:
         return []
     _chromium.run(lambda k: k.write_fig_from_object(jobs, cancel_on_error=True), RENDER_TIMEOUT * len(jobs) + 30)

@@ -20,6 +20,7 @@ from community.rules import HIDDEN, SMALL
 from metrics.format import SYMBOLS, words
 
 MARKERS = (SMALL, HIDDEN)
+WRAP = 26  # characters of a category label on a horizontal bar chart before it wraps
 MARKER_HELP = {SMALL: "Between 1 and 10 people: not shown", HIDDEN: "Hidden to protect a partner or a small count"}
 
 
@@ -38,9 +39,20 @@ def has_markers(df: pd.DataFrame, columns: Sequence[str]) -> bool:
 
 
 def _frame(
-    fig: go.Figure, title: str, source: str, dark: bool, y_title: str = "", x_title: str = "", subtitle: str = ""
+    fig: go.Figure,
+    title: str,
+    source: str,
+    dark: bool,
+    y_title: str = "",
+    x_title: str = "",
+    subtitle: str = "",
+    indent: float = 0,
 ) -> go.Figure:
-    """Title, subtitle and axis titles (all shown as plain text), and the source line (our own markup: <br>)."""
+    """Title, subtitle and axis titles (all shown as plain text), and the source line (our own markup: <br>).
+
+    indent: how far (in pixels) the plot starts right of the figure's edge beyond the usual margin, as long
+    category labels push it; the source line starts that much further left, so that it is not cut on the right.
+    """
     fig.update_layout(template=template_name(dark), title=dict(text=plain(title), subtitle=dict(text=plain(subtitle))))
     if y_title:
         fig.update_yaxes(title_text=plain(y_title))
@@ -56,6 +68,7 @@ def _frame(
         x=0,
         y=0,
         yshift=-56,
+        xshift=-indent,
         xanchor="left",
         yanchor="top",
         showarrow=False,
@@ -111,7 +124,7 @@ def bars(
     """
     labels = df[x].map(plain)
     if horizontal:  # long category names would push the plot (and its source line) off to the right
-        labels = labels.map(lambda v: "<br>".join(textwrap.wrap(v, 26)) or v)
+        labels = labels.map(lambda v: "<br>".join(textwrap.wrap(v, WRAP)) or v)
     fig = go.Figure()
     for y in ys:
         values = numeric(df[y])
@@ -141,7 +154,21 @@ def bars(
         fig.update_yaxes(autorange="reversed", type="category")
         fig.update_xaxes(showgrid=True)
         fig.update_yaxes(showgrid=False)
-        _frame(fig, title, source, dark, y_title=x_title, x_title=y_title, subtitle=subtitle)
+        lines = [line for label in labels for line in label.split("<br>")]
+        # A row per line of label, so that wrapped names never run into each other.
+        per_row = 28 if len(ys) == 1 else 44
+        fig.update_layout(height=max(450, 240 + per_row * max(len(labels), 1) + 16 * (len(lines) - len(labels))))
+        widest = max((len(html.unescape(line)) for line in lines), default=0)
+        _frame(
+            fig,
+            title,
+            source,
+            dark,
+            y_title=x_title,
+            x_title=y_title,
+            subtitle=subtitle,
+            indent=max(0, 7 * widest - 48),
+        )
     else:
         fig.update_xaxes(type="category")
         _frame(fig, title, source, dark, y_title=y_title, x_title=x_title, subtitle=subtitle)
@@ -236,6 +263,11 @@ def lines(
     fig.update_xaxes(type="category")
     fig.update_layout(showlegend=len(ys) > 1)
     return _frame(fig, title, source, dark, y_title=y_title, x_title=x_title, subtitle=subtitle)
+
+
+def shares(df: pd.DataFrame, x: str, names: dict[str, str], **kwargs) -> go.Figure:
+    """Lines of shares (fractions from 0 to 1) of the columns in names, on an axis from 0% to 100%."""
+    return lines(df, x, list(names), names=names, percent=True, y_range=(0, 1.05), **kwargs)
 
 
 def heatmap(

@@ -127,18 +127,15 @@ def hhi(trend: pd.DataFrame, ctx: Context) -> go.Figure:
 
 def dependence(trend: pd.DataFrame, ctx: Context) -> go.Figure:
     """The largest funder's share and industry's share of the money received, per period."""
-    return figures.lines(
+    return figures.shares(
         trend,
         "period",
-        ["funding_top_partner_share", "funding_industry_share"],
-        percent=True,
+        {"funding_top_partner_share": "Largest funder", "funding_industry_share": "Industry partners"},
         dark=ctx.dark,
-        names={"funding_top_partner_share": "Largest funder", "funding_industry_share": "Industry partners"},
         title="Dependence on one funder and on industry",
         subtitle="Shares of the money received",
         y_title="Share of funding received",
         source=ctx.source,
-        y_range=(0, 1.05),
     )
 
 

@@ -199,18 +199,15 @@ def publications(trend: pd.DataFrame, ctx: Context) -> go.Figure:
 
 def openness(trend: pd.DataFrame, ctx: Context) -> go.Figure:
     """The shares of each period's publications that are open access and that come with a lay summary."""
-    return figures.lines(
+    return figures.shares(
         trend,
         "period",
-        list(OPENNESS),
-        names=OPENNESS,
-        percent=True,
+        OPENNESS,
         dark=ctx.dark,
         y_title="Share of publications",
         title="Open access and lay summaries",
         subtitle=f"Shares of each {ctx.each}'s publications",
         source=ctx.source,
-        y_range=(0, 1.05),
     )
 
 
@@ -264,18 +261,15 @@ def programs(stages: pd.DataFrame, ctx: Context) -> go.Figure:
 
 def insights(trend: pd.DataFrame, ctx: Context) -> go.Figure:
     """The share of programs with a milestone by each period's end that patient insights informed."""
-    return figures.lines(
+    return figures.shares(
         trend,
         "period",
-        ["program_patient_insight_share"],
-        names={"program_patient_insight_share": "Informed by patients"},
-        percent=True,
+        {"program_patient_insight_share": "Informed by patients"},
         dark=ctx.dark,
         y_title="Share of programs",
         title="Programs informed by patients",
         subtitle=f"Of the programs with a milestone by each {ctx.each}'s end",
         source=ctx.source,
-        y_range=(0, 1.05),
     )
 
 

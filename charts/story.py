@@ -59,13 +59,10 @@ def milestones(trend: pd.DataFrame, ctx: Context) -> go.Figure:
 
 def open_access(trend: pd.DataFrame, ctx: Context) -> go.Figure:
     """The share of each period's publications that anyone can read."""
-    return figures.lines(
+    return figures.shares(
         trend,
         "period",
-        list(OPEN_ACCESS),
-        names=OPEN_ACCESS,
-        percent=True,
-        y_range=(0, 1.05),
+        OPEN_ACCESS,
         title="Science anyone can read",
         subtitle="Share of publications open access",
         y_title="Share of publications",

@@ -25,14 +25,13 @@ import pandas as pd
 from community.rules import (
     HIDDEN,
     OTHERS,
-    SMALL,
     Exposure,
     Pooled,
     hidden_funding_metrics,
-    is_small,
     people,
     people_text,
     pool_is_safe,
+    pool_partners,
     redact,
     refusal,
     suppress_parts,
@@ -152,20 +151,14 @@ class Gate:
         be under 3 partners or over 80% one partner's."""
         family = self._year_quarters(period) or [period]
         exposures = [self.exposure(p, direction) for p in family]
-        members = set().union(*(e.confidential & set(e.amounts) for e in exposures))
-        changed = True
-        while changed:
-            changed = False
+        members: set[str] = set().union(*(e.confidential & set(e.amounts) for e in exposures))
+        grown = True
+        while grown:  # until no period's pool needs another partner
+            before = len(members)
             for e in exposures:
-                pool = {k: v for k, v in e.amounts.items() if k in members}
-                if not pool or not (set(pool) & e.confidential):
-                    continue
-                named = sorted(((v, k) for k, v in e.amounts.items() if k not in members), key=lambda x: (-x[0], x[1]))
-                while not pool_is_safe(list(pool.values())) and named:
-                    value, key = named.pop()
-                    pool[key] = value
-                    members.add(key)
-                    changed = True
+                if e.confidential & members & set(e.amounts):
+                    members |= pool_partners((k, k in members, v) for k, v in e.amounts.items()).members
+            grown = len(members) > before
         return frozenset(members)
 
     def exposure(self, period: Period, direction: str) -> Exposure:
@@ -476,24 +469,3 @@ RULES: dict[str, Callable[[Gate, pd.DataFrame], Shown]] = {
     "report_publications": lambda g, df: Shown(g._redacted(df, ["title"])),
     "report_milestones": lambda g, df: Shown(g._redacted(df, ["program", "note"])),
 }
-
-
-def marker(value: object) -> bool:
-    """Whether a shown value is a marker ("<11", "—") in place of a number."""
-    return value in (SMALL, HIDDEN)
-
-
-__all__ = [
-    "AS_IS",
-    "HIDDEN",
-    "OTHERS",
-    "RULES",
-    "SMALL",
-    "Gate",
-    "Refused",
-    "Secret",
-    "Shown",
-    "is_small",
-    "marker",
-    "quarter_of",
-]

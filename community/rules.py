@@ -127,10 +127,11 @@ def pool_is_safe(values: list[float]) -> bool:
 
 
 def pool_partners(items: Iterable[tuple[str, bool, float]]) -> Pooled:
-    """Pools confidential partners as "Other partners"; items are (key, confidential, value) with value > 0.
+    """Pools partners as "Other partners"; items are (key, pooled, value): pooled for a confidential partner (or
+    one already pooled elsewhere), value its money (0 counts for nothing).
 
     Named partners join the pool, smallest first, until it is safe; when it cannot be made safe, every partner
-    is in it and no breakdown is shown (only the total). Without confidential partners nothing is pooled.
+    is in it and no breakdown is shown (only the total). With nothing pooled, nothing is.
     """
     items = [(key, bool(conf), float(value or 0)) for key, conf, value in items if value]
     named = sorted([(v, k) for k, c, v in items if not c], key=lambda x: (-x[0], str(x[1])))

@@ -290,8 +290,13 @@ elif wanted in names and st.session_state.get("partner") is None:
 
 st.title("Partners")
 st.caption(
-    f"{period.label}: {period.start:%-d %b %Y} to {period.end:%-d %b %Y}. Every partner under the sidebar filters, "
-    f"what it did in the period, and its profile. {who or WHO} "
+    f"{period.label}: {period.start:%-d %b %Y} to {period.end:%-d %b %Y}. "
+    + (
+        "Every partner who may be named and what it did in the period. "
+        if v.community
+        else "Every partner under the sidebar filters, what it did in the period, and its profile. "
+    )
+    + f"{who or WHO} "
     f"{data.records_text()}. {data.as_of_text()}."
 )
 public.banner(v, data.records_text())

@@ -70,7 +70,7 @@ st.html(
 st.html(f'<div class="slide">{slides.fragment(slide, n, total)}</div>')
 if slide.figure is not None:
     figure = export.enlarged(slide.figure, "slide")  # the slides' one scale, as in the board pack
-    figure.update_layout(height=600)
+    figure.update_layout(height=660)
     st.plotly_chart(figure, width="stretch", theme=None, key=f"present-chart-{n}")
 
 controls = st.columns([2, 2, 3, 3, 3], vertical_alignment="center")

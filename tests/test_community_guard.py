@@ -184,6 +184,20 @@ def test_every_present_slide_in_the_community_view_is_safe(app, secret_db, perio
         assert not leaks(text), (leaks(text), text[:400])
 
 
+SAMPLE_SECRETS = re.compile(r"\b(Castrelle|Sableford|Kestrane|Blue|Heron)\b", re.I)  # confidential in sample_data
+
+
+@pytest.mark.parametrize("page", [*PAGES, "pages/present.py"])
+def test_every_page_of_the_sample_foundation_in_the_community_view_names_no_confidential_partner(app, sample_db, page):
+    at = app(sample_db, page, view="community", period="year", year="2024")
+    assert not at.exception, [e.message for e in at.exception]
+    for text in texts(at):
+        assert not SAMPLE_SECRETS.search(text), SAMPLE_SECRETS.search(text)
+    if page in ("pages/overview.py", "pages/engagement.py"):
+        [people] = [c.value for c in at.metric if c.label == "Patient participants"]
+        assert int(people.replace(",", "")) % 5 == 0  # 4,049 in 2024, shown rounded to 5: 4,050
+
+
 def test_a_public_note_and_event_show_redacted_and_markup_as_text(app, secret_db):
     at = open_page(app, secret_db, "pages/funding.py", Y2024)
     notes = [m.value for m in at.markdown if "renewed its grant" in m.value]

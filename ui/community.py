@@ -24,10 +24,9 @@ PROFILE_UNAVAILABLE = (
 def banner_text(view: View, records: str) -> str:
     """What the banner says: that the view is community-safe, the period, the latest record's date and the rules."""
     p = view.period
-    return (
-        f"**{TITLE}**, for sharing in public. {plain(p.label)}: {p.start:%-d %b %Y} to {p.end:%-d %b %Y}. "
-        f"{records}. {RULES_IN_WORDS}"
-    )
+    span = f"{p.start:%-d %b %Y} to {p.end:%-d %b %Y}"
+    when = span if " to " in p.label else f"{plain(p.label)}: {span}"
+    return f"**{TITLE}**, for sharing in public. {when}. {records}. {RULES_IN_WORDS}"
 
 
 def banner(view: View, records: str) -> None:
