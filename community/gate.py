@@ -110,6 +110,8 @@ class Gate:
         self._money: dict[Period, pd.DataFrame] = {}
         self._secret: Secret | None = None
         self._hidden_quarters: dict[tuple[Period, str], frozenset[Period]] = {}
+        self._exposures: dict[tuple[Period, str], Exposure] = {}
+        self._members: dict[tuple[Period, str], frozenset[str]] = {}
 
     # Facts ------------------------------------------------------------------------------------------------------
 
@@ -150,6 +152,8 @@ class Gate:
         confidential ones, and the smallest named ones merged in wherever a pool with a confidential partner would
         be under 3 partners or over 80% one partner's."""
         family = self._year_quarters(period) or [period]
+        if (family[0], direction) in self._members:
+            return self._members[(family[0], direction)]
         exposures = [self.exposure(p, direction) for p in family]
         members: set[str] = set().union(*(e.confidential & set(e.amounts) for e in exposures))
         grown = True
@@ -159,18 +163,22 @@ class Gate:
                 if e.confidential & members & set(e.amounts):
                     members |= pool_partners((k, k in members, v) for k, v in e.amounts.items()).members
             grown = len(members) > before
-        return frozenset(members)
+        self._members[(family[0], direction)] = frozenset(members)
+        return self._members[(family[0], direction)]
 
     def exposure(self, period: Period, direction: str) -> Exposure:
         """Each partner's money in the period in one direction, and who among them is confidential."""
-        self._load([period])
-        money = self._money[period]
-        given = money[money[direction] > 0]
-        return Exposure(
-            dict(zip(given["partner_id"], given[direction], strict=True)),
-            frozenset(given.loc[given["confidential"].astype(bool), "partner_id"]),
-            frozenset(given.loc[given["industry"].astype(bool), "partner_id"]),
-        )
+        key = (period, direction)
+        if key not in self._exposures:
+            self._load([period])
+            money = self._money[period]
+            given = money[money[direction] > 0]
+            self._exposures[key] = Exposure(
+                dict(zip(given["partner_id"], given[direction], strict=True)),
+                frozenset(given.loc[given["confidential"].astype(bool), "partner_id"]),
+                frozenset(given.loc[given["industry"].astype(bool), "partner_id"]),
+            )
+        return self._exposures[key]
 
     def money_hidden(self, period: Period, direction: str) -> bool:
         """Whether the period's total in a direction is hidden (and with it every amount of that direction): on its

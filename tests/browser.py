@@ -110,13 +110,18 @@ PAGES = {
 }
 
 
+# The README's other pictures: the community-safe view.
+EXTRA = {"community-view": "funding?view=community"}
+
+
 def screenshots(out: Path, db: Path, size: tuple[int, int] = (1366, 900)) -> list[Path]:
-    """Saves a screenshot of every page of the dashboard served on db (for the README)."""
+    """Saves a screenshot of every page of the dashboard served on db, and of the community-safe view (for the
+    README)."""
     out.mkdir(parents=True, exist_ok=True)
     saved = []
     with streamlit_server(db) as url, browser() as b:
         page = b.new_page(viewport={"width": size[0], "height": size[1]})
-        for name, path in PAGES.items():
+        for name, path in {**PAGES, **EXTRA}.items():
             page.goto(f"{url}/{path}")
             wait_for_app(page)
             page.screenshot(path=out / f"{name}.png")

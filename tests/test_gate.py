@@ -17,7 +17,6 @@ from community.rules import HIDDEN, OTHERS, SMALL
 from lens import Direct, Lens, View
 from metrics import Filters, Period
 from store import database
-from tests import secret
 
 Y2023 = Period(date(2023, 1, 1), date(2023, 12, 31))
 Y2024 = Period(date(2024, 1, 1), date(2024, 12, 31))

@@ -26,12 +26,12 @@ from streamlit.testing.v1 import AppTest
 
 import queries
 import settings
+from charts.engagement import per_period
 from charts.figures import count_axis
 from metrics import Filters, Period, compute_many
 from store import database
 from store.importer import import_files
 from tests.conftest import ROOT
-from charts.engagement import per_period
 
 TINY = ROOT / "tests" / "data" / "tiny"
 YEAR_2024 = Period(date(2024, 1, 1), date(2024, 12, 31))
