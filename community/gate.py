@@ -45,7 +45,6 @@ Fetch = Callable[[str, list[Period]], pd.DataFrame]
 PEOPLE: frozenset[str] = frozenset(m.id for m in METRICS if m.people)
 MONEY_IN = ("funding_inbound_total", "funding_inbound_change", "funding_top_partner_share", "funding_hhi")
 DIRECTIONS = ("inbound", "outbound")
-BREAKDOWNS = {"sector": "partner sector", "kind": "kind of partnership", "stage": "R&D stage"}
 LEFT_OUT = "Partners who asked not to be named are left out of this table."
 PORTFOLIO_NOTE = "Partners who asked not to be named are not listed."
 PORTFOLIO_BLANK = (
@@ -91,6 +90,7 @@ def quarter_of(day: date) -> Period:
 
 
 def year_of(day: date) -> Period:
+    """The calendar year a day falls in."""
     return Period(date(day.year, 1, 1), date(day.year, 12, 31))
 
 
@@ -112,8 +112,6 @@ class Gate:
         self._hidden_quarters: dict[tuple[Period, str], frozenset[Period]] = {}
         self._exposures: dict[tuple[Period, str], Exposure] = {}
         self._members: dict[tuple[Period, str], frozenset[str]] = {}
-
-    # Facts ------------------------------------------------------------------------------------------------------
 
     @property
     def secret(self) -> Secret:
@@ -267,8 +265,6 @@ class Gate:
             hidden.setdefault("funding_industry_share", pooled)
         return hidden
 
-    # Metric values ----------------------------------------------------------------------------------------------
-
     def values(self, values: dict, period: Period | None = None) -> dict:
         """One period's metric values as the public may see them: counts of people through `people` (a number
         rounded to 5, or "<11"), hidden funding numbers as "—", every other value as it is."""
@@ -289,8 +285,6 @@ class Gate:
         self._load(periods)
         return [self.values(v, p) for v, p in zip(series, periods, strict=True)]
 
-    # Free text --------------------------------------------------------------------------------------------------
-
     def text(self, text: str | None) -> str | None:
         """Free text without the confidential partners' names or their distinctive words."""
         return redact(text, self.secret.names)
@@ -302,8 +296,6 @@ class Gate:
     def events(self, events: Iterable) -> list:
         """The public events only, their labels redacted (store.notes.Annotation)."""
         return [replace(e, label=self.text(e.label)) for e in events if e.public]
-
-    # Query rows -------------------------------------------------------------------------------------------------
 
     def rows(self, name: str, df: pd.DataFrame) -> Shown:
         """A query's rows (run for this gate's period, unfiltered) as the public may see them.
