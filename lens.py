@@ -103,8 +103,13 @@ class Lens:
     Refused with the sentence why.
     """
 
-    def __init__(self, reader: Reader, view: View) -> None:
+    def __init__(self, reader: Reader, view: View, metric_ids: Sequence[str] | None = None) -> None:
+        """metric_ids: the metrics the lens reads at once, on first use (a page's own; by default all of them);
+        any other asked for later is read then."""
         self.reader, self.view = reader, view
+        self._first = list(metric_ids) if metric_ids is not None else list(CATALOGUE)
+        self._trend: list[dict] = [{} for _ in view.periods]  # the metrics read, for every trend period
+        self._shown: list[dict] | None = None  # the same as the audience may see them
         self.gate: Gate | None = None
         if view.community:
             self.gate = Gate(view.period, lambda name, periods: reader.query(name, periods, Filters()), view.filters)
@@ -115,25 +120,40 @@ class Lens:
 
     def public(self) -> Lens:
         """The same period's numbers for the public (Refused when the period is not one the rules allow)."""
-        return Lens(self.reader, self.view.public())
+        return Lens(self.reader, self.view.public(), self._first)
+
+    def _read(self, metric_ids: Sequence[str]) -> list[dict]:
+        """The trend's values of the metrics, read once: a page's cards, charts and tables, and the prior period
+        (the trend's previous one, for a calendar unit), all come from one read of the page's metrics."""
+        missing = [m for m in dict.fromkeys(metric_ids) if m not in self._trend[-1]]
+        if missing:
+            wanted = list(dict.fromkeys([*self._first, *missing])) if not self._trend[-1] else missing
+            read = self.reader.metrics(self.view.periods, self.view.filters, wanted)
+            for have, values in zip(self._trend, read, strict=True):
+                have.update(values)
+            self._shown = None
+        return self._trend
 
     def series(self, metric_ids: Sequence[str]) -> list[dict]:
         """The metrics for each trend period, the chosen one last."""
         ids = list(dict.fromkeys(metric_ids))
-        values = self.reader.metrics(self.view.periods, self.view.filters, ids)
-        return self.gate.series(values, self.view.periods) if self.gate else values
+        read = self._read(ids)
+        if self._shown is None:
+            self._shown = self.gate.series(read, self.view.periods) if self.gate else read
+        return [{m: v[m] for m in ids} for v in self._shown]
 
     def current(self, metric_ids: Sequence[str] | None = None) -> dict:
         """The metrics (all, or the named ones) for the chosen period."""
-        ids = list(metric_ids) if metric_ids is not None else list(CATALOGUE)
-        values = self.reader.metrics([self.view.period], self.view.filters, ids)[0]
-        return self.gate.values(values) if self.gate else values
+        return self.series(list(metric_ids) if metric_ids is not None else list(CATALOGUE))[-1]
 
     def prior(self, metric_ids: Sequence[str] | None = None) -> dict:
         """The metrics for the period the chosen one is compared with (Period.prior)."""
         ids = list(metric_ids) if metric_ids is not None else list(CATALOGUE)
-        prior = self.view.period.prior
-        values = self.reader.metrics([prior], self.view.filters, ids)[0]
+        prior, periods = self.view.period.prior, self.view.periods
+        if len(periods) > 1 and periods[-2] == prior:
+            values = {m: self._read(ids)[-2][m] for m in ids}
+        else:
+            values = self.reader.metrics([prior], self.view.filters, ids)[0]
         return self.gate.values(values, prior) if self.gate else values
 
     def trend(self, metric_ids: Sequence[str], series: list[dict] | None = None) -> pd.DataFrame:
@@ -170,11 +190,13 @@ class Lens:
         found = self.reader.events(self.view.periods[0].start, self.view.period.end)
         return self.gate.events(found) if self.gate else found
 
-    def for_partner(self, partner_id: str) -> Lens:
-        """The view narrowed to one partner (a profile): internal only, since the public take no partner filter."""
+    def for_partner(self, partner_id: str, metric_ids: Sequence[str] | None = None) -> Lens:
+        """The view narrowed to one partner (a profile), reading metric_ids at once: internal only, since the
+        public take no partner filter."""
         if self.community:
             raise Refused(refusal(self.view.period, Filters(partners=(partner_id,))) or "")
-        return Lens(self.reader, replace(self.view, filters=replace(self.view.filters, partners=(partner_id,))))
+        narrowed = replace(self.view, filters=replace(self.view.filters, partners=(partner_id,)))
+        return Lens(self.reader, narrowed, metric_ids if metric_ids is not None else self._first)
 
 
 __all__ = ["TREND", "Direct", "Lens", "Reader", "Refused", "View"]

@@ -15,8 +15,8 @@ from ui.context import view
 
 config = settings.load()
 v = view()
-lens = data.page_lens(v, "Engagement")
 SHOWN = ids_in("Engagement")
+lens = data.page_lens(v, "Engagement", SHOWN)
 series = lens.series(SHOWN)
 RELATIONSHIPS = {"longitudinal": "Longitudinal", "developing": "Developing", "transactional": "Transactional"}
 

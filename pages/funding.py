@@ -13,8 +13,8 @@ from ui.context import view
 
 config = settings.load()
 v = view()
-lens = data.page_lens(v, "Funding")
 SHOWN = ids_in("Funding")
+lens = data.page_lens(v, "Funding", SHOWN)
 series = lens.series(SHOWN)
 
 st.title("Funding")

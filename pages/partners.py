@@ -22,7 +22,7 @@ from ui.text import plain
 
 config = settings.load()
 v = view()
-lens = data.page_lens(v, "Partners")
+lens = data.page_lens(v, "Partners", [])  # the portfolio needs no metric; a profile reads its own
 period = v.period
 MONEY = SYMBOLS.get(config.currency, config.currency + " ") + "%,.0f"  # $1,234,567
 RELATIONSHIPS = (
@@ -206,7 +206,6 @@ def profile(row: pd.Series) -> None:
     """One partner (internal view only): who it is, its numbers in the period, and everything it did up to the
     period's end."""
     pid, name = row["partner_id"], row["name"]
-    own: Lens = lens.for_partner(pid)
     st.subheader(plain(name))
     country = row["country"] if isinstance(row["country"], str) and row["country"] else "country not recorded"
     st.markdown(f"{words(row['sector'])} · {plain(country)} · `{plain(pid)}`")
@@ -232,6 +231,7 @@ def profile(row: pd.Series) -> None:
         "publication_count",
         "milestone_count",
     ]
+    own: Lens = lens.for_partner(pid, ids)
     if not row["active"]:
         filtered = f" under the filters ({v.filters.describe()})" if v.filters.active else ""
         last = row["last_touchpoint"]

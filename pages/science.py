@@ -15,8 +15,8 @@ from ui.context import view
 
 config = settings.load()
 v = view()
-lens = data.page_lens(v, "Publications and science")
 SHOWN = ids_in("Publications", "Science progress")
+lens = data.page_lens(v, "Publications and science", SHOWN)
 series = lens.series(SHOWN)
 
 

@@ -339,5 +339,5 @@ def board_pack_bytes(db: Path | str, view: View) -> bytes:
     from store import database
 
     with tempfile.TemporaryDirectory() as tmp, database.read(db) as con:
-        out = board_pack(Lens(Direct(con), view), Path(tmp) / "board-pack.pdf")
+        out = board_pack(Lens(Direct(con), view, USED), Path(tmp) / "board-pack.pdf")
         return out.read_bytes()

@@ -8,6 +8,7 @@ calculations below refer to its ids (P01, E01, F01, PUB01, PS01, PG1, M01...). P
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pandas as pd
@@ -358,6 +359,8 @@ def test_event_details_describe_each_record_in_words(tiny_db):
 
 @pytest.mark.browser
 def test_selecting_a_row_opens_the_profile_and_a_link_reopens_it(sample_db):
+    from playwright.sync_api import expect
+
     from tests.browser import browser, chromium_missing, streamlit_server, wait_for_app
 
     if reason := chromium_missing():
@@ -368,12 +371,12 @@ def test_selecting_a_row_opens_the_profile_and_a_link_reopens_it(sample_db):
         wait_for_app(page)
         page.get_by_placeholder("Part of a partner's name").fill("veltrana")
         page.keyboard.press("Enter")
+        expect(page.get_by_text(re.compile(r"^1 of \d+ partners"))).to_be_visible()  # the table holds one row
         wait_for_app(page)
         grid = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
         page.mouse.click(grid["x"] + 15, grid["y"] + 35 + 17)  # the first row's selection checkbox
-        wait_for_app(page)
-        assert "partner=PTR-001" in page.url
-        assert page.get_by_role("heading", name="Veltrana Therapeutics").count() == 1
+        expect(page).to_have_url(re.compile("partner=PTR-001"))
+        expect(page.get_by_role("heading", name="Veltrana Therapeutics")).to_have_count(1)
 
         fresh = chromium.new_page(viewport={"width": 1366, "height": 900})
         fresh.goto(f"{url}/partners?period=year&year=2024&partner=PTR-002")

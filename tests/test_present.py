@@ -7,6 +7,7 @@ import shutil
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
 
 import settings
@@ -188,6 +189,7 @@ def test_slides_read_from_the_back_of_the_room(sample_db):
             page.screenshot(path=ARTIFACTS / f"present-{n}-1920x1080.png")
             if n < total:
                 page.get_by_role("button", name="Next").click()
+                expect(page.locator(".slide-counter")).to_have_text(f"{n + 1} / {total}")
                 browser.wait_for_app(page)
         page.goto(f"{url}/present?slide=3&theme=dark")
         browser.wait_for_app(page)

@@ -34,12 +34,14 @@ def db_version() -> tuple[int, int, int] | None:
     return database.version(db_path())
 
 
-@st.cache_data(show_spinner=False, max_entries=4096)
-def _metric(path: str, version: tuple | None, periods: tuple[Period, ...], filters: Filters, metric_id: str) -> list:
-    """Cached per metric, because pages, charts and cards ask for overlapping sets of the same metrics; keyed by
-    the file's version."""
+@st.cache_data(show_spinner=False, max_entries=512)
+def _metrics(
+    path: str, version: tuple | None, periods: tuple[Period, ...], filters: Filters, metric_ids: tuple[str, ...]
+) -> list[dict]:
+    """Cached because every page of a view asks for the same metrics of the same periods (a Lens reads them all
+    at once); keyed by the file's version."""
     with database.read(path) as con:
-        return [values[metric_id] for values in compute_many(con, list(periods), [metric_id], filters)]
+        return compute_many(con, list(periods), list(metric_ids), filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -67,9 +69,8 @@ class Cached:
     """The Reader of lens.py over the cached reads above, for the database the dashboard serves."""
 
     def metrics(self, periods: list[Period], filters: Filters, metric_ids: Sequence[str]) -> list[dict]:
-        path, version, key = str(db_path()), db_version(), tuple(periods)
-        columns = {m: _metric(path, version, key, filters, m) for m in dict.fromkeys(metric_ids)}
-        return [{m: values[i] for m, values in columns.items()} for i in range(len(periods))]
+        ids = tuple(dict.fromkeys(metric_ids))
+        return _metrics(str(db_path()), db_version(), tuple(periods), filters, ids)
 
     def query(self, name: str, periods: list[Period], filters: Filters) -> pd.DataFrame:
         return _query(str(db_path()), db_version(), name, tuple(periods), filters)
@@ -82,16 +83,18 @@ class Cached:
         return _events(str(db_path()), db_version(), start, end)
 
 
-def lens(view: View) -> Lens:
-    """The view's numbers, from the current database (Refused for a community-safe view the rules refuse)."""
-    return Lens(Cached(), view)
+def lens(view: View, metric_ids: Sequence[str] | None = None) -> Lens:
+    """The view's numbers, from the current database (Refused for a community-safe view the rules refuse);
+    metric_ids: the metrics to read at once (by default all)."""
+    return Lens(Cached(), view, metric_ids)
 
 
-def page_lens(view: View, title: str) -> Lens:
-    """A page's lens; in a community-safe view the rules refuse (a period other than a calendar quarter or year,
-    or a filter), the page shows its title, the banner and the sentence why, and stops there."""
+def page_lens(view: View, title: str, metric_ids: Sequence[str] | None = None) -> Lens:
+    """A page's lens, reading the page's metrics at once; in a community-safe view the rules refuse (a period
+    other than a calendar quarter or year, or a filter), the page shows its title, the banner and the sentence
+    why, and stops there."""
     try:
-        return lens(view)
+        return lens(view, metric_ids)
     except Refused:
         st.title(title)
         public.refused(view, records_text())
@@ -148,7 +151,7 @@ def _slides(path: str, version: tuple | None, view: View, dark: bool) -> list:
     from reports import slides as deck
 
     with database.read(path) as con:
-        return deck.build(Lens(Direct(con), replace(view, dark=dark)))
+        return deck.build(Lens(Direct(con), replace(view, dark=dark), deck.USED))
 
 
 def board_pack(view: View) -> bytes:
