@@ -9,7 +9,7 @@ of the same period whatever view the page is in.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -434,8 +434,3 @@ def _label(column: str, fig: go.Figure) -> str:
     metric = CATALOGUE.get(column)
     names = {"inbound": "Received from partners", "outbound": "Granted by us"}
     return names.get(column) or (metric.label if metric else column.replace("_", " ").capitalize())
-
-
-def names(prefix: Sequence[str] = ()) -> list[str]:
-    """The charts' names (those starting with any of prefix, if given)."""
-    return [n for n in CHARTS if not prefix or n.startswith(tuple(prefix))]

@@ -34,10 +34,6 @@ def numeric(values: pd.Series) -> pd.Series:
     return pd.to_numeric(pd.Series(values).map(lambda v: None if v in MARKERS else v), errors="coerce")
 
 
-def has_markers(df: pd.DataFrame, columns: Sequence[str]) -> bool:
-    return any(c in df and df[c].isin(MARKERS).any() for c in columns)
-
-
 def _frame(
     fig: go.Figure,
     title: str,
