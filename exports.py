@@ -127,8 +127,10 @@ def chart_downloads(name: str, lens: Lens, drawn: catalogue.Drawn, key: str) -> 
             refused = str(why)
     newsletter, slide = export.SIZES["newsletter"], export.SIZES["slide"]
 
-    def image(size: str, fmt: str) -> Callable[[], bytes]:
-        return lambda: public_image(name, lens, size, fmt)
+    def public(label: str, file_name: str, mime: str, icon: str, help_text: str, size: str, fmt: str) -> Download:
+        """A file drawn through the gate, or the sentence why it cannot be."""
+        make = None if refused else (lambda: public_image(name, lens, size, fmt))
+        return Download(label, file_name, mime, icon, help_text, make, refused)
 
     files = [
         Download(
@@ -139,23 +141,23 @@ def chart_downloads(name: str, lens: Lens, drawn: catalogue.Drawn, key: str) -> 
             "The numbers behind this chart" + (" (internal: not community-safe)" if internal else ""),
             lambda: csv_bytes(drawn.numbers, internal=internal),
         ),
-        Download(
+        public(
             "Newsletter image (PNG)",
             f"{key}.png",
             "image/png",
             ":material/image:",
             "{}×{} pixels, community-safe, for a newsletter or a report".format(*newsletter.pixels),
-            None if refused else image("newsletter", "png"),
-            refused,
+            "newsletter",
+            "png",
         ),
-        Download(
+        public(
             "Vector image (SVG)",
             f"{key}.svg",
             "image/svg+xml",
             ":material/draw:",
             "Community-safe, sharp at any size, for designers",
-            None if refused else image("newsletter", "svg"),
-            refused,
+            "newsletter",
+            "svg",
         ),
     ]
     if internal and drawn.figure is not None:
@@ -174,14 +176,14 @@ def chart_downloads(name: str, lens: Lens, drawn: catalogue.Drawn, key: str) -> 
         )
     else:
         files.append(
-            Download(
+            public(
                 "Slide image (PNG)",
                 f"{key}-slide.png",
                 "image/png",
                 ":material/slideshow:",
                 "{}×{} pixels, community-safe, with larger text for a projector".format(*slide.pixels),
-                None if refused else image("slide", "png"),
-                refused,
+                "slide",
+                "png",
             )
         )
     return files

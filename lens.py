@@ -42,11 +42,6 @@ class View:
         """The last TREND periods like the chosen one, ending with it, aligned to the calendar (for trends)."""
         return self.period.trend(TREND)
 
-    @property
-    def refusal(self) -> str | None:
-        """Why this community-safe view cannot be shown (a period or filter the rules refuse); None otherwise."""
-        return refusal(self.period, self.filters) if self.community else None
-
     def public(self) -> View:
         """The same view for the public: community-safe and light (what a newsletter image shows); its filters
         stay, so that the gate refuses a filtered view rather than quietly showing another one."""

@@ -340,7 +340,7 @@ def context(lens: Lens, chart: Chart) -> Context:
         periods=tuple(view.periods),
         currency=settings.load().currency,
         dark=view.dark,
-        events=tuple(lens.events()) if chart.trend or chart.name == "funding-by-quarter" else (),
+        events=tuple(lens.events()) if chart.trend else (),
     )
 
 

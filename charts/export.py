@@ -261,12 +261,11 @@ def height(fig: go.Figure, size: str) -> int:
     return max(canvas.height, int(own)) if canvas.tall else canvas.height
 
 
-def _opts(size: str, fmt: str, fig: go.Figure | None = None) -> dict:
+def _opts(size: str, fmt: str, fig: go.Figure) -> dict:
     canvas = SIZES[size]
     # A vector image has no pixels to multiply: its nominal size is the canvas.
     scale = 1 if fmt == "svg" else canvas.scale
-    tall = height(fig, size) if fig is not None else canvas.height
-    return {"format": fmt, "width": canvas.width, "height": tall, "scale": scale}
+    return {"format": fmt, "width": canvas.width, "height": height(fig, size), "scale": scale}
 
 
 def image(fig: go.Figure, size: str = "newsletter", fmt: str = "png") -> bytes:

@@ -16,10 +16,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from charts.theme import muted, palette, template_name
-from community.rules import HIDDEN, SMALL
+from community.rules import HIDDEN, MARKERS, SMALL
 from metrics.format import SYMBOLS, words
 
-MARKERS = (SMALL, HIDDEN)
 WRAP = 26  # characters of a category label on a horizontal bar chart before it wraps
 MARKER_HELP = {SMALL: "Between 1 and 10 people: not shown", HIDDEN: "Hidden to protect a partner or a small count"}
 

@@ -448,8 +448,6 @@ AS_IS = frozenset(
         "science_days_to_publish",
         "science_programs_by_stage",
         "present_lapsed",
-        # Dates only.
-        "records_span",
     }
 )
 

@@ -25,6 +25,7 @@ from metrics.periods import Period
 
 SMALL = "<11"  # how a count of people from 1 to 10 reads
 HIDDEN = "—"  # a number hidden so that a small count or a confidential partner cannot be worked out
+MARKERS = (SMALL, HIDDEN)  # what the gate shows in place of a number
 OTHERS = "Other partners"
 MIN_POOL = 3
 MAX_POOL_SHARE = 0.8
@@ -42,9 +43,6 @@ RULES_IN_WORDS = (
     "cover whole calendar quarters and years of the whole foundation only, never a narrower selection, so that "
     "no one can be singled out by comparing two of them."
 )
-
-
-# 1. Counts of people ------------------------------------------------------------------------------------------
 
 
 def is_small(n: object) -> bool:
@@ -97,9 +95,6 @@ def suppress_parts(parts: Mapping[str, int | float], total_shown: bool = True) -
         if others:
             shown[others[0][2]] = HIDDEN
     return shown
-
-
-# 2. Confidential partners --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -216,9 +211,6 @@ def hidden_funding_metrics(inbound: Exposure, outbound: Exposure, prior_inbound:
     return hidden
 
 
-# 3. No differencing ------------------------------------------------------------------------------------------
-
-
 def published(period: Period) -> bool:
     """A period community outputs may cover: a whole calendar quarter or calendar year."""
     return period.calendar in ("quarter", "year")
@@ -240,8 +232,6 @@ def refusal(period: Period, filters: Filters | None = None) -> str | None:
         )
     return None
 
-
-# 4. Free text ------------------------------------------------------------------------------------------------
 
 # Words that name a kind of organisation, or are common enough that they single out no one (METRICS.md:
 # "a common word such as Pharma, Therapeutics, Foundation"); every other word of four letters or more in a

@@ -19,7 +19,6 @@ from metrics import format as fmt
 from metrics.format import words
 from store import database
 
-MARKERS = (SMALL, HIDDEN)
 HIDDEN_WORDS = "not shown here, so that a partner who asked not to be named is not shown on its own"
 TRENDS = ("funding_inbound_total", "funding_outbound_total", "engagement_patient_participants", "publication_count")
 CHARTS = {
@@ -327,9 +326,7 @@ def build(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
 
     funders = lens.rows("funding_partner_shares").frame
     as_of = database.last_import(con)
-    span = lens.rows("records_span").frame
-    through = span["last_date"].iloc[0] if len(span) and pd.notna(span["last_date"].iloc[0]) else None
-    through = through.date() if hasattr(through, "date") else through
+    _, through = database.record_dates(con)
     summary = {
         "foundation": b.config.name,
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},

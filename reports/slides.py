@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 import settings as settings_module
 from charts import catalogue
-from community.rules import HIDDEN, SMALL, people_words
+from community.rules import HIDDEN, MARKERS, people_words
 from exports import INTERNAL
 from lens import Direct, Lens, View
 from metrics import CATALOGUE, HEADLINE
@@ -38,7 +38,6 @@ SCIENCE = ["milestone_count", "milestone_clinical_count", "approval_count", "pro
 PARTNERS = ["partner_new_count", "relationship_longitudinal_share", "partner_active_count"]
 USED = list(dict.fromkeys([*HEADLINE, *FUNDING, *ENGAGEMENT, *PUBLICATIONS, *SCIENCE, *PARTNERS]))
 NO_NOTES = "No notes for this period."
-MARKERS = (SMALL, HIDDEN)
 
 Number = tuple[str, str, Status | None]  # (value as read, label, status against the target or None)
 

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -209,3 +209,13 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> o
 def last_import(con: duckdb.DuckDBPyConnection) -> datetime | None:
     """When data was last imported (the data-as-of date), or None for an empty store."""
     return scalar(con, "SELECT max(imported_at) FROM imports")
+
+
+def record_dates(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
+    """The dates of the earliest and the latest record (engagement, funding, publication or milestone)."""
+    first, last = con.execute(
+        "SELECT min(d), max(d) FROM ("
+        "SELECT date AS d FROM engagements UNION ALL SELECT date FROM funding "
+        "UNION ALL SELECT published_date FROM publications UNION ALL SELECT date FROM milestones)"
+    ).fetchall()[0]
+    return first, last

@@ -7,13 +7,11 @@ from contextlib import nullcontext
 
 import streamlit as st
 
-from community.rules import HIDDEN, SMALL
+from community.rules import HIDDEN, MARKERS
 from metrics import CATALOGUE, Metric, Period
 from metrics import format as fmt
 from metrics import targets as goals
 from ui.community import CARD_NOTE, HIDDEN_NOTE
-
-MARKERS = (SMALL, HIDDEN)
 
 
 def delta_color(metric_id: str) -> str:

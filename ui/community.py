@@ -35,15 +35,11 @@ def banner(view: View, records: str) -> None:
         st.info(banner_text(view, records), icon=":material/verified_user:")
 
 
-def refused(view: View, records: str) -> bool:
-    """In a community-safe view the rules refuse (a period that is not a calendar quarter or year, or a filter):
-    the banner and the sentence why, and True; otherwise nothing and False."""
-    why = view.refusal
-    if not why:
-        return False
+def refused(view: View, records: str, why: str) -> None:
+    """A community-safe view the rules refuse (a period that is not a calendar quarter or year, or a filter): the
+    banner and the sentence why."""
     banner(view, records)
     st.warning(plain(why), icon=":material/block:")
-    return True
 
 
 def marker_column(community: bool, label: str | None = None, **kwargs):

@@ -95,9 +95,9 @@ def page_lens(view: View, title: str, metric_ids: Sequence[str] | None = None) -
     why, and stops there."""
     try:
         return lens(view, metric_ids)
-    except Refused:
+    except Refused as why:
         st.title(title)
-        public.refused(view, records_text())
+        public.refused(view, records_text(), str(why))
         st.stop()
 
 
@@ -106,13 +106,9 @@ def _facts(path: str, version: tuple | None) -> dict:
     """Cached because the sidebar shows these on every rerun; keyed by the file's version."""
     with database.read(path) as con:
         last = database.last_import(con)
-        span = con.execute(
-            "SELECT min(d), max(d) FROM ("
-            "SELECT date AS d FROM engagements UNION ALL SELECT date FROM funding "
-            "UNION ALL SELECT published_date FROM publications UNION ALL SELECT date FROM milestones)"
-        ).fetchall()[0]
+        first_date, last_date = database.record_dates(con)
         partners = database.scalar(con, "SELECT count(*) FROM partners")
-    return {"last_import": last, "first_date": span[0], "last_date": span[1], "partners": partners}
+    return {"last_import": last, "first_date": first_date, "last_date": last_date, "partners": partners}
 
 
 def facts() -> dict:
