@@ -3,10 +3,11 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-DB ?= data/partnership.duckdb
+# The sample foundation's own file: `make run` never touches the foundation's database (foundation.toml).
+DB ?= data/sample.duckdb
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test check lint bench sample venv chromium clean screenshots
+.PHONY: run serve test check lint bench sample venv chromium clean screenshots
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,14 +16,13 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(BIN)/.installed
 
-# The sample foundation's database, built from the committed CSVs through the import path.
-# An existing database (perhaps a foundation's own) is never overwritten; `make sample` rebuilds it.
+# The sample foundation's database, built through the import path (the same records as sample_data/*.csv).
+# `cli.py sample` rebuilds a sample, and refuses (exit 2) a file that holds anything else.
 $(DB): | $(BIN)/.installed
-	$(BIN)/python cli.py import --db $(DB) sample_data/*.csv
+	$(BIN)/python cli.py sample --db $(DB)
 
 sample: venv
-	rm -f $(DB)
-	$(BIN)/python cli.py import --db $(DB) sample_data/*.csv
+	$(BIN)/python cli.py sample --db $(DB)
 
 # Debian's Chromium, for chart export, PDF and browser tests (Playwright cannot download browsers here).
 chromium:
@@ -32,7 +32,12 @@ chromium:
 	  || echo "Chromium could not be installed: browser tests will be skipped"; \
 	fi
 
+# The dashboard on the sample foundation.
 run: venv $(DB)
+	PARTNERSHIP_DB=$(abspath $(DB)) $(BIN)/python serve.py
+
+# The dashboard on the foundation's own database (foundation.toml's [data] database, or PARTNERSHIP_DB).
+serve: venv
 	$(BIN)/python serve.py
 
 test: venv $(DB) chromium

@@ -1,4 +1,5 @@
-"""The command line: build the sample database, import files, print metrics."""
+"""The command line: build the sample database, import files, print metrics, write the report, export, and
+list or undo the writes."""
 
 from __future__ import annotations
 
@@ -21,12 +22,22 @@ def _date(text: str) -> date:
 def cmd_sample(args: argparse.Namespace) -> int:
     """Builds the sample foundation's database (small: through the import path; large and xl: directly)."""
     from samples import scaled, story
+    from store.history import holds_only_sample
     from store.importer import import_files
 
+    if not holds_only_sample(args.db):
+        print(
+            f"cli.py sample: {args.db} holds records that are not the sample (imports or edits), so it is left as "
+            "it is. Build the sample into another file, e.g. --db data/sample.duckdb; to start again from the "
+            "sample, delete the file yourself (cli.py export --db ... --out DIR keeps a copy of its records first).",
+            file=sys.stderr,
+        )
+        return 2
     if args.scale == "small":
         with tempfile.TemporaryDirectory() as tmp:
             files = story.write_csvs(Path(tmp), seed=args.seed)
-            result = import_files(args.db, files, fresh=True)
+            labels = [f"sample --seed {args.seed}: {f.name}" for f in files]
+            result = import_files(args.db, files, labels=labels, fresh=True, what="sample")
         if not result.ok:
             for problem in result.problems:
                 print(problem, file=sys.stderr)
@@ -53,6 +64,62 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     for line in result.summary():
         print(line)
+    updates = result.updates()
+    for line in updates[:UPDATES_SHOWN]:
+        print(f"  {line}")
+    if len(updates) > UPDATES_SHOWN:
+        print(f"  ... and {len(updates) - UPDATES_SHOWN:,} more updated records (cli.py history shows them all)")
+    if result.write_id is not None:
+        undo = f" (cli.py restore --to {result.write_id - 1} undoes it)" if result.write_id > 1 else ""
+        print(f"write {result.write_id} in the history{undo}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Writes every table as a CSV that import takes back."""
+    from store import exporter
+
+    if not Path(args.db).exists():
+        print(f"there is no database at {args.db}", file=sys.stderr)
+        return 1
+    for path in exporter.export(args.db, args.out):
+        print(path)
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """Lists every write, newest first."""
+    from store import history
+
+    if not Path(args.db).exists():
+        print(f"there is no database at {args.db}", file=sys.stderr)
+        return 1
+    found = history.writes(args.db)
+    if args.json:
+        print(json.dumps({"writes": [w.as_json() for w in found]}, indent=2, ensure_ascii=False))
+        return 0
+    if not found:
+        print("no writes recorded yet: this database's history starts with its next write")
+    for w in found:
+        who = f" by {w.by}" if w.by else ""
+        files = f" ({', '.join(w.files)})" if w.files else ""
+        print(f"{w.id:>5}  {w.at.astimezone():%Y-%m-%d %H:%M}  {history.WHAT[w.what]}{who}{files}: {w.summary}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Puts the database back to just after a write; itself a write, so it can be undone."""
+    from store import history
+
+    if not Path(args.db).exists():
+        print(f"there is no database at {args.db}", file=sys.stderr)
+        return 1
+    try:
+        done = history.restore(args.db, args.to)
+    except ValueError as exc:
+        print(f"cli.py restore: {exc}", file=sys.stderr)
+        return 2
+    print(f"write {done.id}: {done.summary}")
     return 0
 
 
@@ -133,6 +200,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+UPDATES_SHOWN = 20
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line's arguments, as documented in the README."""
     p = argparse.ArgumentParser(prog="cli.py", description="Partnership Impact: import records, read metrics.")
@@ -175,6 +245,21 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--out", required=True, type=Path, help="the folder to write into (created if needed)")
     r.add_argument("--paper", choices=("A4", "Letter"), default="A4")
     r.set_defaults(run=cmd_report)
+
+    e = sub.add_parser("export", help="write every table as CSV files that import takes back")
+    e.add_argument("--db", required=True, type=Path)
+    e.add_argument("--out", required=True, type=Path, help="the folder to write into (created if needed)")
+    e.set_defaults(run=cmd_export)
+
+    h = sub.add_parser("history", help="list every write to the database, newest first")
+    h.add_argument("--db", required=True, type=Path)
+    h.add_argument("--json", action="store_true", help="print one JSON object")
+    h.set_defaults(run=cmd_history)
+
+    t = sub.add_parser("restore", help="put the database back to just after a write (itself a write)")
+    t.add_argument("--db", required=True, type=Path)
+    t.add_argument("--to", required=True, type=int, metavar="WRITE_ID", help="a write's id, as history lists it")
+    t.set_defaults(run=cmd_restore)
     return p
 
 

@@ -105,8 +105,12 @@ class Column:
     references: str | None = None  # table whose id this column (or each list item) must name
     note: str = ""
 
+    choices: tuple[str, ...] = ()  # the values of an enumeration not declared in ENUMS
+
     @property
     def values(self) -> tuple[str, ...]:
+        if self.choices:
+            return self.choices
         return ENUMS[self.enum] if self.enum else ()
 
 
@@ -118,10 +122,30 @@ class Table:
     columns: tuple[Column, ...]
     description: str = ""
     link_tables: dict[str, str] = field(default_factory=dict)  # list column -> link table name
+    keys: tuple[str, ...] = ()  # the key columns when not just the first column
 
     @property
     def key(self) -> str:
-        return self.columns[0].name
+        """The key column, or for a table keyed by several columns their names joined by "+"."""
+        return "+".join(self.key_columns)
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        return self.keys or (self.columns[0].name,)
+
+    @property
+    def key_sql(self) -> str:
+        """The record's key as one text value in SQL: the key column, or the key columns joined by ":"."""
+        if len(self.key_columns) == 1:
+            return self.key_columns[0]
+        return " || ':' || ".join(f"CAST({c} AS VARCHAR)" for c in self.key_columns)
+
+    def key_of(self, values: dict) -> str | None:
+        """The key of a record from its values (None when a key column is empty)."""
+        parts = [values.get(c) for c in self.key_columns]
+        if any(p is None for p in parts):
+            return None
+        return ":".join(str(p) for p in parts)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -262,3 +286,22 @@ TABLES: dict[str, Table] = {
 
 # Tables in the order an import applies them, referenced tables first.
 TABLE_ORDER = ("partners", "partnerships", "programs", "engagements", "funding", "publications", "milestones")
+
+
+# Cells that start with these are data, never formulas, on the way in and on the way out: an exported text cell
+# that starts with one gets a leading apostrophe (a spreadsheet's sign for "this is text"), which import drops.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe; other values pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def from_formula_safe(text: str) -> str:
+    """A text cell as it was before formula_safe: the apostrophe before =, +, -, @ is dropped."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text

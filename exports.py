@@ -11,9 +11,9 @@ import plotly.graph_objects as go
 
 from charts import catalogue, export
 from community.gate import Refused
+from contract import formula_safe
 from lens import Lens
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 INTERNAL = "Internal: names confidential partners and small counts of people. Not for sharing."
 STAMP_COLOUR = "#B3261E"
 NOT_PUBLIC = (
@@ -24,9 +24,7 @@ NOT_PUBLIC = (
 
 def safe_cell(value: object) -> object:
     """A text cell that a spreadsheet would run as a formula gets a leading apostrophe; other values pass."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return formula_safe(value)
 
 
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:

@@ -23,7 +23,9 @@ import settings
 from community.gate import Gate, Refused, Shown
 from community.rules import refusal
 from metrics import CATALOGUE, Filters, Period, compute_many
+from metrics import targets as goals
 from store import notes as notes_store
+from store import targets as targets_store
 
 TREND = 8  # periods on a trend chart, the chosen one last
 
@@ -71,6 +73,8 @@ class Reader(Protocol):
 
     def events(self, start: date, end: date) -> list[notes_store.Annotation]: ...
 
+    def targets(self) -> dict[int, dict[str, float]]: ...
+
 
 @dataclass(frozen=True)
 class Direct:
@@ -89,6 +93,9 @@ class Direct:
 
     def events(self, start: date, end: date) -> list[notes_store.Annotation]:
         return notes_store.annotations_in(self.con, start, end)
+
+    def targets(self) -> dict[int, dict[str, float]]:
+        return targets_store.load(self.con)
 
 
 class Lens:
@@ -184,6 +191,13 @@ class Lens:
         """The events in the trend's span, oldest first; public ones, redacted, for the public."""
         found = self.reader.events(self.view.periods[0].start, self.view.period.end)
         return self.gate.events(found) if self.gate else found
+
+    def targets(self, metric_ids: Sequence[str]) -> dict[str, float]:
+        """The period's targets of these metrics (pro-rated as metrics/targets.py says). Targets are the whole
+        foundation's: a filtered or community-safe view has none."""
+        if self.community or self.view.filters.active:
+            return {}
+        return goals.targets_for(list(metric_ids), self.view.period, self.reader.targets())
 
     def for_partner(self, partner_id: str, metric_ids: Sequence[str] | None = None) -> Lens:
         """The view narrowed to one partner (a profile), reading metric_ids at once: internal only, since the

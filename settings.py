@@ -37,6 +37,7 @@ class Settings:
     database: Path = ROOT / "data" / "partnership.duckdb"
     slash_dates: str = "auto"
     decimal_mark: str = "auto"
+    snapshots: int = 10  # automatic copies of the database kept, one taken before each write
     brand: Brand = Brand()
     targets: dict[int, dict[str, float]] = field(default_factory=dict, hash=False)  # year -> metric id -> target
 
@@ -88,6 +89,9 @@ def load(config_file: Path | None = None) -> Settings:
     mark = data.get("decimal_mark", "auto")
     if mark not in ("auto", "point", "comma"):
         raise ValueError(f"{path}: decimal_mark must be auto, point or comma, not {mark!r}")
+    keep = data.get("snapshots", defaults.snapshots)
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
+        raise ValueError(f"{path}: snapshots is how many copies of the database to keep (0 for none), not {keep!r}")
     env_db = os.environ.get("PARTNERSHIP_DB")
     return Settings(
         name=foundation.get("name", defaults.name),
@@ -97,6 +101,7 @@ def load(config_file: Path | None = None) -> Settings:
         database=Path(env_db) if env_db else _resolve(data.get("database"), base) or defaults.database,
         slash_dates=slash,
         decimal_mark=mark,
+        snapshots=keep,
         brand=Brand(**{k: v for k, v in brand.items() if k in Brand.__dataclass_fields__}),
         targets=_targets(raw.get("targets", {}), path),
     )

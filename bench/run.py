@@ -24,8 +24,8 @@ from charts import export  # noqa: E402
 from metrics import Period, compute_many  # noqa: E402
 from reports import bundle  # noqa: E402
 from samples import scaled  # noqa: E402
-from store import database  # noqa: E402
-from store.importer import import_files  # noqa: E402
+from store import database, exporter, history  # noqa: E402
+from store.importer import import_files, preview  # noqa: E402
 
 SAMPLE_FILES = sorted((ROOT / "sample_data").glob("*.csv"))
 DATA = ROOT / "bench" / "data"
@@ -77,12 +77,25 @@ def render(db: Path, page: str, community: bool = False) -> tuple[float, float]:
 def database_for(scale: str) -> tuple[Path, float | None]:
     """The benchmark database of a scale, built once and kept in bench/data (not committed)."""
     DATA.mkdir(parents=True, exist_ok=True)
-    db = DATA / f"{scale}.duckdb"
+    db = DATA / f"{scale}-v{database.SCHEMA_VERSION}.duckdb"  # rebuilt when the schema changes
     if db.exists():
         return db, None
     t = time.perf_counter()
     scaled.build_scaled(db, scale)
     return db, time.perf_counter() - t
+
+
+def write_small(folder: Path) -> list[Path]:
+    """A small import: one new partner and five engagements with it (the kind a person uploads on the Data page)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    partners = folder / "partners.csv"
+    partners.write_text("partner_id,name,sector\nBENCH-P1,Bench Biotech,biotech\n")
+    engagements = folder / "engagements.csv"
+    engagements.write_text(
+        "engagement_id,date,type,partner_ids\n"
+        + "".join(f"BENCH-E{i},2025-0{i}-15,webinar,BENCH-P1\n" for i in range(1, 6))
+    )
+    return [partners, engagements]
 
 
 def main() -> None:
@@ -127,11 +140,26 @@ def main() -> None:
         seconds, _ = timed(lambda: export.png(figure), repeat=5)
         rows.append(("-", "one chart as a newsletter PNG (warm)", f"{seconds:.2f} s"))
         for scale in scales:
-            db = DATA / f"{scale}.duckdb"
+            db, _ = database_for(scale)
             copy = Path(tmp) / f"{scale}-copy.duckdb"
             copy.write_bytes(db.read_bytes())
-            seconds, _ = timed(lambda copy=copy: import_files(copy, SAMPLE_FILES[:1]), repeat=1)
-            rows.append((scale, "import one small file into it (copy and swap)", f"{seconds:.2f} s"))
+            small = write_small(Path(tmp))
+            seconds, _ = timed(lambda copy=copy, small=small: preview(copy, small), repeat=1)
+            rows.append((scale, "preview a small import (5 engagements, 1 partner; Data page)", f"{seconds:.2f} s"))
+            seconds, done = timed(lambda copy=copy, small=small: import_files(copy, small), repeat=1)
+            rows.append((scale, "a small import into it (copy, journal, snapshot, swap)", f"{seconds:.2f} s"))
+            note = Path(tmp) / "notes.csv"
+            note.write_text(
+                f"note_id,metric_id,start_date,end_date,text\nN-1,engagement_count,{year.start},{year.end},Bench\n"
+            )
+            assert import_files(copy, [note]).ok
+            seconds, _ = timed(lambda copy=copy, done=done: history.restore(copy, done.write_id), repeat=1)
+            rows.append((scale, "restore to just after the small import (undo one write)", f"{seconds:.2f} s"))
+            seconds, _ = timed(lambda copy=copy, done=done: history.restore(copy, done.write_id - 1), repeat=1)
+            rows.append((scale, "restore to before the small import (undo three writes)", f"{seconds:.2f} s"))
+            out = Path(tmp) / f"{scale}-export"
+            seconds, _ = timed(lambda copy=copy, out=out: exporter.export(copy, out), repeat=1)
+            rows.append((scale, "export every table as CSV", f"{seconds:.2f} s"))
 
     width = max(len(r[1]) for r in rows)
     print(f"{'database':<8}  {'what':<{width}}  time")

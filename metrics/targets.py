@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from metrics.catalogue import CATALOGUE, Metric
@@ -86,11 +87,12 @@ def pro_rated(period: Period) -> bool:
     return period.days < year_days(period.end.year)
 
 
-def target_for(metric_id: str, period: Period, settings) -> float | None:
-    """The target of the calendar year the period ends in (settings.targets), pro-rated by days for money and
-    counts (not distinct counts) over a period shorter than that year; None when there is none."""
+def target_for(metric_id: str, period: Period, targets: Mapping[int, Mapping[str, float]]) -> float | None:
+    """The target of the calendar year the period ends in (targets: year -> metric id -> target, as
+    store/targets.py keeps them), pro-rated by days for money and counts (not distinct counts) over a period
+    shorter than that year; None when there is none."""
     year = period.end.year
-    target = settings.targets.get(year, {}).get(metric_id)
+    target = targets.get(year, {}).get(metric_id)
     if target is None or CATALOGUE[metric_id].unit not in PRO_RATED or metric_id in DISTINCT_COUNTS:
         return target
     days = year_days(year)
@@ -99,7 +101,7 @@ def target_for(metric_id: str, period: Period, settings) -> float | None:
     return target * period.days / days
 
 
-def targets_for(metric_ids: list[str], period: Period, settings) -> dict[str, float]:
+def targets_for(metric_ids: list[str], period: Period, targets: Mapping[int, Mapping[str, float]]) -> dict[str, float]:
     """The targets (target_for) of those metrics that have one for the period."""
-    found = {metric_id: target_for(metric_id, period, settings) for metric_id in metric_ids}
+    found = {metric_id: target_for(metric_id, period, targets) for metric_id in metric_ids}
     return {metric_id: target for metric_id, target in found.items() if target is not None}

@@ -26,8 +26,8 @@ current = lens.current()
 prior = lens.prior()
 p = v.period
 # Targets are the whole foundation's, so a filtered view has none; nor has the community-safe (public) view.
-year_targets = goals.targets_for(list(HEADLINE), p, config)
-card_targets = year_targets if year_targets and not (v.filters.active or v.community) else None
+year_targets = goals.targets_for(list(HEADLINE), p, lens.reader.targets())
+card_targets = lens.targets(HEADLINE) or None
 
 st.title("Overview")
 st.caption(
@@ -43,9 +43,8 @@ public.banner(v, data.records_text())
 
 if not data.facts()["partners"]:
     blocks.empty(
-        "No partnership records yet. Import your files with "
-        "`python cli.py import --db PATH partners.csv engagements.csv ...` "
-        "(see the README for the format), or build the sample foundation with `make sample`.",
+        "No partnership records yet. Import your files on the **Data** page (it has templates to fill in), "
+        "or with `python cli.py import --db PATH partners.csv engagements.csv ...` (see the README for the format).",
         markdown=True,
     )
 

@@ -94,7 +94,7 @@ def build(lens: Lens, *, settings=None) -> list[Slide]:
     # Compared with the period before on the chart (2023 before 2024), which reads as the board expects.
     trend = lens.series(USED)
     prior, now = (trend[-2] if len(trend) > 1 else {}), trend[-1]
-    targets = {} if (filters.active or community) else goals.targets_for(USED, period, config)
+    targets = lens.targets(USED)
     label = period.label
     before = periods[-2].label if len(periods) > 1 else period.prior.label
     scope = f" (filtered to {filters.describe()})" if filters.active else ""

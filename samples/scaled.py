@@ -25,7 +25,7 @@ from contract import (
     TABLES,
 )
 from samples.story import _PUBLICATION_DESIGNS, _PUBLICATION_TOPICS, _TITLES, DOI_PREFIX, FIRST_YEAR, LAST_YEAR
-from store import database
+from store import database, history
 
 SCALES = {"large": 1_000_000, "xl": 10_000_000}
 
@@ -439,7 +439,10 @@ def build_scaled(db_path: Path, scale: str, seed: int = 42, engagements: int | N
             CAST({_sql_list(MILESTONES)}[kind + 1] AS milestone_kind), NULL FROM milestones_frame""",
     }
     columns = {name: [c.name for c in table.columns if c.type != "list"] for name, table in TABLES.items()}
-    with database.write(db_path, fresh=True) as con:
+    files = [f"sample --scale {scale} --seed {seed}"]
+    # Too many rows to journal one by one: the history records the write, and cannot go back past it.
+    with history.writing(db_path, "sample", files=files, fresh=True, journaled=False) as journal:
+        con = journal.con
         for name, select in inserts.items():
             con.register(f"{name}_frame", frames.pop(name))
             target = f"{name} ({', '.join(columns[name])})" if name in columns else name
@@ -451,7 +454,9 @@ def build_scaled(db_path: Path, scale: str, seed: int = 42, engagements: int | N
             + ", ".join(f"{counts[name]:,} {name}" for name in TABLE_ORDER)
             + f"; built in {time.monotonic() - started:.0f} s"
         )
-        database.record_import(con, [f"sample --scale {scale} --seed {seed}"], summary)
+        journal.counts = {name: {"new": counts[name]} for name in TABLE_ORDER}
+        journal.summary = summary
+        database.record_import(con, files, summary)
     return {
         name: counts[name] for name in (*TABLE_ORDER, "engagement_partners", "publication_partners", "program_partners")
     }

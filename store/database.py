@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import stat
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ import duckdb
 
 from contract import ENUMS, TABLES, Table
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 READ_RETRIES = 8
 
 SQL_TYPES = {
@@ -82,30 +83,77 @@ def schema_statements() -> list[str]:
         "files VARCHAR NOT NULL, summary VARCHAR NOT NULL)"
     )
     stmts.append("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
-    # Written by the dashboard, not imported (store/notes.py): the story behind the numbers.
+    # The foundation's own entries, written in the dashboard (store/notes.py, store/targets.py) and exported.
     stmts.append(
         "CREATE TABLE IF NOT EXISTS notes ("
         "note_id VARCHAR PRIMARY KEY, metric_id VARCHAR NOT NULL, start_date DATE NOT NULL, "
         "end_date DATE NOT NULL, text VARCHAR NOT NULL, author VARCHAR, public BOOLEAN NOT NULL DEFAULT FALSE, "
-        "created_at TIMESTAMPTZ NOT NULL, CHECK (start_date <= end_date))"
+        "created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp, CHECK (start_date <= end_date))"
     )
     stmts.append(
-        "CREATE TABLE IF NOT EXISTS annotations ("
-        "annotation_id VARCHAR PRIMARY KEY, date DATE NOT NULL, label VARCHAR NOT NULL, "
+        "CREATE TABLE IF NOT EXISTS events ("
+        "event_id VARCHAR PRIMARY KEY, date DATE NOT NULL, label VARCHAR NOT NULL, "
         "kind VARCHAR NOT NULL CHECK (kind IN ('approval', 'partner', 'event', 'other')), "
-        "public BOOLEAN NOT NULL DEFAULT FALSE, created_at TIMESTAMPTZ NOT NULL)"
+        "public BOOLEAN NOT NULL DEFAULT FALSE, created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
+    )
+    stmts.append(
+        "CREATE TABLE IF NOT EXISTS targets ("
+        "year INTEGER NOT NULL, metric_id VARCHAR NOT NULL, target DOUBLE NOT NULL, PRIMARY KEY (year, metric_id))"
+    )
+    # The history: one row per write, and the records each changed (before and after, as JSON).
+    stmts.append(
+        "CREATE TABLE IF NOT EXISTS writes ("
+        "write_id BIGINT PRIMARY KEY, written_at TIMESTAMPTZ NOT NULL, written_by VARCHAR, what VARCHAR NOT NULL, "
+        "files VARCHAR NOT NULL, counts VARCHAR NOT NULL, summary VARCHAR NOT NULL, journaled BOOLEAN NOT NULL)"
+    )
+    stmts.append(
+        "CREATE TABLE IF NOT EXISTS changes ("
+        "write_id BIGINT NOT NULL, seq BIGINT NOT NULL, tbl VARCHAR NOT NULL, key VARCHAR NOT NULL, "
+        "before VARCHAR, after VARCHAR, PRIMARY KEY (write_id, seq))"
     )
     return stmts
 
 
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the database holds that table (an older file may predate it)."""
+    return bool(
+        scalar(
+            con,
+            "SELECT count(*) FROM duckdb_tables() "
+            "WHERE database_name = current_database() AND schema_name = current_schema() AND table_name = ?",
+            [name],
+        )
+    )
+
+
+def _migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Brings a database written by an older version up to this schema, keeping every record."""
+    if has_table(con, "annotations") and not has_table(con, "events"):
+        con.execute("ALTER TABLE annotations RENAME TO events")
+        con.execute("ALTER TABLE events RENAME COLUMN annotation_id TO event_id")
+    for name in ("notes", "events"):
+        default = scalar(
+            con,
+            "SELECT column_default FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name = current_schema() AND table_name = ? AND column_name = 'created_at'",
+            [name],
+        )
+        if has_table(con, name) and default is None:
+            con.execute(f"ALTER TABLE {name} ALTER COLUMN created_at SET DEFAULT current_timestamp")
+
+
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Creates every table of the store in an empty database."""
+    """Creates every table of the store in an empty database, and brings an older one up to date."""
+    _migrate(con)
     existing = {r[0] for r in con.execute("SELECT type_name FROM duckdb_types() WHERE NOT internal").fetchall()}
     for stmt in schema_statements():
         if stmt.startswith("CREATE TYPE") and stmt.split()[2] in existing:
             continue
         con.execute(stmt)
-    con.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING", [str(SCHEMA_VERSION)])
+    con.execute(
+        "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [str(SCHEMA_VERSION)],
+    )
 
 
 def version(path: Path) -> tuple[int, int, int] | None:
@@ -156,20 +204,63 @@ def _writer_lock(path: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def _snapshot_dir(path: Path) -> Path:
+    return path.with_name(f"{path.name}.snapshots")
+
+
+def snapshots(path: Path | str) -> list[Path]:
+    """The automatic copies of the database taken before each write, oldest first."""
+    folder = _snapshot_dir(Path(path).resolve())
+    return sorted(folder.glob("*.duckdb")) if folder.is_dir() else []
+
+
+def _keep_snapshot(path: Path, keep: int) -> None:
+    """Keeps the live file as it is now (a hard link: no copy) and removes all but the newest `keep` copies."""
+    if keep <= 0 or not path.exists():
+        return
+    folder = _snapshot_dir(path)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = folder / f"{path.stem}-before-{stamp}.duckdb"
+    try:
+        os.link(path, target)
+    except OSError:  # a file system without hard links
+        shutil.copy2(path, target)
+    for old in snapshots(path)[:-keep]:
+        old.unlink(missing_ok=True)
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Removes the temporary copies a killed write left behind (only called while holding the writer's lock)."""
+    for leftover in path.parent.glob(f"{path.name}.tmp-*"):
+        leftover.unlink(missing_ok=True)
+
+
+def _keep_count() -> int:
+    from settings import load
+
+    return load().snapshots
+
+
 @contextmanager
 def write(path: Path | str, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yields a connection to a copy of the database inside one transaction; swaps it in only on success.
 
     With fresh=True the copy starts empty (the old content is replaced). On any exception the
-    live file is left exactly as it was, byte for byte.
+    live file is left exactly as it was, byte for byte. Before the swap the live file is kept as a
+    snapshot (the newest `snapshots` of foundation.toml are kept); the file's permissions are kept.
     """
     path = Path(path).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     with _writer_lock(path):
+        _remove_leftovers(path)
         tmp = path.with_name(f"{path.name}.tmp-{uuid.uuid4().hex}")
         try:
-            if path.exists() and not fresh:
-                shutil.copyfile(path, tmp)
+            mode = None
+            if path.exists():
+                mode = stat.S_IMODE(os.stat(path).st_mode)
+                if not fresh:
+                    shutil.copyfile(path, tmp)
             con = duckdb.connect(str(tmp))
             try:
                 create_schema(con)
@@ -185,6 +276,9 @@ def write(path: Path | str, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyC
                 con.close()
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
+            if mode is not None:
+                os.chmod(tmp, mode)
+            _keep_snapshot(path, _keep_count())
             os.replace(tmp, path)
         finally:
             for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):

@@ -8,13 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
-from contract import TABLE_ORDER, TABLES, Column, Table
+from contract import TABLES, Column, Table, from_formula_safe
+from metrics.catalogue import CATALOGUE
 from settings import Settings
 from settings import load as load_settings
-from store import database
-from store.readers import FileProblem, RawTable, read
+from store import database, history
+from store import tables as kept
+from store.entries import IMPORT_ORDER, IMPORTABLE
+from store.history import Change
+from store.readers import FileProblem, RawTable, UnknownTable, read
 from store.values import (
     AmountConvention,
     DateConvention,
@@ -27,7 +30,11 @@ from store.values import (
     parse_enum,
     parse_int,
     parse_list,
+    parse_number,
+    shown,
 )
+
+LENGTHS = {"notes": {"text": 1000, "author": 80}, "events": {"label": 80}}
 
 REFERENCE_NAMES = {"partners": "partner", "partnerships": "partnership", "programs": "program"}
 
@@ -38,11 +45,13 @@ class Problem:
 
     file: str
     row: int
-    column: str
+    column: str  # "" when the problem is the whole row (e.g. a row with too many cells)
     message: str
+    value: str = ""  # the offending cell, shortened and with control characters made visible
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.row}:{self.column}: {self.message}"
+        where = f"{self.file}:{self.row}:{self.column}" if self.column else f"{self.file}:{self.row}"
+        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -63,6 +72,9 @@ class ImportResult:
 
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, Counts] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)  # each record added or updated, before and after
+    undetermined: dict[str, tuple[str, ...]] = field(default_factory=dict)  # file -> tables it might hold
+    write_id: int | None = None  # the write in the history (None for a preview or a refused import)
 
     @property
     def ok(self) -> bool:
@@ -70,7 +82,26 @@ class ImportResult:
 
     def summary(self) -> list[str]:
         """One line per imported table: new, updated, unchanged."""
-        return [f"{table}: {self.counts[table]}" for table in TABLE_ORDER if table in self.counts]
+        return [f"{table}: {self.counts[table]}" for table in IMPORT_ORDER if table in self.counts]
+
+    def updates(self) -> list[str]:
+        """One line per updated record: each changed value, old -> new."""
+        lines = []
+        for change in self.changes:
+            if change.kind == "updated":
+                said = "; ".join(f"{c} {_said(old)} -> {_said(new)}" for c, (old, new) in change.fields.items())
+                lines.append(f"{change.table} {change.key}: {said}")
+        return lines
+
+
+def _said(value: object) -> str:
+    if value is None or value == []:
+        return "(blank)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return shown(str(value))
 
 
 @dataclass
@@ -85,7 +116,7 @@ class Record:
 
     @property
     def key(self) -> str:
-        return self.values[TABLES[self.table].key]
+        return IMPORTABLE[self.table].key_of(self.values)
 
 
 class _Abort(Exception):
@@ -101,7 +132,12 @@ def _map_header(raw: RawTable, table: Table, problems: list[Problem]) -> dict[in
         if not key:
             if any(i < len(cells) and not blank(cells[i]) for _, cells in raw.rows):
                 problems.append(
-                    Problem(raw.label, 1, f"column {i + 1}", "this column has values but no name in the header row")
+                    Problem(
+                        raw.label,
+                        raw.header_row,
+                        f"column {i + 1}",
+                        "this column has values but no name in the header row",
+                    )
                 )
             continue
         if key not in table.column_names:
@@ -110,15 +146,17 @@ def _map_header(raw: RawTable, table: Table, problems: list[Problem]) -> dict[in
             problems.append(
                 Problem(
                     raw.label,
-                    1,
+                    raw.header_row,
                     name,
-                    f"unknown column {name!r} for the {table.name} table; its columns are "
+                    f"unknown column {shown(name)} for the {table.name} table; its columns are "
                     f"{', '.join(table.column_names)}.{hint}",
+                    shown(name),
                 )
             )
             continue
         if key in seen:
-            problems.append(Problem(raw.label, 1, name, f"column {key!r} appears twice in the header"))
+            twice = f"column {shown(key)} appears twice in the header"
+            problems.append(Problem(raw.label, raw.header_row, name, twice, shown(name)))
             continue
         seen[key] = i
         by_position[i] = table.column(key)
@@ -126,7 +164,10 @@ def _map_header(raw: RawTable, table: Table, problems: list[Problem]) -> dict[in
         if column.required and column.name not in seen:
             problems.append(
                 Problem(
-                    raw.label, 1, column.name, f"the required column {column.name!r} is missing from the header row"
+                    raw.label,
+                    raw.header_row,
+                    column.name,
+                    f"the required column {shown(column.name)} is missing from the header row",
                 )
             )
     for n, cells in raw.rows:
@@ -137,7 +178,8 @@ def _map_header(raw: RawTable, table: Table, problems: list[Problem]) -> dict[in
                         raw.label,
                         n,
                         f"column {i + 1}",
-                        "this cell has a value but its column has no name in the header row",
+                        f"{shown(cells[i])} is in a column that has no name in the header row",
+                        shown(cells[i]),
                     )
                 )
     return by_position
@@ -152,21 +194,26 @@ def _parse_cell(
         return parse_amount(value, amounts, currency)
     if column.type == "int":
         return parse_int(value)
+    if column.type == "number":
+        return parse_number(value)
     if column.type == "bool":
         return parse_bool(value)
     if column.type == "enum":
         return parse_enum(value, column)
     if column.type == "list":
         return parse_list(value)
-    text = as_text(value)
+    # A leading apostrophe before =, +, -, @ is a spreadsheet's (and our export's) sign for text: dropped.
+    text = from_formula_safe(as_text(value))
+    if column.type == "id" and any(ch in text for ch in "\r\n"):
+        raise Invalid(f"{shown(text)} is on more than one line; an id is one line of text")
     if column.name == "currency" and text.upper() != currency:
-        raise Invalid(f"{text!r} is not the reporting currency; amounts must be in {currency}")
+        raise Invalid(f"{shown(text)} is not the reporting currency; amounts must be in {currency}")
     return text.upper() if column.name == "currency" else text
 
 
 def _parse_table(raw: RawTable, settings: Settings, problems: list[Problem]) -> list[Record]:
     """Parses every row of one raw table into records, reporting each invalid cell."""
-    table = TABLES[raw.table]
+    table = IMPORTABLE[raw.table]
     columns = _map_header(raw, table, problems)
     dates = DateConvention(settings.slash_dates)
     amounts = AmountConvention(settings.decimal_mark)
@@ -192,10 +239,49 @@ def _parse_table(raw: RawTable, settings: Settings, problems: list[Problem]) -> 
             try:
                 values[column.name] = _parse_cell(cell, column, dates, amounts, settings.currency)
             except Invalid as exc:
-                problems.append(Problem(raw.label, n, column.name, str(exc)))
-        if table.key in values and values[table.key] is not None:
+                problems.append(Problem(raw.label, n, column.name, str(exc), shown(cell)))
+        if all(values.get(k) is not None for k in table.key_columns):
             records.append(Record(raw.table, raw.label, n, values, {c.name: raw.header[i] for i, c in columns.items()}))
     return records
+
+
+def parse_files(
+    files: list[Path | str],
+    settings: Settings,
+    tables: dict[str, str] | None = None,
+    labels: list[str] | None = None,
+) -> tuple[list[Record], list[Problem], set[str], dict[str, tuple[str, ...]]]:
+    """Reads and parses every file; reports every problem that needs no database.
+
+    Returns the records, the problems, the tables present, and the files whose table could not be told
+    (label -> the tables it might be)."""
+    problems: list[Problem] = []
+    records: list[Record] = []
+    present: set[str] = set()
+    undetermined: dict[str, tuple[str, ...]] = {}
+    chosen = tables or {}
+    labels = labels or [str(f) for f in files]
+    for f, label in zip(files, labels, strict=True):
+        try:
+            raws = read(Path(f), label, chosen.get(label))
+        except UnknownTable as exc:
+            undetermined[label] = exc.candidates
+            problems.append(Problem(label, exc.row, exc.column, str(exc)))
+            continue
+        except FileProblem as exc:
+            problems.append(Problem(label, exc.row, exc.column, str(exc)))
+            continue
+        except OSError as exc:
+            problems.append(Problem(label, 1, "-", f"the file cannot be read ({exc.strerror or exc})"))
+            continue
+        for raw in raws:
+            present.add(raw.table)
+            problems.extend(Problem(raw.label, p.row, p.column, p.message, p.value) for p in raw.problems)
+            if any(p.row <= raw.header_row for p in raw.problems):
+                continue  # the header cannot be read: no row can be matched to its columns
+            records.extend(_parse_table(raw, settings, problems))
+    _check_duplicates(records, problems)
+    return records, problems, present, undetermined
 
 
 def _check_duplicates(records: list[Record], problems: list[Problem]) -> None:
@@ -204,13 +290,15 @@ def _check_duplicates(records: list[Record], problems: list[Problem]) -> None:
         if (r.table, r.key) in first:
             f = first[(r.table, r.key)]
             where = f"row {f.row}" if f.label == r.label else f"row {f.row} of {f.label}"
-            key = TABLES[r.table].key
+            table = IMPORTABLE[r.table]
+            noun = " and ".join(table.key_columns)
             problems.append(
                 Problem(
                     r.label,
                     r.row,
-                    key,
-                    f"{key} {r.key!r} appears twice in this import (first on {where}); ids must be unique",
+                    table.key_columns[-1],
+                    f"{noun} {r.key!r} appears twice in this import (first on {where}); "
+                    + ("ids must be unique" if len(table.key_columns) == 1 else "give each one target"),
                 )
             )
         else:
@@ -218,35 +306,18 @@ def _check_duplicates(records: list[Record], problems: list[Problem]) -> None:
 
 
 def _existing_rows(con: duckdb.DuckDBPyConnection, table: Table, keys: list[str]) -> dict[str, dict]:
-    """The stored rows (with their lists) of the given ids."""
-    if not keys:
+    """The stored records of the given keys (none when an older database lacks the table)."""
+    if not keys or not database.has_table(con, table.name):
         return {}
-    plain = [c.name for c in table.columns if c.type != "list"]
-    cur = con.execute(
-        f"SELECT {', '.join(plain)} FROM {table.name} WHERE {table.key} IN (SELECT unnest($keys))",
-        {"keys": keys},
-    )
-    rows = {r[0]: dict(zip(plain, r, strict=True)) for r in cur.fetchall()}
-    for column, link in table.link_tables.items():
-        for key, partners in con.execute(
-            f"SELECT {table.key}, list(partner_id ORDER BY partner_id) FROM {link} "
-            f"WHERE {table.key} IN (SELECT unnest($keys)) GROUP BY ALL",
-            {"keys": keys},
-        ).fetchall():
-            rows[key][column] = partners
-        for row in rows.values():
-            row.setdefault(column, [])
-    for row in rows.values():
-        for c in table.columns:
-            if c.type == "enum" and row[c.name] is not None:
-                row[c.name] = str(row[c.name])
-    return rows
+    return kept.get(con, table.name, keys)
 
 
 def _merged(record: Record, stored: dict | None) -> dict:
     """The full row an import leaves: stored values for columns the file lacks, defaults for a new record."""
-    table = TABLES[record.table]
-    base = dict(stored) if stored else {c.name: ([] if c.type == "list" else c.default) for c in table.columns}
+    table = IMPORTABLE[record.table]
+    base = {c.name: ([] if c.type == "list" else c.default) for c in table.columns}
+    if stored:
+        base.update({c.name: stored.get(c.name) for c in table.columns})
     base.update(record.values)
     return base
 
@@ -257,19 +328,31 @@ def _same(a: dict, b: dict, table: Table) -> bool:
         if c.type == "list":
             if sorted(x or []) != sorted(y or []):
                 return False
+        elif c.type == "number":
+            if (x is None) != (y is None) or (x is not None and float(x) != float(y)):
+                return False
         elif x != y:
             return False
     return True
 
 
 def _check_rows(records: list[Record], merged: dict[tuple[str, str], dict], problems: list[Problem]) -> None:
-    """Checks that need the whole row: end before start, study completed after publication."""
+    """Checks that need the whole row: end before start, study completed after publication, the own entries' rules."""
     for r in records:
         row = merged[(r.table, r.key)]
         if r.table == "partnerships" and row["end_date"] and row["start_date"] and row["end_date"] < row["start_date"]:
             problems.append(
                 Problem(
                     r.label, r.row, "end_date", f"end_date {row['end_date']} is before start_date {row['start_date']}"
+                )
+            )
+        if r.table == "notes" and row["end_date"] and row["start_date"] and row["end_date"] < row["start_date"]:
+            problems.append(
+                Problem(
+                    r.label,
+                    r.row,
+                    "end_date",
+                    f"end_date {row['end_date']} is before start_date {row['start_date']}; a note is about a period",
                 )
             )
         if (
@@ -287,13 +370,67 @@ def _check_rows(records: list[Record], merged: dict[tuple[str, str], dict], prob
                     f"{row['published_date']}; a study ends before its results are published",
                 )
             )
+        for column, limit in LENGTHS.get(r.table, {}).items():
+            if row.get(column) and len(row[column]) > limit:
+                problems.append(
+                    Problem(
+                        r.label,
+                        r.row,
+                        column,
+                        f"the {column} is {len(row[column]):,} characters long; keep it to {limit:,}",
+                    )
+                )
+        if r.table == "targets":
+            why = targets_rule(row["metric_id"], row["year"], row["target"])
+            if why:
+                problems.append(Problem(r.label, r.row, "target", why))
+
+
+def targets_rule(metric_id: str, year: int, target: float) -> str | None:
+    """Why a target is not acceptable (None when it is): a share is a fraction from 0 to 1, nothing is negative."""
+    if not 1900 <= year <= 2999:
+        return f"{year} is not a calendar year"
+    metric = CATALOGUE[metric_id]
+    if metric.unit == "share" and not metric_id.endswith("_change") and not 0 <= target <= 1:
+        return f"a share is a fraction from 0 to 1 (write 0.9 for 90%), not {target:g}"
+    if metric.unit != "share" and target < 0:
+        return f"a target cannot be negative, not {target:g}"
+    return None
+
+
+def _check_duplicate_notes(con, records: list[Record], merged: dict, problems: list[Problem]) -> None:
+    """The same note (metric, period and text) is kept once: a second copy, stored or in the import, is refused."""
+    notes = [r for r in records if r.table == "notes"]
+    if not notes:
+        return
+    seen: dict[tuple, str] = {}
+    if database.has_table(con, "notes"):
+        for note_id, metric_id, start, end, text in con.execute(
+            "SELECT note_id, metric_id, start_date, end_date, text FROM notes"
+        ).fetchall():
+            seen[(metric_id, start, end, text.strip().casefold())] = note_id
+    for r in notes:
+        row = merged[(r.table, r.key)]
+        same = (row["metric_id"], row["start_date"], row["end_date"], (row["text"] or "").strip().casefold())
+        other = seen.get(same)
+        if other is not None and other != r.key:
+            problems.append(
+                Problem(
+                    r.label,
+                    r.row,
+                    "text",
+                    f"the same note on {row['metric_id']} for this period is already kept (note {other!r})",
+                )
+            )
+        else:
+            seen[same] = r.key
 
 
 def _check_references(con, records: list[Record], problems: list[Problem]) -> None:
     """Checks every id a record names against the database as it would be after this import."""
     wanted: dict[str, set[str]] = {}
     for r in records:
-        for c in TABLES[r.table].columns:
+        for c in IMPORTABLE[r.table].columns:
             if c.references and r.values.get(c.name):
                 ids = r.values[c.name] if c.type == "list" else [r.values[c.name]]
                 wanted.setdefault(c.references, set()).update(ids)
@@ -305,7 +442,7 @@ def _check_references(con, records: list[Record], problems: list[Problem]) -> No
         ).fetchall()
         known[target] = {row[0] for row in found} | {r.key for r in records if r.table == target}
     for r in records:
-        for c in TABLES[r.table].columns:
+        for c in IMPORTABLE[r.table].columns:
             if not (c.references and r.values.get(c.name)):
                 continue
             ids = r.values[c.name] if c.type == "list" else [r.values[c.name]]
@@ -316,8 +453,9 @@ def _check_references(con, records: list[Record], problems: list[Problem]) -> No
                         r.label,
                         r.row,
                         c.name,
-                        f"{missing!r} is not a known {noun}: add it to {c.references} "
+                        f"{shown(missing)} is not a known {noun}: add it to {c.references} "
                         f"(in this import or an earlier one) or correct the id",
+                        shown(missing),
                     )
                 )
 
@@ -345,122 +483,150 @@ def _check_dois(con, records: list[Record], merged: dict, problems: list[Problem
                     r.label,
                     r.row,
                     "doi",
-                    f"DOI {doi!r} is already used by publication {other_id!r} ({where}); "
+                    f"DOI {shown(doi)} is already used by publication {other_id!r} ({where}); "
                     "each publication has its own DOI",
+                    shown(doi),
                 )
             )
         else:
             owner.setdefault(doi, (r.key, r))
 
 
-def _sql_value(value: object) -> object:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return None if value is None else str(value)
+@dataclass
+class _Plan:
+    """What an import would do: the rows to write per table, with the stored records they replace."""
+
+    result: ImportResult
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    stored: dict[str, dict[str, dict]] = field(default_factory=dict)
 
 
-def _apply(con, table: Table, rows: list[dict]) -> None:
-    """Writes full rows of one table (insert or replace by id) and replaces their partner links."""
-    if not rows:
-        return
-    plain = [c for c in table.columns if c.type != "list"]
-    frame = pd.DataFrame({c.name: pd.Series([_sql_value(r[c.name]) for r in rows], dtype=object) for c in plain})
-    casts = ", ".join(
-        f"CAST(staged.{c.name} AS {c.enum if c.type == 'enum' else database.SQL_TYPES[c.type]})" for c in plain
-    )
-    con.register("staged", frame)
-    try:
-        con.execute(
-            f"INSERT OR REPLACE INTO {table.name} ({', '.join(c.name for c in plain)}) SELECT {casts} FROM staged"
-        )
-    finally:
-        con.unregister("staged")
-    for column, link in table.link_tables.items():
-        keys = [r[table.key] for r in rows]
-        con.execute(f"DELETE FROM {link} WHERE {table.key} IN (SELECT unnest($keys))", {"keys": keys})
-        pairs = [(r[table.key], p) for r in rows for p in (r[column] or [])]
-        if pairs:
-            links = pd.DataFrame(pairs, columns=[table.key, "partner_id"], dtype=object)
-            con.register("staged_links", links)
-            try:
-                con.execute(f"INSERT INTO {link} SELECT * FROM staged_links")
-            finally:
-                con.unregister("staged_links")
-
-
-def parse_files(files: list[Path | str], settings: Settings) -> tuple[list[Record], list[Problem], set[str]]:
-    """Reads and parses every file; reports every problem that needs no database."""
-    problems: list[Problem] = []
-    records: list[Record] = []
-    tables: set[str] = set()
-    for f in files:
-        label = str(f)
-        try:
-            raws = read(Path(f), label)
-        except FileProblem as exc:
-            problems.append(Problem(label, 1, "-", str(exc)))
+def _plan(con, records: list[Record], present: set[str], problems: list[Problem]) -> _Plan:
+    """Checks the records against the database and works out, per table, what is new, updated and unchanged."""
+    plan = _Plan(ImportResult())
+    merged: dict[tuple[str, str], dict] = {}
+    for name in IMPORT_ORDER:
+        keys = list(dict.fromkeys(r.key for r in records if r.table == name))
+        plan.stored[name] = _existing_rows(con, IMPORTABLE[name], keys)
+    for r in records:
+        merged[(r.table, r.key)] = _merged(r, plan.stored[r.table].get(r.key))
+    _check_rows(records, merged, problems)
+    _check_references(con, records, problems)
+    _check_dois(con, records, merged, problems)
+    _check_duplicate_notes(con, records, merged, problems)
+    if problems:
+        return plan
+    for name in IMPORT_ORDER:
+        if name not in present:
             continue
-        except OSError as exc:
-            problems.append(Problem(label, 1, "-", f"the file cannot be read ({exc.strerror or exc})"))
-            continue
-        for raw in raws:
-            tables.add(raw.table)
-            records.extend(_parse_table(raw, settings, problems))
-    _check_duplicates(records, problems)
-    return records, problems, tables
+        table = IMPORTABLE[name]
+        counts = Counts()
+        plan.rows[name] = []
+        for r in (r for r in records if r.table == name):
+            row = merged[(name, r.key)]
+            old = plan.stored[name].get(r.key)
+            if old is None:
+                counts.new += 1
+            elif _same(old, row, table):
+                counts.unchanged += 1
+                continue
+            else:
+                counts.updated += 1
+            plan.rows[name].append(row)
+            plan.result.changes.append(Change(name, r.key, _visible(old, table), _visible(row, table)))
+        plan.result.counts[name] = counts
+    return plan
+
+
+def _visible(row: dict | None, table: Table) -> dict | None:
+    """A record's values in the columns of its file (what a person can compare)."""
+    return None if row is None else {c.name: row.get(c.name) for c in table.columns}
+
+
+def _located(problems: list[Problem], files: list[str]) -> list[Problem]:
+    order = {f: i for i, f in enumerate(files)}
+    return sorted(problems, key=lambda p: (order.get(p.file.split("[")[0], len(order)), p.file, p.row))
+
+
+def preview(
+    db_path: Path | str,
+    files: list[Path | str],
+    settings: Settings | None = None,
+    *,
+    labels: list[str] | None = None,
+    tables: dict[str, str] | None = None,
+) -> ImportResult:
+    """What importing the files would do (problems, or counts and changes per table); writes nothing."""
+    settings = settings or load_settings()
+    labels = labels or [str(f) for f in files]
+    records, problems, present, undetermined = parse_files(files, settings, tables=tables, labels=labels)
+    with database.read(db_path) as con:
+        plan = _plan(con, records, present, problems)
+    result = plan.result
+    result.undetermined = undetermined
+    result.problems = _located(problems, labels)
+    if result.problems:
+        result.counts, result.changes = {}, []
+    return result
 
 
 def import_files(
-    db_path: Path | str, files: list[Path | str], settings: Settings | None = None, *, fresh: bool = False
+    db_path: Path | str,
+    files: list[Path | str],
+    settings: Settings | None = None,
+    *,
+    labels: list[str] | None = None,
+    tables: dict[str, str] | None = None,
+    by: str | None = None,
+    fresh: bool = False,
+    what: str = "import",
 ) -> ImportResult:
-    """Imports the files into the database in one transaction; on any problem nothing is written.
+    """Imports the files into the database in one write, recorded in the history; on any problem nothing is written.
 
-    With fresh=True the files replace the database's whole content instead of adding to it.
+    labels name the files in messages and in the history (default: their paths); tables gives the table of a file
+    (by label) whose name and header do not tell. With fresh=True the files replace the database's whole content.
     """
     settings = settings or load_settings()
-    records, problems, tables = parse_files(files, settings)
+    labels = labels or [str(f) for f in files]
+    records, problems, present, undetermined = parse_files(files, settings, tables=tables, labels=labels)
+    result = apply_records(db_path, records, problems, present, labels, by=by, fresh=fresh, what=what)
+    result.undetermined = undetermined
+    return result
+
+
+def apply_records(
+    db_path: Path | str,
+    records: list[Record],
+    problems: list[Problem],
+    present: set[str],
+    labels: list[str],
+    *,
+    by: str | None = None,
+    fresh: bool = False,
+    what: str = "import",
+) -> ImportResult:
+    """Writes parsed records in one write (an import, or an edit made in the app), checked like any import."""
     result = ImportResult()
-    with contextlib.suppress(_Abort), database.write(db_path, fresh=fresh) as con:
-        merged: dict[tuple[str, str], dict] = {}
-        stored: dict[str, dict[str, dict]] = {}
-        for name in TABLE_ORDER:
-            keys = list(dict.fromkeys(r.key for r in records if r.table == name))
-            stored[name] = _existing_rows(con, TABLES[name], keys)
-        for r in records:
-            merged[(r.table, r.key)] = _merged(r, stored[r.table].get(r.key))
-        _check_rows(records, merged, problems)
-        _check_references(con, records, problems)
-        _check_dois(con, records, merged, problems)
+    with contextlib.suppress(_Abort), history.writing(db_path, what, by=by, files=labels, fresh=fresh) as journal:
+        plan = _plan(journal.con, records, present, problems)
         if problems:
             raise _Abort
-        for name in TABLE_ORDER:
-            table = TABLES[name]
-            if name not in tables:
+        if what == "edit" and not plan.result.changes:
+            result.counts = plan.result.counts  # the values were already so: no write
+            raise _Abort
+        for name in IMPORT_ORDER:
+            if name not in plan.rows:
                 continue
-            mine = [r for r in records if r.table == name]
-            counts = Counts()
-            to_write = []
-            for r in mine:
-                row = merged[(name, r.key)]
-                old = stored[name].get(r.key)
-                if old is None:
-                    counts.new += 1
-                    to_write.append(row)
-                elif _same(old, row, table):
-                    counts.unchanged += 1
-                else:
-                    counts.updated += 1
-                    to_write.append(row)
-            _apply(con, table, to_write)
-            written = database.scalar(
-                con,
-                f"SELECT count(*) FROM {name} WHERE {table.key} IN (SELECT unnest($keys))",
-                {"keys": [r.key for r in mine]},
-            )
+            journal.put(name, plan.rows[name], plan.stored[name])
+            mine = {r.key for r in records if r.table == name}
+            written = kept.count(journal.con, name, mine)
             if written != len(mine):
                 raise RuntimeError(f"{name}: expected {len(mine)} stored records after the import, found {written}")
-            result.counts[name] = counts
-        database.record_import(con, [str(f) for f in files], "; ".join(result.summary()))
-    order = {str(f): i for i, f in enumerate(files)}
-    result.problems = sorted(problems, key=lambda p: (order.get(p.file.split("[")[0], len(order)), p.file, p.row))
+        result.counts, result.changes = plan.result.counts, plan.result.changes
+        journal.counts = {name: vars(c) for name, c in result.counts.items()}
+        journal.summary = "; ".join(result.summary())
+        if what != "edit":
+            database.record_import(journal.con, labels, journal.summary)
+        result.write_id = journal.id
+    result.problems = _located(problems, labels)
     return result

@@ -1,9 +1,17 @@
-"""Turns raw cells into typed values, with the file-wide conventions for slash dates and decimal marks."""
+"""Turns raw cells into typed values, with the file-wide conventions for slash dates and decimal marks.
+
+Strict where a guess would store a wrong value: only 0-9 are digits (an Arabic-Indic or fullwidth digit is
+refused, not read as a number), a date-time must have a possible time of day, and an amount may carry only the
+reporting currency's code or sign. Every message quotes the cell through shown(): shortened, control characters
+and undecodable bytes made visible.
+"""
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -12,12 +20,43 @@ from contract import Column
 
 TRUE = {"true", "yes", "y", "1", "t"}
 FALSE = {"false", "no", "n", "0", "f"}
-CURRENCY_SYMBOLS = "$€£¥"
+# The signs that may mark an amount, and the currencies each can stand for: "$500" is fine when the reporting
+# currency is USD (or another dollar), "€500" only when it is EUR. A sign not listed here is never accepted.
+CURRENCY_SIGNS: dict[str, tuple[str, ...]] = {
+    "$": ("USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"),
+    "US$": ("USD",),
+    "C$": ("CAD",),
+    "CA$": ("CAD",),
+    "A$": ("AUD",),
+    "AU$": ("AUD",),
+    "NZ$": ("NZD",),
+    "HK$": ("HKD",),
+    "S$": ("SGD",),
+    "MX$": ("MXN",),
+    "R$": ("BRL",),
+    "€": ("EUR",),
+    "£": ("GBP",),
+    "¥": ("JPY", "CNY"),
+    "₹": ("INR",),
+    "₩": ("KRW",),
+    "₽": ("RUB",),
+    "₺": ("TRY",),
+    "₪": ("ILS",),
+    "₱": ("PHP",),
+    "₦": ("NGN",),
+    "฿": ("THB",),
+    "₫": ("VND",),
+    "₴": ("UAH",),
+}
+CURRENCY_SYMBOLS = "".join(sorted({ch for sign in CURRENCY_SIGNS for ch in sign if unicodedata.category(ch) == "Sc"}))
 SPACES = " \u00a0\u202f\u2009'’"
+SHOWN_LIMIT = 40  # characters of a cell a problem line quotes
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
-_YMD_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
-_SLASH = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?$")
+# Only ASCII digits: Python's \d would also match Arabic-Indic, fullwidth and other digits.
+_TIME = r"(?:[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+_ISO = re.compile(rf"^([0-9]{{4}})-([0-9]{{1,2}})-([0-9]{{1,2}}){_TIME}$")
+_YMD_SLASH = re.compile(r"^([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})$")
+_SLASH = re.compile(r"^([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})(?:[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
@@ -43,11 +82,63 @@ def as_text(value: object) -> str:
     return str(value).strip()
 
 
+def _visible(ch: str) -> str:
+    """One character as a problem line shows it: control and invisible characters as escapes."""
+    code = ord(ch)
+    if 0xDC00 <= code <= 0xDCFF:  # a byte the file's encoding could not read (see store.readers.decode)
+        return f"\\x{code - 0xDC00:02x}"
+    if ch in "\n\r\t":
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}[ch]
+    if ch == " " or ch.isprintable():
+        return ch
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
+    """A cell as a problem line shows it: quoted, shortened to at most limit characters (with an ellipsis),
+    control characters and undecodable bytes made visible (a NUL byte shows as \\x00), never raw."""
+    text = value if isinstance(value, str) else as_text(value)
+    pieces = [_visible(ch) for ch in text]
+    if sum(len(p) for p in pieces) > limit:
+        kept, used = [], 0
+        for piece in pieces:
+            if used + len(piece) > limit - 1:
+                break
+            kept.append(piece)
+            used += len(piece)
+        pieces = [*kept, "…"]
+    return "'" + "".join(pieces) + "'"
+
+
+def check_digits(raw: str) -> None:
+    """Refuses digits other than 0-9 (Arabic-Indic, fullwidth, superscript...): they are never read as numbers."""
+    odd = next((ch for ch in raw if ch.isdigit() and not "0" <= ch <= "9"), None)
+    if odd is not None:
+        name = unicodedata.name(odd, "").lower()
+        raise Invalid(
+            f"{shown(raw)} is written with digits other than 0-9 ({odd}{', ' + name if name else ''}); "
+            "write numbers and dates with the digits 0-9"
+        )
+
+
 def _date(y: int, m: int, d: int, raw: str) -> date:
     try:
         return date(y, m, d)
     except ValueError:
-        raise Invalid(f"{raw!r} is not a real calendar date") from None
+        raise Invalid(f"{shown(raw)} is not a real calendar date") from None
+
+
+def _check_time(raw: str, hour: str | None, minute: str | None, second: str | None, zone: str | None = None) -> None:
+    """A date-time's time of day must exist: 2023-12-31T25:99 is refused, not read as 2023-12-31."""
+    if hour is None:
+        return
+    if int(hour) > 23 or int(minute) > 59 or (second is not None and int(second) > 59):
+        when = f"{hour}:{minute}" + (f":{second}" if second is not None else "")
+        raise Invalid(f"{shown(raw)} has an impossible time of day ({when}); write the date as YYYY-MM-DD")
+    if zone and zone != "Z" and (int(zone[1:3]) > 23 or int(zone[-2:]) > 59):
+        raise Invalid(f"{shown(raw)} has an impossible time zone ({zone}); write the date as YYYY-MM-DD")
 
 
 @dataclass
@@ -79,7 +170,7 @@ class DateConvention:
             return _date(y, b, a, raw) if a > 12 else _date(y, a, b, raw)
         if self.day_first_seen and self.month_first_seen:
             raise Invalid(
-                f"{raw!r} is ambiguous: this file writes some dates day first (row {self.day_first_seen}) "
+                f"{shown(raw)} is ambiguous: this file writes some dates day first (row {self.day_first_seen}) "
                 f"and others month first (row {self.month_first_seen}); write dates as YYYY-MM-DD"
             )
         if self.day_first_seen:
@@ -87,7 +178,7 @@ class DateConvention:
         if self.month_first_seen:
             return _date(y, a, b, raw)
         raise Invalid(
-            f"{raw!r} could be day/month or month/day and nothing in the file tells which; "
+            f"{shown(raw)} could be day/month or month/day and nothing in the file tells which; "
             "write dates as YYYY-MM-DD, or set slash_dates in foundation.toml"
         )
 
@@ -101,13 +192,19 @@ def parse_date(value: object, convention: DateConvention) -> date:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 1 <= value < 2958466:  # an Excel serial date in a cell formatted as a number
             return _EXCEL_EPOCH + timedelta(days=int(value))
-        raise Invalid(f"{value!r} is not a date; write dates as YYYY-MM-DD")
+        raise Invalid(f"{shown(value)} is not a date; write dates as YYYY-MM-DD")
     raw = str(value).strip()
-    if m := _ISO.match(raw) or _YMD_SLASH.match(raw):
+    check_digits(raw)
+    if m := _ISO.match(raw):
+        day = _date(int(m.group(1)), int(m.group(2)), int(m.group(3)), raw)
+        _check_time(raw, *m.group(4, 5, 6, 7))
+        return day
+    if m := _YMD_SLASH.match(raw):
         return _date(int(m.group(1)), int(m.group(2)), int(m.group(3)), raw)
     if m := _SLASH.match(raw):
+        _check_time(raw, *m.group(4, 5, 6))
         return convention.parse_slash(int(m.group(1)), int(m.group(2)), int(m.group(3)), raw)
-    raise Invalid(f"{raw!r} is not a date; write dates as YYYY-MM-DD, e.g. 2024-03-05")
+    raise Invalid(f"{shown(raw)} is not a date; write dates as YYYY-MM-DD, e.g. 2024-03-05")
 
 
 @dataclass
@@ -142,9 +239,30 @@ class AmountConvention:
         return None
 
 
+def _strip_sign(text: str, raw: str, currency: str) -> str:
+    """Removes the one currency sign at either end of an amount; a sign of another currency is refused."""
+    for sign in sorted(CURRENCY_SIGNS, key=len, reverse=True):
+        if text.startswith(sign) or text.endswith(sign):
+            names = CURRENCY_SIGNS[sign]
+            if currency not in names:
+                raise Invalid(
+                    f"{shown(raw)} is in {names[0] if len(names) == 1 else sign}, but amounts must be in the "
+                    f"reporting currency {currency}"
+                )
+            return (text.removeprefix(sign) if text.startswith(sign) else text.removesuffix(sign)).strip()
+    for ch in (text[:1], text[-1:]):
+        if ch and unicodedata.category(ch) == "Sc":
+            raise Invalid(
+                f"{shown(raw)} is marked with the currency sign {ch}, but amounts must be in the reporting "
+                f"currency {currency}"
+            )
+    return text
+
+
 def _strip_amount(raw: str, currency: str) -> tuple[bool, str]:
-    """Removes currency marks, signs and digit-group spaces; returns (negative, digits with , and .)."""
+    """Removes the currency code or sign, signs and digit-group spaces; returns (negative, digits with , and .)."""
     text = raw.strip()
+    check_digits(text)
     negative = False
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1].strip()
@@ -152,18 +270,20 @@ def _strip_amount(raw: str, currency: str) -> tuple[bool, str]:
     if code:
         letters = code.group(1) if code.group(1).isalpha() else code.group(2)
         if letters.upper() != currency:
-            raise Invalid(f"{raw!r} is in {letters.upper()}, but amounts must be in the reporting currency {currency}")
+            raise Invalid(
+                f"{shown(raw)} is in {letters.upper()}, but amounts must be in the reporting currency {currency}"
+            )
         text = code.group(2) if code.group(1).isalpha() else code.group(1)
     text = text.strip()
     if text[:1] in "-−" or text[-1:] in "-−":
         negative, text = True, text.strip("-−").strip()
-    text = text.strip(CURRENCY_SYMBOLS).strip()
+    text = _strip_sign(text, raw, currency)
     if text[:1] in "-−":
         negative, text = True, text[1:].strip()
     for space in SPACES:
         text = text.replace(space, "")
     if not re.fullmatch(r"[0-9.,]*[0-9][0-9.,]*", text):
-        raise Invalid(f"{raw!r} is not an amount; write a number such as 1200 or 1,200.50")
+        raise Invalid(f"{shown(raw)} is not an amount; write a number such as 1200 or 1,200.50")
     return negative, text
 
 
@@ -185,7 +305,7 @@ def _mark_kind(digits: str) -> str:
 def parse_amount(value: object, convention: AmountConvention, currency: str) -> Decimal:
     """Reads 1200, 1,200.50, $1,200.50 or 1 200,50 in the file's convention; must be greater than 0."""
     if isinstance(value, bool):
-        raise Invalid(f"{value!r} is not an amount")
+        raise Invalid(f"{shown(value)} is not an amount")
     if isinstance(value, (int, float)):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     else:
@@ -195,7 +315,7 @@ def parse_amount(value: object, convention: AmountConvention, currency: str) -> 
         mark = convention.mark
         if kind == "ambiguous_point" and mark is None:
             raise Invalid(
-                f"{raw!r} could mean {digits.replace('.', '')} or {digits}; the file does not show which "
+                f"{shown(raw)} could mean {digits.replace('.', '')} or {digits}; the file does not show which "
                 "decimal mark it uses: write the amount without a thousands separator, "
                 "or set decimal_mark in foundation.toml"
             )
@@ -206,57 +326,80 @@ def parse_amount(value: object, convention: AmountConvention, currency: str) -> 
                 else f"the rest of this file writes decimals with a {mark} (row "
                 f"{convention.point_seen or convention.comma_seen})"
             )
-            raise Invalid(f"{raw!r} uses a different decimal mark: {rule}; use one convention")
+            raise Invalid(f"{shown(raw)} uses a different decimal mark: {rule}; use one convention")
         decimal_mark = mark or ("comma" if kind == "comma" else "point")
         if kind == "ambiguous_comma" and mark is None:
             decimal_mark = "point"  # 1,200 with no other clue: a thousands separator, as money is written
         group, dec = (",", ".") if decimal_mark == "point" else (".", ",")
         if digits.count(dec) > 1:
-            raise Invalid(f"{raw!r} is not an amount; it has more than one decimal mark")
+            raise Invalid(f"{shown(raw)} is not an amount; it has more than one decimal mark")
         normal = digits.replace(group, "").replace(dec, ".")
         try:
             number = Decimal(normal)
         except InvalidOperation:
-            raise Invalid(f"{raw!r} is not an amount") from None
+            raise Invalid(f"{shown(raw)} is not an amount") from None
         if negative:
             number = -number
     if number <= 0:
         raise Invalid(
-            f"{as_text(value)!r} must be greater than 0; record money received as inbound and grants made as outbound"
+            f"{shown(value)} must be greater than 0; record money received as inbound and grants made as outbound"
         )
     if number.as_tuple().exponent < -4:
-        raise Invalid(f"{as_text(value)!r} has more than 4 decimal places")
+        raise Invalid(f"{shown(value)} has more than 4 decimal places")
     if number >= Decimal("1e14"):
-        raise Invalid(f"{as_text(value)!r} is too large to be an amount")
+        raise Invalid(f"{shown(value)} is too large to be an amount")
     return number
 
 
 def parse_int(value: object) -> int:
     """Reads a whole number, 0 or more."""
     if isinstance(value, bool):
-        raise Invalid(f"{value!r} is not a whole number")
+        raise Invalid(f"{shown(value)} is not a whole number")
     if isinstance(value, float):
         if not value.is_integer():
-            raise Invalid(f"{value!r} is not a whole number")
+            raise Invalid(f"{shown(value)} is not a whole number")
         number = int(value)
     elif isinstance(value, int):
         number = value
     else:
         raw = str(value).strip()
+        check_digits(raw)
         text = raw
         for space in SPACES:
             text = text.replace(space, "")
-        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", text):
+        if re.fullmatch(r"[+-]?[0-9]{1,3}(,[0-9]{3})+", text):
             text = text.replace(",", "")
-        if re.fullmatch(r"[+-]?\d+\.0*", text):
+        if re.fullmatch(r"[+-]?[0-9]+\.0*", text):
             text = text.split(".")[0]
-        if not re.fullmatch(r"[+-]?\d+", text):
-            raise Invalid(f"{raw!r} is not a whole number")
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
+            raise Invalid(f"{shown(raw)} is not a whole number")
         number = int(text)
     if number < 0:
         raise Invalid(f"{number} is negative; write 0 or more")
     if number > 2**62:
         raise Invalid(f"{number} is too large")
+    return number
+
+
+def parse_number(value: object) -> float:
+    """Reads a plain number such as 0.9, 1500 or 4,500,000 (a point for decimals), e.g. a target."""
+    if isinstance(value, bool):
+        raise Invalid(f"{shown(value)} is not a number")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        raw = str(value).strip()
+        check_digits(raw)
+        text = raw
+        for space in SPACES:
+            text = text.replace(space, "")
+        if re.fullmatch(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?", text):
+            text = text.replace(",", "")
+        if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?", text):
+            raise Invalid(f"{shown(raw)} is not a number; write it with a point for decimals, e.g. 0.9 or 4500000")
+        number = float(text)
+    if not math.isfinite(number):
+        raise Invalid(f"{shown(value)} is not a number")
     return number
 
 
@@ -271,7 +414,7 @@ def parse_bool(value: object) -> bool:
         return True
     if text in FALSE:
         return False
-    raise Invalid(f"{as_text(value)!r} is not true or false; write true/false, yes/no, y/n or 1/0")
+    raise Invalid(f"{shown(value)} is not true or false; write true/false, yes/no, y/n or 1/0")
 
 
 def parse_enum(value: object, column: Column) -> str:
@@ -281,8 +424,11 @@ def parse_enum(value: object, column: Column) -> str:
         return text
     close = difflib.get_close_matches(text.replace(" ", "_").replace("-", "_"), column.values, n=1, cutoff=0.6)
     hint = f" Did you mean {close[0]!r}?" if close else ""
-    return_values = ", ".join(column.values)
-    raise Invalid(f"{as_text(value)!r} is not a valid {column.name}; use one of: {return_values}.{hint}")
+    if len(column.values) > 15:
+        listed = f"see the README for its {len(column.values)} values"
+    else:
+        listed = "use one of: " + ", ".join(column.values)
+    raise Invalid(f"{shown(value)} is not a valid {column.name}; {listed}.{hint}")
 
 
 def parse_list(value: object) -> list[str]:

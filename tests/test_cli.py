@@ -26,6 +26,7 @@ def test_import_creates_the_database_and_prints_one_line_per_table(tmp_path):
     assert done.stdout.splitlines() == [
         "partners: 1 new, 0 updated, 0 unchanged",
         "engagements: 1 new, 0 updated, 0 unchanged",
+        "write 1 in the history",
     ]
     assert db.exists()
 

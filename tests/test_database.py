@@ -123,7 +123,10 @@ def test_cli_import_succeeds_while_another_process_reads(tmp_path):
         (tmp_path / "partners.csv").write_text(PARTNERS)
         imported = subprocess.run([*run, str(tmp_path / "partners.csv")], capture_output=True, text=True, timeout=60)
         assert imported.returncode == 0, imported.stderr
-        assert imported.stdout.strip() == "partners: 2 new, 0 updated, 1 unchanged"
+        assert imported.stdout.splitlines() == [
+            "partners: 2 new, 0 updated, 1 unchanged",
+            "write 2 in the history (cli.py restore --to 1 undoes it)",
+        ]
         report = json.loads(reader.communicate(timeout=60)[0].strip().splitlines()[-1])
     finally:
         reader.kill()

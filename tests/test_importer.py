@@ -310,14 +310,15 @@ def test_blank_optional_cells_take_the_contract_defaults(tmp_path, base):
 
 def test_messy_csv_exports_are_understood(tmp_path, base):
     # A Windows (cp1252) export: semicolons, spaced and capitalised headers, trailing empty rows and columns,
-    # day-first dates made unambiguous by 25/03, European amounts with a euro sign, padded enum values.
+    # day-first dates made unambiguous by 25/03, European amounts with a euro sign (a foundation reporting in
+    # euros), padded enum values.
     text = (
         " Funding_ID ; Date;Partner_ID ;Direction;Amount;Purpose;;\r\n"
         "F1;25/03/2024; P1 ; Inbound ;1 200,50; Research_Grant ;;\r\n"
         "F2;05/04/2024;P2;outbound;€3.000,00;other;;\r\n"
         ";;;;;;;\r\n\r\n"
     )
-    result = import_files(base, [write(tmp_path, "funding.csv", text, "cp1252")])
+    result = import_files(base, [write(tmp_path, "funding.csv", text, "cp1252")], Settings(currency="EUR"))
     assert result.ok, [str(p) for p in result.problems]
     assert rows(
         base,

@@ -19,7 +19,7 @@ LAYERS = {
     "community": {"metrics", "community"},
     "lens": {"community", "metrics", "queries", "settings", "store"},
     "charts": {"charts", "community", "contract", "lens", "metrics", "settings"},
-    "exports": {"charts", "community", "lens"},
+    "exports": {"charts", "community", "contract", "lens"},
     "reports": {"charts", "community", "exports", "lens", "metrics", "reports", "settings", "store"},
     "samples": {"contract", "samples", "store"},
 }

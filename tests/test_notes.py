@@ -94,9 +94,9 @@ def test_a_database_from_before_notes_reads_as_one_without_notes_and_takes_them_
     db = tmp_path / "old.duckdb"
     with database.write(db) as con:
         con.execute("DROP TABLE notes")
-        con.execute("DROP TABLE annotations")
+        con.execute("DROP TABLE events")
     with database.read(db) as con:
-        assert {"notes", "annotations"}.isdisjoint(r[0] for r in con.execute("SHOW TABLES").fetchall())
+        assert {"notes", "events", "annotations"}.isdisjoint(r[0] for r in con.execute("SHOW TABLES").fetchall())
     assert read_notes(db, ["funding_hhi"], YEAR) == []
     assert read_events(db, YEAR.start, YEAR.end) == []
 

@@ -88,31 +88,31 @@ TARGETS = Settings(
 
 
 def test_a_full_year_takes_its_years_target():
-    assert target_for("funding_inbound_total", YEAR_2025, TARGETS) == 5_000_000
+    assert target_for("funding_inbound_total", YEAR_2025, TARGETS.targets) == 5_000_000
 
 
 def test_a_half_year_gets_its_share_of_money_and_count_targets_by_days():
     first_half = Period(date(2025, 1, 1), date(2025, 6, 30))  # 181 of 365 days
-    assert target_for("funding_inbound_total", first_half, TARGETS) == pytest.approx(5_000_000 * 181 / 365)
-    assert target_for("engagement_count", first_half, TARGETS) == pytest.approx(250 * 181 / 365)
-    assert target_for("funding_hhi", first_half, TARGETS) == 1500  # an index is not pro-rated
-    assert target_for("partner_active_count", first_half, TARGETS) == 40  # nor a count of partners present
+    assert target_for("funding_inbound_total", first_half, TARGETS.targets) == pytest.approx(5_000_000 * 181 / 365)
+    assert target_for("engagement_count", first_half, TARGETS.targets) == pytest.approx(250 * 181 / 365)
+    assert target_for("funding_hhi", first_half, TARGETS.targets) == 1500  # an index is not pro-rated
+    assert target_for("partner_active_count", first_half, TARGETS.targets) == 40  # nor a count of partners present
 
 
 def test_a_period_takes_the_target_of_the_year_it_ends_in():
     last_12_months = Period(date(2024, 7, 1), date(2025, 6, 30))  # 365 days: the whole of 2025's target
-    assert target_for("funding_inbound_total", last_12_months, TARGETS) == 5_000_000
-    assert target_for("funding_inbound_total", Period(date(2024, 1, 1), date(2024, 12, 31)), TARGETS) is None
+    assert target_for("funding_inbound_total", last_12_months, TARGETS.targets) == 5_000_000
+    assert target_for("funding_inbound_total", Period(date(2024, 1, 1), date(2024, 12, 31)), TARGETS.targets) is None
 
 
 def test_a_period_longer_than_its_year_has_no_money_or_count_target():
     two_years = Period(date(2024, 1, 1), date(2025, 12, 31))
-    assert target_for("funding_inbound_total", two_years, TARGETS) is None
-    assert target_for("funding_hhi", two_years, TARGETS) == 1500
+    assert target_for("funding_inbound_total", two_years, TARGETS.targets) is None
+    assert target_for("funding_hhi", two_years, TARGETS.targets) == 1500
 
 
 def test_targets_for_keeps_the_metrics_that_have_one():
-    assert goals.targets_for(list(HEADLINE), YEAR_2025, TARGETS) == {
+    assert goals.targets_for(list(HEADLINE), YEAR_2025, TARGETS.targets) == {
         "funding_inbound_total": 5_000_000,
         "funding_hhi": 1500,
         "engagement_count": 250,
@@ -173,7 +173,7 @@ def test_the_sample_foundation_has_targets_that_show_every_status_in_2024_and_20
         period = Period(date(year, 1, 1), date(year, 12, 31))
         with database.read(sample_db) as con:
             values = compute(con, period.start, period.end)
-        found = goals.targets_for(list(CATALOGUE), period, config)
+        found = goals.targets_for(list(CATALOGUE), period, config.targets)
         assert len(found) >= 8
         shown = {status(CATALOGUE[m], values[m], t) for m, t in found.items()}
         assert shown == {ON_TRACK, WATCH, OFF_TRACK}, year

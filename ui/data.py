@@ -21,6 +21,7 @@ from lens import Direct, Lens, View
 from metrics import Filters, Period, compute_many
 from store import database
 from store import notes as notes_store
+from store import targets as targets_store
 from ui import community as public
 
 
@@ -65,6 +66,13 @@ def _events(path: str, version: tuple | None, start: date, end: date) -> list:
         return notes_store.annotations_in(con, start, end)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _targets(path: str, version: tuple | None) -> dict[int, dict[str, float]]:
+    """Cached because every rerun of the Overview shows the same targets; keyed by the file's version."""
+    with database.read(path) as con:
+        return targets_store.load(con)
+
+
 class Cached:
     """The Reader of lens.py over the cached reads above, for the database the dashboard serves."""
 
@@ -81,6 +89,9 @@ class Cached:
 
     def events(self, start: date, end: date) -> list:
         return _events(str(db_path()), db_version(), start, end)
+
+    def targets(self) -> dict[int, dict[str, float]]:
+        return _targets(str(db_path()), db_version())
 
 
 def lens(view: View, metric_ids: Sequence[str] | None = None) -> Lens:

@@ -1,0 +1,427 @@
+"""Malformed import files (DATA_CONTRACT.md, "Malformed input"): each is refused through the real command line with
+exit 2 and a located problem, never exit 1, never a silent repair, and the database stays byte for byte as it was.
+Also: a file is recognised by its header when its name is not a table's, and the messy input of real exports
+still imports."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+import cli
+from settings import Settings
+from store import database
+from store.importer import import_files, parse_files
+from store.readers import MAX_CELL, UnknownTable, read
+from store.values import shown
+from tests.conftest import ROOT
+
+TINY = sorted((ROOT / "tests" / "data" / "tiny").glob("*.csv"))
+PARTNERS = "partner_id,name,sector,country,confidential\n"
+FUNDING = "funding_id,date,partner_id,direction,amount\n"
+ENGAGEMENTS = "engagement_id,date,type,partner_ids,attendees\n"
+
+
+@pytest.fixture(scope="module")
+def tiny_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
+    result = import_files(db, TINY)
+    assert result.ok, [str(p) for p in result.problems][:5]
+    return db
+
+
+@pytest.fixture
+def db(tiny_db, tmp_path) -> Path:
+    """A database holding the tiny sample, this test's own copy."""
+    path = tmp_path / "store.duckdb"
+    shutil.copyfile(tiny_db, path)
+    return path
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def put(folder: Path, name: str, data: bytes | str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def refused(capsys, db: Path, *files: Path) -> list[str]:
+    """Runs `cli.py import`, checks it refused the files as the contract says, and returns its problem lines."""
+    before = sha(db)
+    code = cli.main(["import", "--db", str(db), *(str(f) for f in files)])
+    out = capsys.readouterr()
+    assert code == 2, out.err
+    assert out.out == ""
+    assert "Traceback" not in out.err and "unexpected error" not in out.err
+    raw = [ch for ch in out.err if (ord(ch) < 0x20 and ch != "\n") or 0x7F <= ord(ch) <= 0x9F]
+    assert raw == [], "a raw control character reached standard error"
+    assert not any(0xD800 <= ord(ch) <= 0xDFFF for ch in out.err), "a raw undecodable byte reached standard error"
+    assert sha(db) == before
+    return out.err.splitlines()
+
+
+def where(lines: list[str]) -> list[str]:
+    return [line.split(": ", 1)[0] for line in lines]
+
+
+def stored(db: Path, sql: str) -> list[tuple]:
+    with database.read(db) as con:
+        return con.execute(sql).fetchall()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rows with the wrong number of cells
+
+
+def test_a_short_row_is_an_error_not_blanks_over_the_stored_values(capsys, db, tmp_path):
+    path = put(tmp_path, "partners.csv", PARTNERS + "P01,Acme Pharma,pharma\nP02,BioNova,biotech,DE,false\n")
+    lines = refused(capsys, db, path)
+    assert lines == [
+        f"{path}:2: this row has 3 cells but the header has 5 columns; every row needs a cell (empty or not) "
+        "for each column"
+    ]
+    assert stored(db, "SELECT country, confidential FROM partners WHERE partner_id = 'P01'") == [("US", False)]
+
+
+def test_a_file_cut_off_in_a_row_is_an_error(capsys, db, tmp_path):
+    path = put(tmp_path, "partners.csv", PARTNERS + "P01,Acme Pharma,pharma,US,false\nP02,BioN")
+    lines = refused(capsys, db, path)
+    assert where(lines) == [f"{path}:3"]
+    assert lines[0].endswith("(the file seems cut off here)")
+
+
+def test_a_row_with_more_cells_than_the_header_is_an_error(capsys, db, tmp_path):
+    path = put(tmp_path, "partners.csv", PARTNERS + "P01,Acme, Inc.,pharma,US,false\n")
+    lines = refused(capsys, db, path)
+    assert lines == [
+        f"{path}:2: this row has 6 cells but the header has 5 columns: 'false' is past the last column; "
+        "a value holding the delimiter must be quoted"
+    ]
+
+
+def test_trailing_empty_cells_and_rows_are_fine(db, tmp_path):
+    path = put(tmp_path, "partners.csv", PARTNERS + "P20,Trail Co,other,US,false,,,\n,,,,,\n\n")
+    result = import_files(db, [path])
+    assert result.ok, [str(p) for p in result.problems]
+    assert stored(db, "SELECT name FROM partners WHERE partner_id = 'P20'") == [("Trail Co",)]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Quotes
+
+
+def test_a_quote_never_closed_is_an_error_and_swallows_nothing(capsys, db, tmp_path):
+    path = put(tmp_path, "partners.csv", PARTNERS + 'P01,"Acme Pharma,pharma,US,false\nP02,BioNova,biotech,DE,false\n')
+    lines = refused(capsys, db, path)
+    assert where(lines) == [f"{path}:2"]
+    assert "a quote opened in this row is never closed" in lines[0]
+
+
+def test_a_last_row_cut_off_inside_a_quote_is_an_error(capsys, db, tmp_path):
+    path = put(tmp_path, "partners.csv", PARTNERS + 'P01,Acme Pharma,pharma,US,false\nP02,"BioNova')
+    lines = refused(capsys, db, path)
+    assert where(lines) == [f"{path}:3"]
+    assert "never closed" in lines[0]
+
+
+def test_text_after_a_closing_quote_is_an_error_and_reading_goes_on(capsys, db, tmp_path):
+    path = put(tmp_path, "partners.csv", PARTNERS + 'P01,"Acme" Pharma,pharma,US,false\nP02,BioNova,biotech\n')
+    lines = refused(capsys, db, path)
+    assert where(lines) == [f"{path}:2", f"{path}:3"]
+    assert "more after a closing quote" in lines[0]
+    assert "3 cells but the header has 5" in lines[1]
+
+
+def test_rows_are_numbered_as_records_when_a_quoted_cell_holds_a_line_break(capsys, db, tmp_path):
+    path = put(tmp_path, "partners.csv", PARTNERS + 'P20,"Two\nlines",other,US,false\nP21,X,pharmacy,US,false\n')
+    lines = refused(capsys, db, path)
+    assert where(lines) == [f"{path}:3:sector"]  # the second record, on the file's fourth line
+
+
+def test_a_line_break_in_a_quoted_text_cell_is_text(db, tmp_path):
+    path = put(tmp_path, "partners.csv", PARTNERS + 'P20,"Two\r\nlines",other,US,false\n')
+    assert import_files(db, [path]).ok
+    assert stored(db, "SELECT name FROM partners WHERE partner_id = 'P20'") == [("Two\r\nlines",)]
+
+
+def test_a_line_break_in_an_id_is_an_error(capsys, db, tmp_path):
+    path = put(tmp_path, "partners.csv", PARTNERS + '"P20\nP21",X,other,US,false\n')
+    assert refused(capsys, db, path) == [
+        f"{path}:2:partner_id: 'P20\\nP21' is on more than one line; an id is one line of text"
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Control characters and bytes
+
+
+def test_a_nul_byte_in_an_id_is_an_error_shown_visibly(capsys, db, tmp_path):
+    path = put(tmp_path, "partners.csv", PARTNERS + "PTR\x00-003,Phantom,pharma,US,false\n")
+    assert refused(capsys, db, path) == [
+        f"{path}:2:partner_id: 'PTR\\x00-003' holds the control character \\x00, which cannot be part of a value; "
+        "remove it"
+    ]
+    assert stored(db, "SELECT count(*) FROM partners WHERE partner_id LIKE 'PTR%'") == [(0,)]
+
+
+def test_other_control_characters_are_errors(capsys, db, tmp_path):
+    path = put(
+        tmp_path,
+        "partners.csv",
+        PARTNERS + "P20,\x1b[31mRed,other,US,false\nP21,Tab\tbed,other,US,false\nP22,Bell\x7f,other,US,false\n",
+    )
+    lines = refused(capsys, db, path)
+    assert where(lines) == [f"{path}:2:name", f"{path}:3:name", f"{path}:4:name"]
+    assert lines[0].startswith(f"{path}:2:name: '\\x1b[31mRed' holds the control character \\x1b")
+    assert lines[1].startswith(f"{path}:3:name: 'Tab\\tbed' holds a tab")
+    assert "\\x7f" in lines[2]
+
+
+def test_a_stray_byte_in_a_utf8_file_is_an_error_at_its_row_and_other_rows_are_still_checked(capsys, db, tmp_path):
+    data = (PARTNERS + "P01,Fondation Émile,foundation,FR,false\n").encode() + b"P02,Bio\xffNova,biotech,DE,false\n"
+    path = put(tmp_path, "partners.csv", data + b"P03,Short,medtech\n")
+    lines = refused(capsys, db, path)
+    assert where(lines) == [f"{path}:3:name", f"{path}:4"]
+    assert lines[0] == (
+        f"{path}:3:name: 'Bio\\xffNova' holds bytes that are not valid UTF-8 (\\xff), the encoding of the rest of "
+        "the file; correct this cell, or save the file again as UTF-8"
+    )
+
+
+def test_an_undefined_byte_in_a_windows_file_is_an_error(capsys, db, tmp_path):
+    data = (PARTNERS + "P01,Zoë’s,foundation,FR,false\n").encode("cp1252") + b"P02,Bio\x81Nova,biotech,DE,false\n"
+    lines = refused(capsys, db, put(tmp_path, "partners.csv", data))
+    assert where(lines) == [f"{tmp_path / 'partners.csv'}:3:name"]
+    assert "not valid Windows-1252 (\\x81)" in lines[0]
+
+
+def test_a_utf8_file_cut_off_in_the_middle_of_a_character_is_an_error(capsys, db, tmp_path):
+    data = (PARTNERS + "P01,Fondation Émile,foundation,FR,false\nP02,Café €").encode("utf-8")[:-1]
+    path = put(tmp_path, "partners.csv", data)
+    assert refused(capsys, db, path) == [
+        f"{path}:3: the file is cut off in the middle of a character, at the end of this row ('Café \\xe2\\x82'); "
+        "export or copy the whole file again"
+    ]
+
+
+def test_a_utf16_file_cut_off_in_the_middle_of_a_character_is_an_error(capsys, db, tmp_path):
+    data = (PARTNERS + "P01,Acme Pharma,pharma,US,false\nP02,BioNova").encode("utf-16")[:-1]
+    lines = refused(capsys, db, put(tmp_path, "partners.csv", data))
+    assert where(lines) == [f"{tmp_path / 'partners.csv'}:3"]
+    assert "cut off in the middle of a character" in lines[0]
+
+
+def test_a_cell_over_100000_characters_is_an_error_however_long(capsys, db, tmp_path):
+    for size in (MAX_CELL + 1, 200_001):  # the second is over Python csv's own field limit (131,072)
+        path = put(tmp_path / str(size), "partners.csv", PARTNERS + f"P01,{'x' * size},pharma,US,false\n")
+        assert refused(capsys, db, path) == [
+            f"{path}:2:name: '{'x' * 39}…' is {size:,} characters long, more than the 100,000 a cell may hold "
+            "(often a quote that is never closed, or a file that is not a table)"
+        ]
+
+
+def test_a_binary_file_is_one_problem_not_thousands(capsys, db, tmp_path):
+    path = put(tmp_path, "partners.csv", bytes(range(256)) * 20)
+    lines = refused(capsys, db, path)
+    assert where(lines) == [f"{path}:1:-"]
+    assert "not a CSV text file" in lines[0]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Values
+
+
+def test_an_amount_in_another_currency_is_an_error(capsys, db, tmp_path):
+    path = put(
+        tmp_path,
+        "funding.csv",
+        FUNDING + "F90,2024-01-01,P01,inbound,€500\nF91,2024-01-01,P01,inbound,EUR 500\n"
+        "F92,2024-01-01,P01,inbound,500 GBP\nF93,2024-01-01,P01,inbound,₿5\n",
+    )
+    assert refused(capsys, db, path) == [
+        f"{path}:2:amount: '€500' is in EUR, but amounts must be in the reporting currency USD",
+        f"{path}:3:amount: 'EUR 500' is in EUR, but amounts must be in the reporting currency USD",
+        f"{path}:4:amount: '500 GBP' is in GBP, but amounts must be in the reporting currency USD",
+        f"{path}:5:amount: '₿5' is marked with the currency sign ₿, but amounts must be in the reporting currency USD",
+    ]
+
+
+def test_the_reporting_currencys_own_sign_and_code_are_fine(db, tmp_path):
+    text = FUNDING + "F90,2024-01-01,P01,inbound,$500\nF91,2024-01-01,P01,inbound,USD 600\n"
+    text += "F92,2024-01-01,P01,inbound,US$7\n"
+    assert import_files(db, [put(tmp_path, "funding.csv", text)]).ok
+    amounts = stored(db, "SELECT funding_id, amount::INTEGER FROM funding WHERE funding_id >= 'F90' ORDER BY 1")
+    assert amounts == [("F90", 500), ("F91", 600), ("F92", 7)]
+    euros = put(tmp_path / "eur", "funding.csv", FUNDING + "F93,2024-01-01,P01,inbound,€500\n")
+    assert import_files(db, [euros], Settings(currency="EUR")).ok
+
+
+def test_a_date_time_with_an_impossible_time_is_an_error(capsys, db, tmp_path):
+    path = put(
+        tmp_path,
+        "engagements.csv",
+        ENGAGEMENTS + "E90,2023-12-31T25:99,webinar,P01,\nE91,2023-12-31T23:59:59,webinar,P01,\n",
+    )
+    assert refused(capsys, db, path) == [
+        f"{path}:2:date: '2023-12-31T25:99' has an impossible time of day (25:99); write the date as YYYY-MM-DD"
+    ]
+
+
+def test_digits_other_than_0_to_9_are_errors(capsys, db, tmp_path):
+    engagements = put(
+        tmp_path, "engagements.csv", ENGAGEMENTS + "E90,٢٠٢٤-٠١-٠١,webinar,P01,\nE91,2024-01-01,webinar,P01,１２\n"
+    )
+    funding = put(tmp_path, "funding.csv", FUNDING + "F90,2024-01-01,P01,inbound,٥٠٠\n")
+    lines = refused(capsys, db, engagements, funding)
+    assert where(lines) == [f"{engagements}:2:date", f"{engagements}:3:attendees", f"{funding}:2:amount"]
+    assert lines[0] == (
+        f"{engagements}:2:date: '٢٠٢٤-٠١-٠١' is written with digits other than 0-9 (٢, arabic-indic digit two); "
+        "write numbers and dates with the digits 0-9"
+    )
+    assert "fullwidth digit one" in lines[1]
+
+
+def test_shown_values_are_short_and_visible():
+    assert shown("P\x00X") == "'P\\x00X'"
+    assert shown("a" * 100) == "'" + "a" * 39 + "…'"
+    assert shown("\udcff") == "'\\xff'"
+    assert shown("x\u202ey") == "'x\\u202ey'"  # a right-to-left override cannot reorder the problem line
+    assert shown(12.0) == "'12'"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Excel
+
+
+def workbook(path: Path, title: str, *rows: list) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_the_same_checks_apply_to_excel_cells(capsys, db, tmp_path):
+    partners = workbook(
+        tmp_path / "partners.xlsx",
+        "Sheet1",
+        ["partner_id", "name", "sector"],
+        ["P20", "Tab\tbed", "other"],
+        ["P21", "Bell\x7f", "other"],
+    )
+    funding = workbook(
+        tmp_path / "funding.xlsx",
+        "Sheet1",
+        ["funding_id", "date", "partner_id", "direction", "amount"],
+        ["F90", "٢٠٢٤-٠١-٠١", "P01", "inbound", "€500"],
+    )
+    lines = refused(capsys, db, partners, funding)
+    # (openpyxl reads at most Excel's 32,767 characters of a cell, so a cell cannot be too long in a workbook)
+    assert where(lines) == [f"{partners}:2:name", f"{partners}:3:name", f"{funding}:2:date", f"{funding}:2:amount"]
+    assert "holds a tab" in lines[0] and "control character \\x7f" in lines[1]
+    assert "digits other than 0-9" in lines[2] and "'€500' is in EUR" in lines[3]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The command line as a process
+
+
+def test_the_real_command_line_exits_2_with_the_located_problem(tmp_path, db):
+    path = put(tmp_path, "partners.csv", PARTNERS + "PTR\x00-003,Phantom,pharma,US,false\n")
+    before = sha(db)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "import", "--db", str(db), str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"{path}:2:partner_id: 'PTR\\x00-003' holds the control character \\x00, which cannot be part of a value; "
+        "remove it"
+    ]
+    assert sha(db) == before
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Which table a file holds
+
+
+def test_a_file_not_named_after_its_table_is_recognised_by_its_header(capsys, db, tmp_path):
+    path = put(tmp_path, "Opportunities export (3).csv", FUNDING + "F90,2024-01-01,P01,inbound,500\n")
+    assert cli.main(["import", "--db", str(db), str(path)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "funding: 1 new, 0 updated, 0 unchanged"
+    assert stored(db, "SELECT partner_id, amount::INTEGER FROM funding WHERE funding_id = 'F90'") == [("P01", 500)]
+
+
+def test_a_header_that_fits_no_table_asks_for_the_table(capsys, db, tmp_path):
+    path = put(tmp_path, "Contacts.csv", "partner_id,colour\nP01,red\n")
+    with pytest.raises(UnknownTable) as caught:
+        read(path)
+    assert caught.value.candidates == ()
+    lines = refused(capsys, db, path)
+    assert where(lines) == [f"{path}:1:-"]
+    assert "name the file after its table (e.g. partners.csv), or choose the table" in lines[0]
+    assert "its header looks like partners but has other columns (colour)" in lines[0]
+
+
+def test_a_header_that_lacks_required_columns_names_its_candidate(tmp_path):
+    path = put(tmp_path, "list.csv", "partner_id,name\nP01,Acme\n")
+    with pytest.raises(UnknownTable) as caught:
+        read(path)
+    assert caught.value.candidates == ("partners",)
+    records, problems, present, undetermined = parse_files([path], Settings(), labels=["list.csv"])
+    assert (records, present, undetermined) == ([], set(), {"list.csv": ("partners",)})
+    assert [str(p).split(": ", 1)[0] for p in problems] == ["list.csv:1:-"]
+
+
+def test_the_chosen_table_overrides_the_file_name_and_header(db, tmp_path):
+    path = put(tmp_path, "engagements.csv", FUNDING + "F90,2024-01-01,P01,inbound,500\n")
+    assert [raw.table for raw in read(path, table="funding")] == ["funding"]
+    result = import_files(db, [path], labels=["upload 1"], tables={"upload 1": "funding"})
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.summary() == ["funding: 1 new, 0 updated, 0 unchanged"]
+    unchosen = import_files(db, [path])  # by its name, an engagements file with the wrong columns
+    assert [p.column for p in unchosen.problems] == [
+        "funding_id",
+        "partner_id",
+        "direction",
+        "amount",
+        "engagement_id",
+        "type",
+        "partner_ids",
+    ]
+
+
+def test_a_single_sheet_workbook_is_recognised_by_its_header(db, tmp_path):
+    path = workbook(tmp_path / "crm.xlsx", "Export", ["partner_id", "name", "sector"], ["P20", "Acme Two", "pharma"])
+    result = import_files(db, [path])
+    assert result.summary() == ["partners: 1 new, 0 updated, 0 unchanged"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Messy input that real exports contain still imports
+
+
+def test_a_windows_export_with_accents_is_still_read_as_windows_1252(db, tmp_path):
+    text = "partner_id;name;sector\r\nP20;Zoë’s Café;other\r\n"
+    assert import_files(db, [put(tmp_path, "partners.csv", text.encode("cp1252"))]).ok
+    assert stored(db, "SELECT name FROM partners WHERE partner_id = 'P20'") == [("Zoë’s Café",)]
+
+
+def test_a_tab_delimited_utf16_export_is_still_read(db, tmp_path):
+    text = 'partner_id\tname\tsector\r\nP20\t"Two\r\nlines"\tother\r\n'
+    assert import_files(db, [put(tmp_path, "partners.csv", text.encode("utf-16"))]).ok
+    assert stored(db, "SELECT name FROM partners WHERE partner_id = 'P20'") == [("Two\r\nlines",)]
