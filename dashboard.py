@@ -25,12 +25,14 @@ PAGES = [
     st.Page("pages/reports.py", title="Community report", icon=":material/description:", url_path="report"),
     st.Page("pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
 ]
-nav = st.navigation(PAGES)
+# Staff only: never in the community-safe view's navigation.
+STAFF = [st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data")]
 
 st.sidebar.markdown(f"**{plain(config.name)}**")
 years = data.years()
 filters.restore_from_url(years)
 community = filters.select_view()
+nav = st.navigation(PAGES if community else PAGES + STAFF)
 period_key, period = filters.select_period(years)
 chosen = filters.select_filters()
 filters.write_to_url(period_key, period, chosen, community)

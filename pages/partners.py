@@ -303,8 +303,8 @@ public.banner(v, data.records_text())
 
 if not data.facts()["partners"]:
     blocks.empty(
-        "No partners yet. Import your partners.csv (and any other tables) with "
-        "`python cli.py import --db PATH partners.csv ...`, or build the sample foundation with `make sample`.",
+        "No partners yet. Import your partners.csv (and any other tables) on the **Data** page, or with "
+        "`python cli.py import --db PATH partners.csv ...`; `make run` shows the sample foundation.",
         markdown=True,
     )
 elif portfolio.empty:

@@ -166,6 +166,17 @@ def notes_for(
     return [Note(*row) for row in rows]
 
 
+def all_notes(con: duckdb.DuckDBPyConnection) -> list[Note]:
+    """Every note kept, newest first (the Data page lists them to edit)."""
+    if not database.has_table(con, "notes"):
+        return []
+    rows = con.execute(
+        "SELECT note_id, metric_id, start_date, end_date, text, author, public, created_at FROM notes "
+        "ORDER BY created_at DESC, note_id"
+    ).fetchall()
+    return [Note(*row) for row in rows]
+
+
 def add_annotation(
     db: Path | str, day: date, label: str, kind: str = "event", public: bool = False, by: str | None = None
 ) -> str:

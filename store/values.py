@@ -351,6 +351,16 @@ def parse_amount(value: object, convention: AmountConvention, currency: str) -> 
     return number
 
 
+def _unspaced(value: object) -> tuple[str, str]:
+    """A number cell as written (stripped) and without its thousands spaces; Invalid for digits other than 0-9."""
+    raw = str(value).strip()
+    check_digits(raw)
+    text = raw
+    for space in SPACES:
+        text = text.replace(space, "")
+    return raw, text
+
+
 def parse_int(value: object) -> int:
     """Reads a whole number, 0 or more."""
     if isinstance(value, bool):
@@ -362,11 +372,7 @@ def parse_int(value: object) -> int:
     elif isinstance(value, int):
         number = value
     else:
-        raw = str(value).strip()
-        check_digits(raw)
-        text = raw
-        for space in SPACES:
-            text = text.replace(space, "")
+        raw, text = _unspaced(value)
         if re.fullmatch(r"[+-]?[0-9]{1,3}(,[0-9]{3})+", text):
             text = text.replace(",", "")
         if re.fullmatch(r"[+-]?[0-9]+\.0*", text):
@@ -388,11 +394,7 @@ def parse_number(value: object) -> float:
     if isinstance(value, (int, float)):
         number = float(value)
     else:
-        raw = str(value).strip()
-        check_digits(raw)
-        text = raw
-        for space in SPACES:
-            text = text.replace(space, "")
+        raw, text = _unspaced(value)
         if re.fullmatch(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?", text):
             text = text.replace(",", "")
         if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?", text):

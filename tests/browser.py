@@ -28,6 +28,17 @@ def chromium_missing() -> str | None:
     return None
 
 
+def browser_marks() -> list:
+    """The marks of a module of browser tests: `browser`, and skipped when Chromium is missing (NO_BROWSER set);
+    under CI (REQUIRE_BROWSER set) a missing Chromium is an error, never a quiet skip."""
+    import pytest
+
+    reason = chromium_missing()
+    if reason and os.environ.get("REQUIRE_BROWSER"):
+        raise RuntimeError(reason)
+    return [pytest.mark.browser, pytest.mark.skipif(bool(reason), reason=reason or "")]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -107,6 +118,7 @@ PAGES = {
     "science": "science",
     "partners": "partners",
     "report": "report",
+    "data": "data",
 }
 
 
@@ -133,7 +145,7 @@ if __name__ == "__main__":
     import argparse
 
     parser = argparse.ArgumentParser(description="Screenshot every page of the dashboard.")
-    parser.add_argument("--db", type=Path, default=ROOT / "data" / "partnership.duckdb")
+    parser.add_argument("--db", type=Path, default=ROOT / "data" / "sample.duckdb")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = parser.parse_args()
     for saved in screenshots(args.out, args.db):

@@ -28,6 +28,15 @@ def sample_db(tmp_path_factory) -> Path:
     return db
 
 
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium under Playwright, one per test module."""
+    from tests.browser import browser
+
+    with browser() as b:
+        yield b
+
+
 @pytest.fixture
 def empty_db(tmp_path) -> Path:
     """A path where no database exists yet: the dashboard must read it as an empty store."""

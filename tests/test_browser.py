@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -11,7 +10,7 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import PAGES, browser, chromium_missing, streamlit_server, wait_for_app
+from tests.browser import PAGES, browser_marks, streamlit_server, wait_for_app
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -22,17 +21,9 @@ TITLES = {
     "science": "Publications and science",
     "partners": "Partners",
     "report": "Community report",
+    "data": "Data",
 }
-reason = chromium_missing()
-if reason and os.environ.get("REQUIRE_BROWSER"):
-    raise RuntimeError(reason)
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(reason), reason=reason or "")]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
+pytestmark = browser_marks()
 
 
 @pytest.fixture(scope="module")

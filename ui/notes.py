@@ -17,6 +17,7 @@ from lens import Lens
 from metrics import CATALOGUE, Period
 from store import notes as store
 from ui import data
+from ui.staff import signed_in
 from ui.text import plain
 
 
@@ -50,7 +51,7 @@ def _note(note: store.Note, key: str, community: bool) -> None:
         with st.container(horizontal=True, vertical_alignment="center"):
             st.caption(plain(byline))
             if st.button("Delete", key=f"{key}-delete-{note.note_id}", icon=":material/delete:", type="tertiary"):
-                store.delete_note(data.db_path(), note.note_id)
+                store.delete_note(data.db_path(), note.note_id, by=signed_in())
                 st.session_state[f"{key}-flash"] = "Note deleted."
                 st.rerun()
 
@@ -84,7 +85,7 @@ def _note_form(lens: Lens, metric_ids: Sequence[str], key: str) -> None:
             try:
                 if not isinstance(dates, tuple) or len(dates) != 2:
                     raise ValueError("Choose the period's first and last day.")
-                store.add_note(data.db_path(), metric_id, dates[0], dates[1], text, public, author)
+                store.add_note(data.db_path(), metric_id, dates[0], dates[1], text, public, author, by=signed_in())
             except ValueError as exc:
                 st.error(str(exc), icon=":material/error:")
             else:
@@ -120,7 +121,7 @@ def _event_form(lens: Lens, key: str) -> None:
         public = st.checkbox("Public", key=f"{key}-public", help="Public events also show in the community-safe view.")
         if st.form_submit_button("Add the event", icon=":material/add:", key=f"{key}-submit"):
             try:
-                store.add_annotation(data.db_path(), day, label, kind, public)
+                store.add_annotation(data.db_path(), day, label, kind, public, by=signed_in())
             except ValueError as exc:
                 st.error(str(exc), icon=":material/error:")
             else:
@@ -153,6 +154,6 @@ def events_block(lens: Lens, *, key: str = "events") -> None:
                 if st.button(
                     "Delete", key=f"{key}-delete-{event.annotation_id}", icon=":material/delete:", type="tertiary"
                 ):
-                    store.delete_annotation(data.db_path(), event.annotation_id)
+                    store.delete_annotation(data.db_path(), event.annotation_id, by=signed_in())
                     st.session_state[f"{key}-flash"] = "Event deleted."
                     st.rerun()
