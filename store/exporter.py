@@ -2,7 +2,8 @@
 foundation's own notes, events and targets. Importing every file into an empty database gives the same data.
 
 Every text cell that a spreadsheet would run as a formula (=, +, -, @) is written with a leading apostrophe,
-which the importer drops again.
+which the importer drops again. DuckDB writes each column as text in one query, so that a million engagements
+export in seconds.
 """
 
 from __future__ import annotations
@@ -10,30 +11,46 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
-from contract import formula_safe
+from contract import FORMULA_STARTS, Column, Table
 from store import database
-from store import tables as kept
 from store.entries import IMPORT_ORDER, IMPORTABLE
 
+QUOTE = "''"  # one apostrophe, in an SQL string literal
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, float):
-        return repr(value) if not value.is_integer() else str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(formula_safe(str(value)))
+
+def _expression(column: Column) -> str:
+    """The SQL that writes one column as the text an import reads back (names from the contract, never input)."""
+    name = f"t.{column.name}"
+    if column.type == "list":
+        return f"coalesce(l_{column.name}.ids, '')"
+    if column.type == "bool":
+        return f"CASE WHEN {name} IS NULL THEN '' WHEN {name} THEN 'true' ELSE 'false' END"
+    if column.type == "money":  # 1200.5000 is written 1200.5
+        return f"coalesce(regexp_replace(regexp_replace(CAST({name} AS VARCHAR), '0+$', ''), '[.]$', ''), '')"
+    if column.type == "number":  # 4500000.0 is written 4500000
+        return (
+            f"coalesce(CASE WHEN {name} = trunc({name}) AND abs({name}) < 1e15 "
+            f"THEN CAST(CAST({name} AS BIGINT) AS VARCHAR) ELSE CAST({name} AS VARCHAR) END, '')"
+        )
+    if column.type in ("text", "id"):  # formula-safe: a cell that starts like a formula gets an apostrophe
+        return (
+            f"coalesce(CASE WHEN list_contains($starts, left({name}, 1)) THEN '{QUOTE}' || {name} ELSE {name} END, '')"
+        )
+    return f"coalesce(CAST({name} AS VARCHAR), '')"  # dates (ISO), whole numbers, enumerations
+
+
+def _select(table: Table) -> str:
+    """One query that writes every column of the table as text, partner lists joined by ";", in key order."""
+    columns = ", ".join(_expression(c) for c in table.columns)
+    joins = "".join(
+        f" LEFT JOIN (SELECT {table.key} AS k, string_agg(partner_id, ';' ORDER BY partner_id) AS ids "
+        f"FROM {link} GROUP BY {table.key}) AS l_{column} ON l_{column}.k = t.{table.key}"
+        for column, link in table.link_tables.items()
+    )
+    order = ", ".join(f"t.{c}" for c in table.key_columns)
+    return f"SELECT {columns} FROM {table.name} AS t{joins} ORDER BY {order}"
 
 
 def table_csv(con, name: str) -> bytes:
@@ -43,12 +60,10 @@ def table_csv(con, name: str) -> bytes:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(table.column_names)
     if database.has_table(con, name):
-        keys = sorted(kept.keys_of(con, name))
-        rows = {}
-        for start in range(0, len(keys), 50_000):
-            rows.update(kept.get(con, name, keys[start : start + 50_000]))
-        for key in keys:
-            writer.writerow([_cell(rows[key].get(c)) for c in table.column_names])
+        sql = _select(table)
+        cursor = con.execute(sql, {"starts": list(FORMULA_STARTS)} if "$starts" in sql else None)
+        while rows := cursor.fetchmany(50_000):
+            writer.writerows(rows)
     return out.getvalue().encode("utf-8")
 
 

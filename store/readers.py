@@ -32,7 +32,7 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import NamedTuple
 
-from store.entries import IMPORTABLE as TABLES
+from store.entries import IMPORTABLE
 from store.values import shown
 
 DELIMITERS = (",", ";", "\t")
@@ -205,7 +205,7 @@ def _cell_problem(value: object, encoding: str) -> str | None:
 def _column_label(header: list[str], i: int, table: str | None) -> str:
     """A cell's column as a problem line names it: its contract name, else its position."""
     name = _normal(header[i]) if i < len(header) else ""
-    if table and name in TABLES[table].column_names:
+    if table and name in IMPORTABLE[table].column_names:
         return name
     return f"column {i + 1}"
 
@@ -217,14 +217,14 @@ def _column_label(header: list[str], i: int, table: str | None) -> str:
 def table_for_stem(stem: str) -> str | None:
     """The table a file or sheet name names, if any."""
     name = stem.strip().lower()
-    return name if name in TABLES else None
+    return name if name in IMPORTABLE else None
 
 
 def fitting_tables(header: list[object]) -> tuple[str, ...]:
     """The tables a header fits: every name one of the table's columns, and the table's key column present."""
     names = {_normal(h) for h in header} - {""}
     return tuple(
-        t.name for t in TABLES.values() if names <= set(t.column_names) and all(k in names for k in t.key_columns)
+        t.name for t in IMPORTABLE.values() if names <= set(t.column_names) and all(k in names for k in t.key_columns)
     )
 
 
@@ -235,17 +235,17 @@ def recognise(header: list[object], unnamed: str = "the file name is not a table
     """
     names = {_normal(h) for h in header} - {""}
     fits = fitting_tables(header)
-    complete = [t for t in fits if all(c.name in names for c in TABLES[t].columns if c.required)]
+    complete = [t for t in fits if all(c.name in names for c in IMPORTABLE[t].columns if c.required)]
     if len(complete) == 1:
         return complete[0]
-    tables = ", ".join(TABLES)
+    tables = ", ".join(IMPORTABLE)
     if len(fits) > 1:
         why = f"its header fits several tables ({', '.join(fits)})"
     elif fits:
-        lacking = [c.name for c in TABLES[fits[0]].columns if c.required and c.name not in names]
+        lacking = [c.name for c in IMPORTABLE[fits[0]].columns if c.required and c.name not in names]
         why = f"its header looks like {fits[0]} but lacks the required {', '.join(lacking)}"
     else:
-        near = [t for t in TABLES.values() if all(k in names for k in t.key_columns)]
+        near = [t for t in IMPORTABLE.values() if all(k in names for k in t.key_columns)]
         if near:
             best = min(near, key=lambda t: len(names - set(t.column_names)))
             unknown = sorted(names - set(best.column_names))
@@ -336,9 +336,9 @@ def _table(
 
 def _choose_delimiter(first_line: str, table: str | None) -> str:
     """Picks the delimiter that splits the header into the most known column names."""
-    known = set().union(*(t.column_names for t in TABLES.values()))
+    known = set().union(*(t.column_names for t in IMPORTABLE.values()))
     if table:
-        known = set(TABLES[table].column_names)
+        known = set(IMPORTABLE[table].column_names)
 
     def score(d: str) -> tuple[int, int]:
         cells = next(csv.reader([first_line], delimiter=d), [])
@@ -462,7 +462,7 @@ def read_xlsx(path: Path, label: str, table: str | None = None) -> list[RawTable
         stray = [title for title, _ in non_empty if not table_for_stem(title)]
         if stray:
             raise FileProblem(
-                f"sheet {shown(stray[0])} is not named after a table ({', '.join(TABLES)}); rename it or remove it"
+                f"sheet {shown(stray[0])} is not named after a table ({', '.join(IMPORTABLE)}); rename it or remove it"
             )
     elif len(non_empty) == 1:
         title, rows = non_empty[0]
@@ -488,8 +488,8 @@ def read(path: Path, label: str | None = None, table: str | None = None) -> list
     """Reads one import file into its tables; table, when given, is the table the file holds (it overrides the
     file's name and header: the person chose it)."""
     label = label or str(path)
-    if table is not None and table not in TABLES:
-        raise FileProblem(f"there is no table {shown(table)}; the tables are {', '.join(TABLES)}")
+    if table is not None and table not in IMPORTABLE:
+        raise FileProblem(f"there is no table {shown(table)}; the tables are {', '.join(IMPORTABLE)}")
     if not path.exists():
         raise FileProblem("the file does not exist")
     suffix = path.suffix.lower()
