@@ -36,7 +36,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     if args.scale == "small":
         with tempfile.TemporaryDirectory() as tmp:
             files = story.write_csvs(Path(tmp), seed=args.seed)
-            labels = [f"sample --seed {args.seed}: {f.name}" for f in files]
+            labels = [f.name for f in files]  # the history says "sample"
             result = import_files(args.db, files, labels=labels, fresh=True, what="sample")
         if not result.ok:
             for problem in result.problems:
