@@ -19,6 +19,14 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def _missing(db: Path) -> bool:
+    """Says so on standard error when there is no database at db."""
+    if Path(db).exists():
+        return False
+    print(f"there is no database at {db}; import files first (python cli.py import)", file=sys.stderr)
+    return True
+
+
 def cmd_sample(args: argparse.Namespace) -> int:
     """Builds the sample foundation's database (small: through the import path; large and xl: directly)."""
     from samples import scaled, story
@@ -79,8 +87,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Writes every table as a CSV that import takes back."""
     from store import exporter
 
-    if not Path(args.db).exists():
-        print(f"there is no database at {args.db}", file=sys.stderr)
+    if _missing(args.db):
         return 1
     for path in exporter.export(args.db, args.out):
         print(path)
@@ -91,8 +98,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     """Lists every write, newest first."""
     from store import history
 
-    if not Path(args.db).exists():
-        print(f"there is no database at {args.db}", file=sys.stderr)
+    if _missing(args.db):
         return 1
     found = history.writes(args.db)
     if args.json:
@@ -111,8 +117,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     """Puts the database back to just after a write; itself a write, so it can be undone."""
     from store import history
 
-    if not Path(args.db).exists():
-        print(f"there is no database at {args.db}", file=sys.stderr)
+    if _missing(args.db):
         return 1
     try:
         done = history.restore(args.db, args.to)
@@ -132,8 +137,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     from settings import load
     from store import database
 
-    if not Path(args.db).exists():
-        print(f"there is no database at {args.db}; import files first (python cli.py import)", file=sys.stderr)
+    if _missing(args.db):
         return 1
     period = Period(args.start, args.end)
     try:
@@ -187,8 +191,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from metrics import Period
     from reports import bundle
 
-    if not Path(args.db).exists():
-        print(f"there is no database at {args.db}; import files first (python cli.py import)", file=sys.stderr)
+    if _missing(args.db):
         return 1
     try:
         written = bundle.write(args.db, Period(args.start, args.end), args.out, paper=args.paper)

@@ -10,6 +10,11 @@ EVENT_KINDS = ("approval", "partner", "event", "other")
 METRIC_IDS = tuple(CATALOGUE)
 
 
+METRIC = Column(
+    "metric_id", "enum", required=True, enum="metric", choices=METRIC_IDS, note="a metric id, as in the README"
+)
+
+
 def _id(name: str) -> Column:
     return Column(name, "id", required=True, note="unique")
 
@@ -21,14 +26,7 @@ OWN_TABLES: dict[str, Table] = {
             "notes",
             (
                 _id("note_id"),
-                Column(
-                    "metric_id",
-                    "enum",
-                    required=True,
-                    enum="metric",
-                    choices=METRIC_IDS,
-                    note="a metric id, as in the README",
-                ),
+                METRIC,
                 Column("start_date", "date", required=True, note="the period the note is about"),
                 Column("end_date", "date", required=True, note="not before start_date"),
                 Column("text", "text", required=True, note="at most 1,000 characters"),
@@ -52,14 +50,7 @@ OWN_TABLES: dict[str, Table] = {
             "targets",
             (
                 Column("year", "int", required=True, note="the calendar year"),
-                Column(
-                    "metric_id",
-                    "enum",
-                    required=True,
-                    enum="metric",
-                    choices=METRIC_IDS,
-                    note="a metric id, as in the README",
-                ),
+                METRIC,
                 Column(
                     "target",
                     "number",
