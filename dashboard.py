@@ -6,7 +6,8 @@ import streamlit as st
 
 import settings
 from lens import View
-from ui import data, filters
+from metrics import Filters
+from ui import data, filters, session
 from ui.context import set_view
 from ui.text import plain
 
@@ -25,16 +26,27 @@ PAGES = [
     st.Page("pages/reports.py", title="Community report", icon=":material/description:", url_path="report"),
     st.Page("pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
 ]
-# Staff only: never in the community-safe view's navigation.
+# Editors only, and never in the community-safe view's navigation.
 STAFF = [st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data")]
+# Builds the report with Chromium on the server: never for the public.
+REPORT = PAGES[5]
+
+# Who is here decides what they see: each person's navigation holds only their pages (rebuilt on every run).
+who = session.current()
+if who.role is None:  # sign-in is configured and this visitor has no access: the sign-in page only
+    st.navigation([st.Page(session.sign_in_page, title="Sign in", icon=":material/login:")], position="hidden").run()
+    st.stop()
 
 st.sidebar.markdown(f"**{plain(config.name)}**")
+session.sidebar(who)
 years = data.years()
 filters.restore_from_url(years)
-community = filters.select_view()
-nav = st.navigation(PAGES if community else PAGES + STAFF)
+# The public sees the community-safe view only: no switch, and no filters (the community-safe rules take none).
+community = True if who.public else filters.select_view()
+pages = [p for p in PAGES if p is not REPORT] if who.public else PAGES
+nav = st.navigation(pages + STAFF if who.can("write") and not community else pages)
 period_key, period = filters.select_period(years)
-chosen = filters.select_filters()
+chosen = Filters() if who.public else filters.select_filters()
 filters.write_to_url(period_key, period, chosen, community)
 st.sidebar.caption(f"{data.records_text()}. {data.as_of_text()}.")
 set_view(View(period, chosen, dark=st.context.theme.type == "dark", community=community))

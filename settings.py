@@ -27,6 +27,43 @@ class Brand:
 
 
 @dataclass(frozen=True)
+class Access:
+    """Who may sign in, by role ([access] in foundation.toml): e-mail addresses or whole domains ("@lumen.org"),
+    lower case; public: whether visitors who are not signed in see the community-safe view."""
+
+    viewers: tuple[str, ...] = ()
+    editors: tuple[str, ...] = ()
+    admins: tuple[str, ...] = ()
+    public: bool = False
+
+
+def _access(raw: object, path: Path) -> Access:
+    """The [access] table: viewers, editors and admins as lists of addresses or @domains; public = true/false."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: [access] must be a table of viewers, editors, admins and public")
+    unknown = sorted(set(raw) - {"viewers", "editors", "admins", "public"})
+    if unknown:
+        raise ValueError(f"{path}: [access] {unknown[0]}: not a setting; use viewers, editors, admins or public")
+    lists = {}
+    for role in ("viewers", "editors", "admins"):
+        entries = raw.get(role, [])
+        if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+            raise ValueError(f"{path}: [access] {role} must be a list of e-mail addresses or @domains")
+        for entry in entries:
+            text = entry.strip().lower()
+            if text.count("@") != 1 or " " in text or text.endswith("@") or "." not in text.rpartition("@")[2]:
+                raise ValueError(
+                    f"{path}: [access] {role}: {entry!r} is neither an e-mail address (ada@lumen.org) nor a "
+                    "domain (@lumen.org)"
+                )
+        lists[role] = tuple(e.strip().lower() for e in entries)
+    public = raw.get("public", False)
+    if not isinstance(public, bool):
+        raise ValueError(f"{path}: [access] public must be true or false, not {public!r}")
+    return Access(public=public, **lists)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a foundation configures."""
 
@@ -40,6 +77,7 @@ class Settings:
     snapshots: int = 10  # automatic copies of the database kept, one taken before each write
     brand: Brand = Brand()
     targets: dict[int, dict[str, float]] = field(default_factory=dict, hash=False)  # year -> metric id -> target
+    access: Access = Access()
 
 
 def _targets(raw: object, path: Path) -> dict[int, dict[str, float]]:
@@ -104,4 +142,5 @@ def load(config_file: Path | None = None) -> Settings:
         snapshots=keep,
         brand=Brand(**{k: v for k, v in brand.items() if k in Brand.__dataclass_fields__}),
         targets=_targets(raw.get("targets", {}), path),
+        access=_access(raw.get("access", {}), path),
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import backup, data, edits, history, imports, staff
+from ui import backup, data, edits, history, imports, session, staff
 
 st.title("Data")
+session.require("write")  # editors only, however the page was reached
 st.caption(
     "For the people who keep the foundation's records. Import your files, fix a partner, set targets and notes, "
     "and see every change ever made, with a way back. Every change is saved as one write in the history, and "

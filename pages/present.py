@@ -10,7 +10,7 @@ import streamlit as st
 
 from charts import export
 from reports import slides
-from ui import data
+from ui import data, session
 from ui.context import view
 
 v = view()
@@ -98,6 +98,7 @@ with controls[1]:
 with controls[2]:
     st.toggle("Dark theme", key=DARK_KEY, on_change=_theme)
 with controls[3]:
+    # The board pack prints a PDF with Chromium on the server: for those who may build reports.
     st.download_button(
         "Board pack (PDF)" + ("" if v.community else ", internal"),
         data=lambda: data.board_pack(v),
@@ -107,6 +108,8 @@ with controls[3]:
         icon=":material/download:",
         key="present_board_pack",
         width="stretch",
+        disabled=not session.allowed("build_report"),
+        help=None if session.allowed("build_report") else "The board pack needs an editor's sign-in.",
     )
 with controls[4]:
     st.page_link("pages/overview.py", label="Leave the slides", icon=":material/close:")

@@ -6,7 +6,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from community import RULES_IN_WORDS, refusal
-from ui import data, reports
+from ui import data, reports, session
 from ui.context import view
 from ui.text import plain
 
@@ -29,7 +29,14 @@ elif refused:
     st.warning(plain(refused), icon=":material/block:")
 else:
     paper = st.segmented_control("Paper", ["A4", "Letter"], default="A4", key="report_paper")
-    if st.button("Build the report", type="primary", icon=":material/description:"):
+    if st.button(
+        "Build the report",
+        type="primary",
+        icon=":material/description:",
+        disabled=not session.allowed("build_report"),
+        help=None if session.allowed("build_report") else "Building the report needs an editor's sign-in.",
+    ):
+        session.require("build_report")
         with st.spinner("Drawing the charts and printing the PDF…"):
             st.session_state["report_files"] = reports.files(v.period, paper or "A4")
     files = st.session_state.get("report_files")

@@ -15,6 +15,7 @@ LAYERS = {
     "metrics": {"contract", "metrics"},
     "queries": {"metrics", "queries"},
     "settings": {"metrics"},
+    "access": {"settings"},
     "store": {"contract", "metrics", "settings", "store"},
     "community": {"metrics", "community"},
     "lens": {"community", "metrics", "queries", "settings", "store"},
@@ -24,7 +25,19 @@ LAYERS = {
     "samples": {"contract", "samples", "store"},
 }
 PROJECT = {p.stem for p in ROOT.glob("*.py")} | {p.name for p in ROOT.iterdir() if (p / "__init__.py").exists()}
-PURE = ("contract", "metrics", "queries", "settings", "store", "community", "lens", "charts", "exports", "reports")
+PURE = (
+    "contract",
+    "metrics",
+    "queries",
+    "settings",
+    "access",
+    "store",
+    "community",
+    "lens",
+    "charts",
+    "exports",
+    "reports",
+)
 
 
 def sources(layer: str) -> list[Path]:

@@ -1,10 +1,18 @@
-"""What the frame decides for every page: the view (period, filters, theme, audience); pages read it from here."""
+"""What the frame decides for every page: the view (period, filters, theme, audience); pages read it from here.
+
+The person's role has the last word, whatever the session holds: a visitor with no access sees the sign-in page
+only, and the public sees the community-safe view of the whole foundation only, even on a page run directly.
+"""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import streamlit as st
 
 from lens import View
+from metrics import Filters
+from ui import session
 
 KEY = "view"
 
@@ -15,5 +23,12 @@ def set_view(view: View) -> None:
 
 
 def view() -> View:
-    """The view the frame chose for this run."""
-    return st.session_state[KEY]
+    """The view the frame chose for this run, as the person's role allows it."""
+    who = session.current()
+    if who.role is None:
+        session.sign_in_page()
+        st.stop()
+    chosen: View = st.session_state[KEY]
+    if who.public and not (chosen.community and not chosen.filters.active):
+        return replace(chosen, community=True, filters=Filters())
+    return chosen

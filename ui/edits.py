@@ -20,7 +20,7 @@ from store import database
 from store import notes as notes_store
 from store import targets as targets_store
 from store.partners import edit_partner
-from ui import data, staff
+from ui import data, session, staff
 from ui.text import plain
 
 KEY = "edits"
@@ -94,6 +94,7 @@ def partner_section() -> None:
     if new_sector == sector and new_confidential == confidential:
         st.info("Nothing to save: the sector and the flag are as they were.", icon=":material/info:")
         return
+    session.require("write")
     result = edit_partner(
         staff.db(),
         pid,
@@ -160,6 +161,7 @@ def changed_targets(before: pd.DataFrame, after: pd.DataFrame, years: list[int])
 def save_targets(changes: list[tuple[int, str, float | None]]) -> tuple[list[int], list[str]]:
     """Sets each changed target, one write each; returns the writes made and the store's sentence for each
     target it refused."""
+    session.require("write")
     saved, refused = [], []
     for year, metric_id, value in changes:
         try:
@@ -271,6 +273,7 @@ def _edit_note(note) -> None:
         saved = save.form_submit_button("Save the note", type="primary", icon=":material/save:", key=f"{KEY}-note-save")
         deleting = delete.form_submit_button("Delete the note", icon=":material/delete:", key=f"{KEY}-note-delete")
     if saved:
+        session.require("write")
         try:
             notes_store.edit_note(staff.db(), note.note_id, text, public, by=staff.signed_in())
         except ValueError as exc:
@@ -279,6 +282,7 @@ def _edit_note(note) -> None:
         staff.flash(f"{KEY}-notes", "success", "Note saved.")
         st.rerun()
     if deleting:
+        session.require("write")
         notes_store.delete_note(staff.db(), note.note_id, by=staff.signed_in())
         staff.flash(f"{KEY}-notes", "success", "Note deleted. The History tab can bring it back.")
         st.rerun()
@@ -307,6 +311,7 @@ def _add_note() -> None:
         author = left.text_input("Your name (optional)", max_chars=notes_store.MAX_AUTHOR, key=f"{KEY}-add-author")
         public = right.checkbox("Public", key=f"{KEY}-add-public")
         if st.form_submit_button("Add the note", icon=":material/add:", key=f"{KEY}-add-submit"):
+            session.require("write")
             try:
                 if not isinstance(dates, tuple) or len(dates) != 2:
                     raise ValueError("Choose the period's first and last day.")

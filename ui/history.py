@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from store import history, tables
-from ui import staff
+from ui import session, staff
 from ui.text import plain
 
 KEY = "history"
@@ -82,6 +82,9 @@ def _on_row(ids: list[int], table_key: str) -> None:
 
 def _restore(write) -> None:
     """The two-step button that puts the data back to just after the write."""
+    if not session.allowed("restore"):
+        st.caption("Putting the data back needs an admin's sign-in.")
+        return
     confirming = st.session_state.get(f"{KEY}-confirm") == write.id
     if not confirming:
         if st.button(
@@ -102,6 +105,7 @@ def _restore(write) -> None:
         )
         yes, no = st.columns(2)
         if yes.button("Yes, put the data back", type="primary", key=f"{KEY}-confirm-yes", width="stretch"):
+            session.require("restore")
             try:
                 done = history.restore(staff.db(), write.id, by=staff.signed_in())
             except ValueError as exc:

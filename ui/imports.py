@@ -13,7 +13,7 @@ import exports
 import settings
 from store import importer, tables
 from store.entries import IMPORT_ORDER
-from ui import data, staff
+from ui import data, session, staff
 from ui.text import plain
 
 KEY = "import"
@@ -158,6 +158,7 @@ def _problems(problems: list) -> None:
 
 
 def _apply(paths: list[Path], labels: list[str], chosen: dict[str, str]) -> None:
+    session.require("write")
     with st.spinner("Importing…"):
         result = importer.import_files(
             data.db_path(), paths, settings.load(), labels=labels, tables=chosen or None, by=staff.signed_in()

@@ -16,8 +16,7 @@ from charts.context import KIND_WORDS
 from lens import Lens
 from metrics import CATALOGUE, Period
 from store import notes as store
-from ui import data
-from ui.staff import signed_in
+from ui import data, session
 from ui.text import plain
 
 
@@ -34,7 +33,7 @@ def _span(start: date, end: date) -> str:
     return f"{label} ({start:%-d %b %Y} to {end:%-d %b %Y})"
 
 
-def _note(note: store.Note, key: str, community: bool) -> None:
+def _note(note: store.Note, key: str, read_only: bool) -> None:
     metric = CATALOGUE.get(note.metric_id)
     with st.container(border=True):
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
@@ -45,13 +44,14 @@ def _note(note: store.Note, key: str, community: bool) -> None:
                 st.badge("Private", icon=":material/lock:", color="gray")
         st.markdown(plain(note.text))
         byline = f"{note.author or 'Unsigned'} · added {note.created_at:%-d %b %Y}"
-        if community:
+        if read_only:
             st.caption(plain(byline))
             return
         with st.container(horizontal=True, vertical_alignment="center"):
             st.caption(plain(byline))
             if st.button("Delete", key=f"{key}-delete-{note.note_id}", icon=":material/delete:", type="tertiary"):
-                store.delete_note(data.db_path(), note.note_id, by=signed_in())
+                session.require("write")
+                store.delete_note(data.db_path(), note.note_id, by=session.signed_in())
                 st.session_state[f"{key}-flash"] = "Note deleted."
                 st.rerun()
 
@@ -85,7 +85,10 @@ def _note_form(lens: Lens, metric_ids: Sequence[str], key: str) -> None:
             try:
                 if not isinstance(dates, tuple) or len(dates) != 2:
                     raise ValueError("Choose the period's first and last day.")
-                store.add_note(data.db_path(), metric_id, dates[0], dates[1], text, public, author, by=signed_in())
+                session.require("write")
+                store.add_note(
+                    data.db_path(), metric_id, dates[0], dates[1], text, public, author, by=session.signed_in()
+                )
             except ValueError as exc:
                 st.error(str(exc), icon=":material/error:")
             else:
@@ -94,15 +97,17 @@ def _note_form(lens: Lens, metric_ids: Sequence[str], key: str) -> None:
 
 
 def notes_block(lens: Lens, metric_ids: Sequence[str], *, key: str = "notes", title: str = "Notes") -> None:
-    """The notes on these metrics for the view's period, and (outside the community view) a form to add one."""
+    """The notes on these metrics for the view's period, and (outside the community view, for those who may write)
+    a form to add one."""
     _flash(key)
     st.subheader(title)
     shown = lens.notes(metric_ids)
     if not shown:
         st.caption(f"No notes on these numbers for {lens.view.period.label}.")
+    read_only = lens.community or not session.allowed("write")
     for note in shown:
-        _note(note, key, lens.community)
-    if not lens.community:
+        _note(note, key, read_only)
+    if not read_only:
         _note_form(lens, metric_ids, key)
 
 
@@ -121,7 +126,8 @@ def _event_form(lens: Lens, key: str) -> None:
         public = st.checkbox("Public", key=f"{key}-public", help="Public events also show in the community-safe view.")
         if st.form_submit_button("Add the event", icon=":material/add:", key=f"{key}-submit"):
             try:
-                store.add_annotation(data.db_path(), day, label, kind, public, by=signed_in())
+                session.require("write")
+                store.add_annotation(data.db_path(), day, label, kind, public, by=session.signed_in())
             except ValueError as exc:
                 st.error(str(exc), icon=":material/error:")
             else:
@@ -138,7 +144,7 @@ def events_block(lens: Lens, *, key: str = "events") -> None:
     """Under a time chart: an "Add an event" expander with the form and the events it marks (not in the
     community view, where only the markers of public events show)."""
     _flash(key)
-    if lens.community:
+    if lens.community or not session.allowed("write"):
         return
     with st.expander("Add an event", icon=":material/flag:"):
         st.caption(
@@ -154,6 +160,7 @@ def events_block(lens: Lens, *, key: str = "events") -> None:
                 if st.button(
                     "Delete", key=f"{key}-delete-{event.annotation_id}", icon=":material/delete:", type="tertiary"
                 ):
-                    store.delete_annotation(data.db_path(), event.annotation_id, by=signed_in())
+                    session.require("write")
+                    store.delete_annotation(data.db_path(), event.annotation_id, by=session.signed_in())
                     st.session_state[f"{key}-flash"] = "Event deleted."
                     st.rerun()

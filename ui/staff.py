@@ -15,7 +15,7 @@ import streamlit as st
 
 from contract import TABLES
 from store import database, history, tables
-from ui import data
+from ui import data, session
 
 LOG = logging.getLogger(__name__)
 BLANK = "(blank)"
@@ -24,16 +24,8 @@ LABEL_COLUMNS = ("name", "title", "label", "text")
 
 
 def signed_in() -> str | None:
-    """The email of the person signed in through Streamlit's sign-in, or None (no sign-in configured, or nobody
-    signed in): who made a write, for the history."""
-    try:
-        user = st.user
-        if not user.get("is_logged_in"):
-            return None
-        email = user.get("email")
-    except Exception:  # sign-in not configured, or no session: nobody to name
-        return None
-    return str(email) if email else None
+    """The e-mail of the person signed in, or None (local mode, or nobody signed in): who made a write."""
+    return session.signed_in()
 
 
 @contextmanager

@@ -1,0 +1,98 @@
+"""Who is using the dashboard, from Streamlit's sign-in (st.login / st.user) and foundation.toml's [access].
+
+Every write and every build checks the role here, on the server, before it runs (`require`), whatever the page
+showed: a hidden button is not a check.
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+import access
+import settings
+from access import NotAllowed, Person
+from ui.text import plain
+
+
+def sign_in_configured() -> bool:
+    """Whether Streamlit's sign-in is set up ([auth] in .streamlit/secrets.toml); else the dashboard runs in
+    local mode, for one person on their own machine."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def current() -> Person:
+    """The person using this session, and their role (everyone is the public when the server was started with
+    serve.py --public-only)."""
+    if os.environ.get("PARTNERSHIP_PUBLIC_ONLY"):
+        return Person(None, "public")
+    configured = sign_in_configured()
+    logged_in, email = False, None
+    if configured:
+        try:
+            logged_in = bool(st.user.get("is_logged_in"))
+            email = st.user.get("email") if logged_in else None
+        except Exception:  # no session (a script run outside the server)
+            logged_in, email = False, None
+    return access.person(
+        sign_in=configured, logged_in=logged_in, email=str(email) if email else None, access=settings.load().access
+    )
+
+
+def signed_in() -> str | None:
+    """The e-mail of the person signed in, or None: who made a write, for the history."""
+    return current().email
+
+
+def allowed(action: str) -> bool:
+    """Whether the person may do the action (to show or hide its button; the action itself calls require)."""
+    return current().can(action)
+
+
+def require(action: str) -> None:
+    """Stops the run with the sentence why unless the person may do the action (see access.NEEDS)."""
+    try:
+        access.require(current(), action)
+    except NotAllowed as why:
+        st.error(plain(str(why)), icon=":material/lock:")
+        st.stop()
+
+
+def sidebar(who: Person) -> None:
+    """Who is signed in, with a way out; or the quiet line of local mode."""
+    if who.role == access.LOCAL:
+        st.sidebar.caption("Local mode: not signed in.")
+        return
+    if who.email:
+        st.sidebar.caption(plain(f"Signed in as {who.email} ({access.WORDS[who.role]})."))
+        st.sidebar.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign-out")
+    elif sign_in_configured():
+        st.sidebar.caption("The community-safe view, open to the public.")
+        st.sidebar.button("Sign in", on_click=st.login, icon=":material/login:", key="sign-in")
+    else:
+        st.sidebar.caption("The community-safe view, open to the public.")
+
+
+def sign_in_page() -> None:
+    """What a visitor without access sees: the foundation's name and logo, and the way in."""
+    config = settings.load()
+    who = current()
+    if config.logo and config.logo.exists():
+        st.image(str(config.logo), width=160)
+    st.title(plain(config.name))
+    if who.email:
+        st.warning(
+            plain(
+                f"{who.email} is not on this dashboard's access list. Ask the foundation's administrator to add "
+                "you, or sign in with another account."
+            ),
+            icon=":material/lock:",
+        )
+        st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign-in-page-out")
+        return
+    st.markdown("This dashboard is for the foundation's staff and board. Sign in with your organisation's account.")
+    st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:", key="sign-in-page-in")
