@@ -46,10 +46,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(db: Path, timeout: float = 60) -> Iterator[str]:
-    """Serves the dashboard on a free localhost port against db; yields its URL."""
-    port = free_port()
-    env = {**os.environ, "PARTNERSHIP_DB": str(db)}
+def streamlit_server(
+    db: Path,
+    timeout: float = 60,
+    *,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+) -> Iterator[str]:
+    """Serves the dashboard on localhost (a free port unless given) against db; yields its URL. env and args are
+    added to the server's environment and to `streamlit run`."""
+    port = port or free_port()
+    env = {**os.environ, "PARTNERSHIP_DB": str(db), **(env or {})}
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -62,6 +70,7 @@ def streamlit_server(db: Path, timeout: float = 60) -> Iterator[str]:
             "true",
             "--browser.gatherUsageStats",
             "false",
+            *args,
         ],
         cwd=ROOT,
         env=env,

@@ -176,3 +176,17 @@ def test_a_public_only_server_shows_everyone_the_community_view_and_no_data_page
     assert "The community-safe view, open to the public." in [c.value for c in at.sidebar.caption]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/data.py")
+
+
+def test_secrets_stay_out_of_the_repository_and_xsrf_protection_stays_on():
+    import subprocess
+    import tomllib
+
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", ".streamlit/secrets.toml"], cwd=ROOT, capture_output=True
+    ).returncode
+    assert ignored == 0  # git ignores the file that holds the cookie and client secrets
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    assert not [f for f in tracked if f.endswith("secrets.toml")]
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"].get("enableXsrfProtection", True) is True

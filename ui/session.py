@@ -78,21 +78,24 @@ def sidebar(who: Person) -> None:
 
 
 def sign_in_page() -> None:
-    """What a visitor without access sees: the foundation's name and logo, and the way in."""
+    """What a visitor without access sees: the foundation's name (under its logo) and the way in."""
     config = settings.load()
     who = current()
-    if config.logo and config.logo.exists():
-        st.image(str(config.logo), width=160)
-    st.title(plain(config.name))
-    if who.email:
-        st.warning(
-            plain(
-                f"{who.email} is not on this dashboard's access list. Ask the foundation's administrator to add "
-                "you, or sign in with another account."
-            ),
-            icon=":material/lock:",
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle, st.container(border=True):  # the logo is the frame's, above
+        st.title(plain(config.name))
+        if who.email:
+            st.warning(
+                plain(
+                    f"{who.email} is not on this dashboard's access list. Ask the foundation's administrator to add "
+                    "you, or sign in with another account."
+                ),
+                icon=":material/lock:",
+            )
+            st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign-in-page-out")
+            return
+        st.markdown(
+            "The partnership impact dashboard is for the foundation's staff and board. Sign in with your "
+            "organisation's account."
         )
-        st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign-in-page-out")
-        return
-    st.markdown("This dashboard is for the foundation's staff and board. Sign in with your organisation's account.")
-    st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:", key="sign-in-page-in")
+        st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:", key="sign-in-page-in")
