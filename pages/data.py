@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import backup, data, edits, history, imports, session, staff
+from ui import access_list, backup, data, edits, history, imports, session, staff
 
 st.title("Data")
 session.require("write")  # editors only, however the page was reached
@@ -13,9 +13,10 @@ st.caption(
     "and see every change ever made, with a way back. Every change is saved as one write in the history, and "
     f"every page shows it at the next click. {data.records_text()}. {data.as_of_text()}."
 )
-import_tab, templates_tab, edits_tab, history_tab, export_tab = st.tabs(
-    ["Import", "Templates", "Edits", "History", "Export"]
-)
+# Admins (and local mode) also see who may do what.
+admin = session.allowed("manage_access")
+tabs = st.tabs(["Import", "Templates", "Edits", "History", "Export", *(["Access"] if admin else [])])
+import_tab, templates_tab, edits_tab, history_tab, export_tab = tabs[:5]
 with import_tab, staff.guarded("the import"):
     imports.section()
 with templates_tab, staff.guarded("the templates"):
@@ -26,3 +27,6 @@ with history_tab, staff.guarded("the history"):
     history.section()
 with export_tab, staff.guarded("the export"):
     backup.export_section()
+if admin:
+    with tabs[5], staff.guarded("the access list"):
+        access_list.section()
