@@ -18,7 +18,7 @@ pytestmark = browser_marks()
 
 ACCESS = '[access]\nviewers = ["@board.org"]\neditors = ["@lumen.org"]\nadmins = ["ada@lumen.org"]\n'
 SAMPLE_SECRETS = re.compile(r"\b(Castrelle|Sableford|Kestrane|Blue|Heron)\b", re.I)  # confidential in sample_data
-PEOPLE = {  # sub -> claims the provider gives
+PEOPLE = {  # sub -> the claims a test gives the provider for them
     "ada": {"email": "ada@lumen.org", "name": "Ada"},
     "bob": {"email": "bob@lumen.org", "name": "Bob"},
     "dan": {"email": "dan@board.org", "name": "Dan"},
@@ -28,11 +28,10 @@ PEOPLE = {  # sub -> claims the provider gives
 
 @pytest.fixture(scope="module")
 def provider():
-    """The identity provider: a real OIDC server on a free localhost port, with the people above."""
+    """The identity provider: a real OIDC server on a free localhost port; each test gives it its user."""
     import oidc_provider_mock
 
-    users = [oidc_provider_mock.User(sub=sub, claims=claims) for sub, claims in PEOPLE.items()]
-    with oidc_provider_mock.run_server_in_thread(user_claims=users) as server:
+    with oidc_provider_mock.run_server_in_thread() as server:
         yield f"http://127.0.0.1:{server.server_port}"
 
 
@@ -58,7 +57,11 @@ def serve(tmp_path, db, provider: str, public: bool):
     )
 
 
-def sign_in(page, url: str, sub: str) -> None:
+def sign_in(page, url: str, provider: str, sub: str) -> None:
+    """Signs in as sub, whose claims (e-mail, name) this test gives the provider first."""
+    import httpx
+
+    assert httpx.put(f"{provider}/users/{sub}", json=PEOPLE[sub]).status_code == 204
     page.goto(url)
     wait_for_app(page)
     page.get_by_role("button", name="Sign in").first.click()
@@ -80,7 +83,7 @@ def test_each_person_signs_in_and_sees_their_role(tmp_path, sample_db, provider,
     with serve(tmp_path, sample_db, provider, public=False) as url:
         page = chromium.new_page(viewport={"width": 1366, "height": 768})
         try:
-            sign_in(page, url, sub)
+            sign_in(page, url, provider, sub)
             expect(page.get_by_text(sees)).to_be_visible()
             nav = page.get_by_test_id("stSidebarNav")
             if sub == "dan":
@@ -95,7 +98,7 @@ def test_someone_on_no_list_is_told_so(tmp_path, sample_db, provider, chromium):
     with serve(tmp_path, sample_db, provider, public=False) as url:
         page = chromium.new_page(viewport={"width": 1366, "height": 768})
         try:
-            sign_in(page, url, "mallory")
+            sign_in(page, url, provider, "mallory")
             expect(page.get_by_text("is not on this dashboard's access list")).to_be_visible()
             expect(page.get_by_test_id("stMetric")).to_have_count(0)
         finally:
