@@ -17,6 +17,7 @@ import settings  # noqa: E402
 from store.importer import import_files  # noqa: E402
 
 SAMPLE_FILES = sorted((ROOT / "sample_data").glob("*.csv"))
+TINY_FILES = sorted((ROOT / "tests" / "data" / "tiny").glob("*.csv"))
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +25,16 @@ def sample_db(tmp_path_factory) -> Path:
     """The sample foundation, imported from the committed CSVs exactly as `make run` does."""
     db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
     result = import_files(db, SAMPLE_FILES)
+    assert result.ok, [str(p) for p in result.problems][:5]
+    return db
+
+
+@pytest.fixture(scope="session")
+def tiny_db(tmp_path_factory) -> Path:
+    """The hand-made tiny dataset (tests/data/tiny), whose metrics the tests work out by hand; imported once, and
+    only read (a test that writes works on a copy)."""
+    db = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
+    result = import_files(db, TINY_FILES)
     assert result.ok, [str(p) for p in result.problems][:5]
     return db
 

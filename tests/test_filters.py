@@ -52,12 +52,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-TINY = ROOT / "tests" / "data" / "tiny"
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.test_metrics import GROUPS, TABLES  # noqa: E402  (the same 32 ids and 7 tables)
+from tests.test_metrics import GROUPS  # noqa: E402  (the same 32 ids and 7 tables)
 
 START, END = date(2024, 1, 1), date(2024, 12, 31)
 
@@ -466,16 +465,6 @@ CASE_NAMES = list(CASES)
 
 
 # ------------------------------------------------------------------------------ helpers, fixtures
-
-
-@pytest.fixture(scope="module")
-def tiny_db(tmp_path_factory) -> Path:
-    from store.importer import import_files
-
-    db_path = tmp_path_factory.mktemp("tiny_filters") / "tiny.duckdb"
-    result = import_files(db_path, [TINY / f"{table}.csv" for table in TABLES])
-    assert result.ok, "\n".join(f"{p.file}:{p.row}:{p.column}: {p.message}" for p in result.problems)
-    return db_path
 
 
 @pytest.fixture(scope="module")

@@ -22,18 +22,9 @@ from store.readers import MAX_CELL, UnknownTable, read
 from store.values import shown
 from tests.conftest import ROOT
 
-TINY = sorted((ROOT / "tests" / "data" / "tiny").glob("*.csv"))
 PARTNERS = "partner_id,name,sector,country,confidential\n"
 FUNDING = "funding_id,date,partner_id,direction,amount\n"
 ENGAGEMENTS = "engagement_id,date,type,partner_ids,attendees\n"
-
-
-@pytest.fixture(scope="module")
-def tiny_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
-    result = import_files(db, TINY)
-    assert result.ok, [str(p) for p in result.problems][:5]
-    return db
 
 
 @pytest.fixture

@@ -438,21 +438,6 @@ PRIOR_PERIODS = {
 # ------------------------------------------------------------------------------ helpers, fixtures
 
 
-def _problems_text(result) -> str:
-    return "\n".join(f"{p.file}:{p.row}:{p.column}: {p.message}" for p in result.problems)
-
-
-@pytest.fixture(scope="module")
-def tiny_db(tmp_path_factory) -> Path:
-    from store.importer import import_files
-
-    db_path = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
-    files = [TINY / f"{table}.csv" for table in TABLES]
-    result = import_files(db_path, files)
-    assert result.ok, _problems_text(result)
-    return db_path
-
-
 def _compute(db_path: Path, start: date, end: date) -> dict:
     from metrics import compute
     from store import database

@@ -30,22 +30,11 @@ from charts.engagement import per_period
 from charts.figures import count_axis
 from metrics import Filters, Period, compute_many
 from store import database
-from store.importer import import_files
 from tests.conftest import ROOT
 
-TINY = ROOT / "tests" / "data" / "tiny"
 YEAR_2024 = Period(date(2024, 1, 1), date(2024, 12, 31))
 TREND = YEAR_2024.trend(8)
 CHARTS = 7  # by type; participants; patient-voice sessions; stage by year; classes; convenings; reciprocity
-
-
-@pytest.fixture(scope="module")
-def tiny_db(tmp_path_factory) -> Path:
-    """The tiny dataset of tests/test_metrics.py, imported once for this module."""
-    db = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
-    result = import_files(db, sorted(TINY.glob("*.csv")))
-    assert result.ok, [str(p) for p in result.problems][:5]
-    return db
 
 
 def run(db: Path, name: str, filters: Filters | None = None) -> pd.DataFrame:

@@ -23,7 +23,6 @@ from store import database
 from store.importer import import_files
 from tests.conftest import ROOT, plain_text
 
-TINY = ROOT / "tests" / "data" / "tiny"
 TABLES = ("partners", "partnerships", "engagements", "funding", "publications", "programs", "milestones")
 YEAR_2024 = Period(date(2024, 1, 1), date(2024, 12, 31))
 PROFILE_CARDS = (
@@ -56,14 +55,6 @@ def app(monkeypatch):
 
     yield make
     settings.load.cache_clear()
-
-
-@pytest.fixture(scope="module")
-def tiny_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("tiny_partners") / "tiny.duckdb"
-    result = import_files(db, [TINY / f"{table}.csv" for table in TABLES])
-    assert result.ok, [str(p) for p in result.problems][:5]
-    return db
 
 
 def run(db, name: str, filters: Filters | None = None) -> pd.DataFrame:

@@ -27,10 +27,8 @@ import queries
 from contract import MILESTONE_STAGE, MILESTONES, STAGES
 from metrics import CATALOGUE, Filters, Period, compute
 from store import database
-from store.importer import import_files
-from tests.conftest import ROOT, plain_text
+from tests.conftest import plain_text
 
-TINY = ROOT / "tests" / "data" / "tiny"
 TABLES = ("partners", "partnerships", "engagements", "funding", "publications", "programs", "milestones")
 YEAR_2024 = Period(date(2024, 1, 1), date(2024, 12, 31))
 CARDS = [
@@ -53,14 +51,6 @@ CARDS = [
 def app(app):
     """The shared fixture, opened on this page."""
     return lambda db, **params: app(db, "pages/science.py", **params)
-
-
-@pytest.fixture(scope="module")
-def tiny_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
-    result = import_files(db, [TINY / f"{table}.csv" for table in TABLES])
-    assert result.ok, [str(p) for p in result.problems][:5]
-    return db
 
 
 def run(db, name: str, filters: Filters | None = None) -> pd.DataFrame:
