@@ -20,7 +20,7 @@ from store import targets as targets_store
 from store.history import Change
 from store.importer import Counts, ImportResult, Problem, import_files
 from tests.conftest import ROOT
-from ui import edits, imports, staff
+from ui import edits, imports, session, staff
 from ui import history as history_ui
 
 PAGE = "pages/data.py"
@@ -304,7 +304,7 @@ def test_values_and_times_read_in_plain_words():
 
 
 def test_nobody_is_signed_in_when_sign_in_is_not_configured():
-    assert staff.signed_in() is None
+    assert session.signed_in() is None
 
 
 def test_the_history_lists_writes_newest_first_in_words(db):

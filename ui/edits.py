@@ -100,7 +100,7 @@ def partner_section() -> None:
         pid,
         sector=new_sector if new_sector != sector else None,
         confidential=new_confidential if new_confidential != confidential else None,
-        by=staff.signed_in(),
+        by=session.signed_in(),
     )
     if not result.ok:
         for problem in result.problems:
@@ -165,7 +165,7 @@ def save_targets(changes: list[tuple[int, str, float | None]]) -> tuple[list[int
     saved, refused = [], []
     for year, metric_id, value in changes:
         try:
-            write_id = targets_store.set_target(staff.db(), year, metric_id, value, by=staff.signed_in())
+            write_id = targets_store.set_target(staff.db(), year, metric_id, value, by=session.signed_in())
         except ValueError as exc:
             refused.append(str(exc))
         else:
@@ -275,7 +275,7 @@ def _edit_note(note) -> None:
     if saved:
         session.require("write")
         try:
-            notes_store.edit_note(staff.db(), note.note_id, text, public, by=staff.signed_in())
+            notes_store.edit_note(staff.db(), note.note_id, text, public, by=session.signed_in())
         except ValueError as exc:
             st.error(plain(exc), icon=":material/error:")
             return
@@ -283,7 +283,7 @@ def _edit_note(note) -> None:
         st.rerun()
     if deleting:
         session.require("write")
-        notes_store.delete_note(staff.db(), note.note_id, by=staff.signed_in())
+        notes_store.delete_note(staff.db(), note.note_id, by=session.signed_in())
         staff.flash(f"{KEY}-notes", "success", "Note deleted. The History tab can bring it back.")
         st.rerun()
 
@@ -316,7 +316,7 @@ def _add_note() -> None:
                 if not isinstance(dates, tuple) or len(dates) != 2:
                     raise ValueError("Choose the period's first and last day.")
                 notes_store.add_note(
-                    staff.db(), metric_id, dates[0], dates[1], text, public, author, by=staff.signed_in()
+                    staff.db(), metric_id, dates[0], dates[1], text, public, author, by=session.signed_in()
                 )
             except ValueError as exc:
                 st.error(plain(exc), icon=":material/error:")

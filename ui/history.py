@@ -107,7 +107,7 @@ def _restore(write) -> None:
         if yes.button("Yes, put the data back", type="primary", key=f"{KEY}-confirm-yes", width="stretch"):
             session.require("restore")
             try:
-                done = history.restore(staff.db(), write.id, by=staff.signed_in())
+                done = history.restore(staff.db(), write.id, by=session.signed_in())
             except ValueError as exc:
                 st.session_state.pop(f"{KEY}-confirm", None)
                 st.error(plain(exc), icon=":material/error:")

@@ -161,7 +161,7 @@ def _apply(paths: list[Path], labels: list[str], chosen: dict[str, str]) -> None
     session.require("write")
     with st.spinner("Importing…"):
         result = importer.import_files(
-            data.db_path(), paths, settings.load(), labels=labels, tables=chosen or None, by=staff.signed_in()
+            data.db_path(), paths, settings.load(), labels=labels, tables=chosen or None, by=session.signed_in()
         )
     if not result.ok:  # the database changed since the preview
         st.session_state.pop(f"{KEY}-preview", None)

@@ -15,17 +15,12 @@ import streamlit as st
 
 from contract import TABLES
 from store import database, history, tables
-from ui import data, session
+from ui import data
 
 LOG = logging.getLogger(__name__)
 BLANK = "(blank)"
 _DECIMAL = re.compile(r"^-?\d+\.\d+$")
 LABEL_COLUMNS = ("name", "title", "label", "text")
-
-
-def signed_in() -> str | None:
-    """The e-mail of the person signed in, or None (local mode, or nobody signed in): who made a write."""
-    return session.signed_in()
 
 
 @contextmanager
