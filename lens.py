@@ -30,36 +30,95 @@ from store import targets as targets_store
 TREND = 8  # periods on a trend chart, the chosen one last
 
 
+COMPARISONS = {"prior": "the prior period", "year": "the same period a year earlier"}
+
+
 @dataclass(frozen=True)
 class View:
-    """The period and filters chosen, whether the screen is dark, and whether the view is community-safe."""
+    """The period and filters chosen, whether the screen is dark, whether the view is community-safe, and what
+    the period is compared with: "prior" (the prior period, shared/METRICS.md) or "year" (a year earlier)."""
 
     period: Period
     filters: Filters = Filters()
     dark: bool = False
     community: bool = False
+    compare: str = "prior"
+
+    def __post_init__(self) -> None:
+        if self.compare not in COMPARISONS:
+            raise ValueError(f"unknown comparison {self.compare!r}: {', '.join(COMPARISONS)}")
+
+    @property
+    def whole(self) -> bool:
+        """Whether the period is one whole calendar year, half-year, quarter or month: its trend is then the
+        periods like it that lead up to it; any other period's trend is the calendar bins inside it."""
+        return self.period.calendar is not None
+
+    @property
+    def bins(self) -> list[Period]:
+        """A trend chart's periods, oldest first: the last TREND periods like the chosen one, ending with it, for
+        a whole calendar unit; else the calendar months, quarters or years that cover it (Period.bins)."""
+        return self.period.trend(TREND) if self.whole else self.period.bins()
 
     @property
     def periods(self) -> list[Period]:
-        """The last TREND periods like the chosen one, ending with it, aligned to the calendar (for trends)."""
-        return self.period.trend(TREND)
+        """Every period the view reads, the chosen one last: the trend's bins, then the chosen period when it
+        is not itself the last bin."""
+        return self.bins if self.whole else [*self.bins, self.period]
+
+    @property
+    def baseline(self) -> Period:
+        """The period the chosen one is compared with."""
+        return self.period.compared(self.compare)
+
+    @property
+    def versus(self) -> str:
+        """What a change is against, in a few words: "vs 2024", "vs Q3 2024"; for a period that is no calendar
+        unit, "vs prior period" or "vs a year earlier" (its dates are in the page's caption)."""
+        if self.baseline.calendar:
+            return f"vs {self.baseline.label}"
+        return "vs a year earlier" if self.compare == "year" else "vs prior period"
 
     def public(self) -> View:
         """The same view for the public: community-safe and light (what a newsletter image shows); its filters
         stay, so that the gate refuses a filtered view rather than quietly showing another one."""
-        return View(self.period, self.filters, dark=False, community=True)
+        return View(self.period, self.filters, dark=False, community=True, compare=self.compare)
 
     def source(self, what: str = "partnership records", trend: bool = False) -> str:
         """The line under every chart: source, period (or the trend's span) and filters."""
         name = settings.load().name
         p = self.period
-        first = self.periods[0] if trend else p
-        span = f"{first.label} to {p.label}" if trend else p.label
+        bins = self.bins
+        first = bins[0] if trend else p
+        span = f"{first.label} to {bins[-1].label}" if trend and len(bins) > 1 else p.label
         line = f"Source: {name}, {what}.<br>{span} ({first.start:%-d %b %Y} to {p.end:%-d %b %Y})."
         if self.filters.active:
             # Wrapped, so that the line fits under a half-width chart.
             line += "<br>" + "<br>".join(textwrap.wrap(f"Filtered to {self.filters.describe()}.", 64))
         return line
+
+
+class Series(list):
+    """The metrics of every period a view reads, the chosen period last (a list of dicts). whole: the chosen period
+    is the trend's last bin; otherwise the bins come first and the chosen period (their sum) follows them. versus:
+    what the chosen period's change is against ("vs 2024"), for the cards that show it."""
+
+    def __init__(
+        self,
+        values: Sequence[dict] = (),
+        whole: bool = True,
+        versus: str = "vs prior period",
+        cut: Sequence[bool] = (),
+    ) -> None:
+        super().__init__(values)
+        self.whole, self.versus, self.cut = whole, versus, tuple(cut)
+
+    @property
+    def trend(self) -> list[dict]:
+        """The values of the trend's whole bins, oldest first (what a sparkline draws: a bin cut short by the
+        period would read as a fall)."""
+        bins = list(self) if self.whole else list(self)[:-1]
+        return [values for i, values in enumerate(bins) if not (i < len(self.cut) and self.cut[i])]
 
 
 class Reader(Protocol):
@@ -136,22 +195,28 @@ class Lens:
             self._shown = None
         return self._trend
 
-    def series(self, metric_ids: Sequence[str]) -> list[dict]:
-        """The metrics for each trend period, the chosen one last."""
+    def series(self, metric_ids: Sequence[str]) -> Series:
+        """The metrics for every period the view reads (View.periods), the chosen one last."""
         ids = list(dict.fromkeys(metric_ids))
         read = self._read(ids)
         if self._shown is None:
             self._shown = self.gate.series(read, self.view.periods) if self.gate else read
-        return [{m: v[m] for m in ids} for v in self._shown]
+        return Series(
+            [{m: v[m] for m in ids} for v in self._shown],
+            whole=self.view.whole,
+            versus=self.view.versus,
+            cut=[b.name is not None for b in self.view.bins],
+        )
 
     def current(self, metric_ids: Sequence[str] | None = None) -> dict:
         """The metrics (all, or the named ones) for the chosen period."""
         return self.series(list(metric_ids) if metric_ids is not None else list(CATALOGUE))[-1]
 
     def prior(self, metric_ids: Sequence[str] | None = None) -> dict:
-        """The metrics for the period the chosen one is compared with (Period.prior)."""
+        """The metrics for the period the chosen one is compared with (View.baseline: the prior period, or the
+        same period a year earlier)."""
         ids = list(metric_ids) if metric_ids is not None else list(CATALOGUE)
-        prior, periods = self.view.period.prior, self.view.periods
+        prior, periods = self.view.baseline, self.view.periods
         if len(periods) > 1 and periods[-2] == prior:
             values = {m: self._read(ids)[-2][m] for m in ids}
         else:
@@ -159,12 +224,13 @@ class Lens:
         return self.gate.values(values, prior) if self.gate else values
 
     def trend(self, metric_ids: Sequence[str], series: list[dict] | None = None) -> pd.DataFrame:
-        """The metrics over the trend periods, one labelled row per period (for trend charts and their CSVs)."""
+        """The metrics over the trend's bins, one labelled row per bin (for trend charts and their CSVs)."""
         series = series if series is not None else self.series(metric_ids)
+        bins = self.view.bins
         return pd.DataFrame(
             [
                 {"period": p.label, "start": p.start, "end": p.end, **{m: values[m] for m in metric_ids}}
-                for p, values in zip(self.view.periods, series, strict=True)
+                for p, values in zip(bins, series[: len(bins)], strict=True)
             ]
         )
 
@@ -208,4 +274,4 @@ class Lens:
         return Lens(self.reader, narrowed, metric_ids if metric_ids is not None else self._first)
 
 
-__all__ = ["TREND", "Direct", "Lens", "Reader", "Refused", "View"]
+__all__ = ["COMPARISONS", "TREND", "Direct", "Lens", "Reader", "Refused", "Series", "View"]

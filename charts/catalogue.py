@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import settings
-from charts import engagement, funding, science, story
+from charts import engagement, figures, funding, science, story
 from charts import partners as partner_charts
 from charts.context import Context
 from charts.figures import MARKERS, numeric
@@ -190,7 +190,7 @@ CHARTS: dict[str, Chart] = dict(
         _chart(
             "touchpoints-by-type",
             engagement.by_type,
-            _rows("engagement_by_type", lambda df, lens: engagement.by_type_table(df, lens.view.periods)),
+            _rows("engagement_by_type", lambda df, lens: engagement.by_type_table(df, lens.view.bins)),
             what="engagement records",
             metric_ids=("engagement_count",),
             query="engagement_by_type",
@@ -224,7 +224,7 @@ CHARTS: dict[str, Chart] = dict(
         _chart(
             "relationship-classes",
             engagement.classes,
-            _rows("engagement_relationship_classes", lambda df, lens: engagement.classes_table(df, lens.view.periods)),
+            _rows("engagement_relationship_classes", lambda df, lens: engagement.classes_table(df, lens.view.bins)),
             what="engagement records",
             metric_ids=("relationship_longitudinal_share", "relationship_transactional_share"),
             query="engagement_relationship_classes",
@@ -290,7 +290,7 @@ CHARTS: dict[str, Chart] = dict(
         _chart(
             "programs-by-stage",
             science.programs,
-            _rows("science_programs_by_stage", lambda df, lens: science.programs_table(df, lens.view.periods)),
+            _rows("science_programs_by_stage", lambda df, lens: science.programs_table(df, lens.view.bins)),
             what="program records",
             query="science_programs_by_stage",
             note=science.STAGE_NOTE,
@@ -337,7 +337,7 @@ def context(lens: Lens, chart: Chart) -> Context:
     return Context(
         source=view.source(chart.what, trend=chart.trend),
         period=view.period,
-        periods=tuple(view.periods),
+        periods=tuple(view.bins),
         currency=settings.load().currency,
         dark=view.dark,
         events=tuple(lens.events()) if chart.trend else (),
@@ -363,7 +363,7 @@ def draw(name: str, lens: Lens, figure: bool = True) -> Drawn:
     ctx = context(lens, chart)
     if not figure or not _has_data(shown.frame, chart):
         return Drawn(chart, None, shown.frame, shown.note)
-    fig = chart.figure(shown.frame, ctx)
+    fig = figures.settle(chart.figure(shown.frame, ctx))  # margins around what the builder added last
     return Drawn(chart, fig, shown.frame, shown.note, describe(chart, fig, shown.frame, ctx))
 
 
@@ -382,7 +382,8 @@ def _said(column: str, value: object, currency: str) -> str:
 def describe(chart: Chart, fig: go.Figure, rows: pd.DataFrame, ctx: Context) -> str:
     """The chart's alt text, written from its numbers: what it shows, over what, and its latest and highest."""
     title = html.unescape(fig.layout.title.text or chart.name)
-    subtitle = html.unescape(fig.layout.title.subtitle.text or "") if fig.layout.title.subtitle else ""
+    subtitle = fig.layout.title.subtitle.text or "" if fig.layout.title.subtitle else ""
+    subtitle = html.unescape(subtitle.replace("<br>", " "))
     text = f"{chart.kind}: {title}" + (f" ({subtitle})." if subtitle else ".")
     x = "period" if "period" in rows else "label" if "label" in rows else None
     wide = [c for c in chart.columns if c in rows]

@@ -32,13 +32,15 @@ class Context:
 
     @property
     def each(self) -> str:
-        """What one trend period is, in a word: year, quarter, month, half-year or period."""
-        return self.period.cadence
+        """What one trend period is, in a word: year, half-year, quarter or month."""
+        return self.period.cadence if self.period.calendar else self.period.bin_unit
 
     @property
     def span(self) -> str:
-        """The trend's span: "2018 to 2025"."""
-        return f"{self.periods[0].label} to {self.period.label}"
+        """The trend's span: "2018 to 2025", or "Q1 2026 to Q4 2026 (to 1 Dec)"."""
+        if len(self.periods) == 1:
+            return self.periods[0].label
+        return f"{self.periods[0].label} to {self.periods[-1].label}"
 
 
 def _is_dates(values: list) -> bool:

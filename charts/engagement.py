@@ -142,7 +142,7 @@ def classes(counts: pd.DataFrame, ctx: Context) -> go.Figure:
         stacked=True,
         dark=ctx.dark,
         title=f"Partners per {ctx.each}, by relationship class",
-        subtitle=f"In {ctx.period.label}: " + ", ".join(f"{latest[c]} {c}" for c in RELATIONSHIPS),
+        subtitle=f"In {ctx.periods[-1].label}: " + ", ".join(f"{latest[c]} {c}" for c in RELATIONSHIPS),
         y_title="Partners engaged (count)",
         x_title=ctx.each.capitalize(),
         source=ctx.source,

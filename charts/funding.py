@@ -21,6 +21,15 @@ HHI_BANDS = [
 ]
 
 
+def hhi_band(value: float | str | None) -> str | None:
+    """The band of a Herfindahl-Hirschman index in words: "unconcentrated" below 1,500, "moderately concentrated"
+    from 1,500 to 2,500, "highly concentrated" above 2,500; None when there is no number (or it is hidden)."""
+    if value is None or isinstance(value, str) or pd.isna(value):
+        return None
+    (_, moderate, low, _), (_, high, middle, _), (_, _, top, _) = HHI_BANDS
+    return low if value < moderate else middle if value <= high else top
+
+
 def by_quarter(quarters: pd.DataFrame, ctx: Context) -> go.Figure:
     """Money received and granted in each calendar quarter of the trend's span."""
     fig = figures.bars(
@@ -110,6 +119,10 @@ def hhi(trend: pd.DataFrame, ctx: Context) -> go.Figure:
     """The Herfindahl-Hirschman index of the money received per period, against its bands."""
     values = figures.numeric(trend["funding_hhi"])
     top = max(3000.0, float(values.max()) * 1.1) if values.notna().any() else 3000.0
+    subtitle = "Herfindahl-Hirschman index of the money received"
+    latest = values.iloc[-1] if len(values) else None
+    if latest is not None and pd.notna(latest):
+        subtitle += f"; {trend['period'].iloc[-1]}: {latest:,.0f}, {hhi_band(latest)}"
     return figures.lines(
         trend,
         "period",
@@ -118,7 +131,7 @@ def hhi(trend: pd.DataFrame, ctx: Context) -> go.Figure:
         dark=ctx.dark,
         y_title="HHI (0 to 10,000)",
         title="Funding concentration",
-        subtitle="Herfindahl-Hirschman index of the money received",
+        subtitle=subtitle,
         source=ctx.source,
         y_range=(0, top),
         bands=HHI_BANDS,

@@ -40,7 +40,7 @@ def stage_colours(dark: bool = False) -> dict[str, str]:
 def programs_by_stage(
     counts: pd.DataFrame, x: str, *, title: str, source: str, dark: bool = False, subtitle: str = ""
 ) -> go.Figure:
-    """Programs over x stacked by R&D stage, discovery at the bottom; the legend beside, in the same order."""
+    """Programs over x stacked by R&D stage, discovery at the bottom; the legend above, in the same order."""
     fig = figures.stacked_by(
         counts,
         x,
@@ -53,11 +53,9 @@ def programs_by_stage(
         y_title="Programs",
         dark=dark,
     )
-    fig.update_layout(
-        legend=dict(
-            orientation="v", x=1.02, xanchor="left", y=1, yanchor="top", traceorder="reversed", font=dict(size=13)
-        )
-    )
+    # The legend above the plot, latest stage first as the bars stack, so that a half-width chart keeps its width
+    # for the bars and their labels.
+    fig.update_layout(legend=dict(traceorder="reversed"))
     return figures.count_axis(fig, counts.groupby(x)["programs"].sum().max())
 
 
@@ -94,7 +92,8 @@ def days_histogram(
         type="linear",
         range=[-width / 3, int(bins["bin_end"].max()) + 1],
         tick0=0,
-        dtick=width * math.ceil(len(bins) / 10),
+        dtick=width * math.ceil(len(bins) / 6),  # six or so labels, side by side under a half-width chart
+        tickformat=",.0f",
     )
     fig.update_yaxes(range=[0, max(top * 1.2, 1)])
     figures.count_axis(fig, top)
@@ -125,12 +124,18 @@ def milestone_timeline(
     milestones has program, program_first_date, date, milestone, stage and note; programs are listed in the
     order they started, the first at the top.
     """
+    # The hover text by column, not by milestone: the labels are made safe once per kind, and only the notes
+    # that are there are made safe one by one (a large store has a hundred thousand milestones and few notes).
+    notes = milestones["note"]
+    written = notes.map(lambda n: isinstance(n, str) and bool(n))
     table = milestones.assign(
         kind=milestones["milestone"].map(MILESTONE_LABELS),
-        hover=[
-            f"<b>{plain(MILESTONE_LABELS[m])}</b> ({s})" + (f"<br>{plain(n)}" if isinstance(n, str) and n else "")
-            for m, s, n in zip(milestones["milestone"], milestones["stage"], milestones["note"], strict=True)
-        ],
+        hover=(
+            milestones["milestone"].map({m: f"<b>{plain(label)}</b> (" for m, label in MILESTONE_LABELS.items()})
+            + milestones["stage"].astype(str)
+            + ")"
+            + notes[written].map(lambda n: f"<br>{plain(n)}").reindex(milestones.index, fill_value="")
+        ),
     )
     fig = figures.timeline(
         table, "date", "program", "kind", hover="hover", title=title, subtitle=subtitle, source=source, dark=dark
@@ -166,7 +171,7 @@ def milestone_timeline(
     fig.update_layout(
         height=max(600, 170 + 46 * len(rows)),
         showlegend=True,
-        legend=dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top", groupclick="toggleitem"),
+        legend=dict(orientation="v", x=1.01, xanchor="left", xref="paper", y=1, yanchor="top", groupclick="toggleitem"),
     )
     return fig
 
@@ -244,7 +249,8 @@ def median_days(trend: pd.DataFrame, ctx: Context) -> go.Figure:
 def programs_table(stages: pd.DataFrame, periods) -> pd.DataFrame:
     """Programs per period and stage, labelled by period (the chart's numbers)."""
     labels = {i: p.label for i, p in enumerate(periods)}
-    return stages.assign(period=stages["period_id"].map(labels))[["period", "end_date", "stage", "programs"]]
+    kept = stages[stages["period_id"].isin(labels)]  # the trend's bins (not the chosen period after them)
+    return kept.assign(period=kept["period_id"].map(labels))[["period", "end_date", "stage", "programs"]]
 
 
 def programs(stages: pd.DataFrame, ctx: Context) -> go.Figure:

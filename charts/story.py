@@ -43,8 +43,19 @@ def funding(trend: pd.DataFrame, ctx: Context) -> go.Figure:
 
 
 def engagement(trend: pd.DataFrame, ctx: Context) -> go.Figure:
-    """Touchpoints with partners and the patients taking part in them, per period."""
-    return figures.count_axis(_per_period(trend, ctx, ENGAGEMENT, "Touchpoints and the patients in them", "Count"))
+    """Touchpoints with partners and the patients taking part in them, per period: two panels, each on its own
+    axis (a few hundred touchpoints beside thousands of patients would vanish on one)."""
+    fig = figures.panels(
+        trend,
+        "period",
+        list(ENGAGEMENT),
+        names=ENGAGEMENT,
+        title="Touchpoints and the patients in them",
+        subtitle=f"Per {ctx.each}, {ctx.span}; each on its own scale",
+        source=ctx.source,
+        dark=ctx.dark,
+    )
+    return mark_events(fig, ctx)
 
 
 def partners(trend: pd.DataFrame, ctx: Context) -> go.Figure:

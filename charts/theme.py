@@ -44,9 +44,10 @@ def _template(dark: bool) -> go.layout.Template:
                 x=0,
                 xanchor="left",
                 xref="container",
-                y=0.97,
+                y=1,
+                yref="container",
                 yanchor="top",
-                pad=dict(l=12),
+                pad=dict(l=12, t=14),
                 subtitle=dict(font=dict(size=13, color=DARK["muted"] if dark else LIGHT_MUTED)),
             ),
             colorway=colours,
@@ -54,7 +55,9 @@ def _template(dark: bool) -> go.layout.Template:
             plot_bgcolor=DARK["background"] if dark else brand.background,
             xaxis=dict(axis, showgrid=False),
             yaxis=dict(axis, showgrid=True),
-            legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title=dict(text="")),
+            # A horizontal legend stands on the plot's top edge, under the subtitle (figures.settle makes room for
+            # its rows).
+            legend=dict(orientation="h", yanchor="bottom", y=1, xanchor="left", x=0, title=dict(text="")),
             margin=dict(l=60, r=24, t=110, b=96),
             hoverlabel=dict(font=dict(family=brand.font, size=13)),
             bargap=0.25,

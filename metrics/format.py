@@ -36,15 +36,21 @@ def value(metric: Metric, number: float | int | str | None, currency: str = "USD
     return f"{number:,.{metric.decimals}f}"
 
 
+SMALL_BASE = 10  # a count changing from fewer than this reads as a difference ("+5"), not a percentage ("+500%")
+
+
 def change(metric: Metric, current: float | int | None, prior: float | int | None) -> str | None:
-    """The change against the prior period: points for shares, percent for the rest; None when unknown (or when
-    either value is a marker of the community gate)."""
+    """The change against the compared period: points for shares; the difference for a count that was below
+    SMALL_BASE (1 -> 6 reads "+5", not "+500%"); percent for the rest; None when unknown (or when either value is
+    a marker of the community gate)."""
     if current is None or prior is None or isinstance(current, str) or isinstance(prior, str):
         return None
     if current == prior:
         return "no change"
     if metric.unit == "share":
         return f"{(current - prior) * 100:+,.1f} pts"
+    if metric.unit == "count" and abs(prior) < SMALL_BASE:
+        return f"{current - prior:+,.{metric.decimals}f}"
     if prior == 0:
         return None if current == 0 else "new"
     return f"{(current - prior) / abs(prior) * 100:+,.0f}%"

@@ -6,16 +6,13 @@ The rule, with the watch band 10% of the target's size:
 - lower is better: at or below the target is on track; at or below 110% of it is watch; above that, off track;
 - a metric that is neither better higher nor lower, an empty value or no target has no status.
 
-A period is measured against the target of the calendar year it ends in. Money and count targets are for the whole
-year, so a shorter period gets its share of them by days (a half year of 2025, 181 of 365 days, gets 181/365 of the
-target); a period longer than that year has no money or count target, as it would take in more than one year's.
-Shares, days and index targets apply to a period of any length as they are, and so do counts of distinct partners,
-agreements or programs present in the period (DISTINCT_COUNTS): 40 partners active in a year are not 20 in a half.
+Targets are set for calendar years (store/targets.py keeps them by year): a target applies to its year and to no
+other period. A quarter is not measured against a year's target, pro-rated or not: a share such as longitudinal
+relationships cannot be reached in a quarter, and a count pro-rated to 1.25 cannot be met or shown honestly.
 """
 
 from __future__ import annotations
 
-import calendar
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,17 +21,6 @@ from metrics.catalogue import CATALOGUE, Metric
 from metrics.periods import Period
 
 WATCH_BAND = 0.10
-PRO_RATED = ("money", "count")
-# Counts of distinct things present in a period, which do not add up over time: their targets are not pro-rated.
-DISTINCT_COUNTS = frozenset(
-    {
-        "funding_partner_count",
-        "engagement_partner_count",
-        "partner_active_count",
-        "partnership_active_count",
-        "program_advanced_count",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -77,28 +63,19 @@ def status(metric: Metric, value: float | None, target: float | None) -> Status 
     return WATCH if _at_most(value, target + band) else OFF_TRACK
 
 
-def year_days(year: int) -> int:
-    """365, or 366 in a leap year."""
-    return 366 if calendar.isleap(year) else 365
-
-
-def pro_rated(period: Period) -> bool:
-    """Whether money and count targets are pro-rated for the period: it is shorter than the year it ends in."""
-    return period.days < year_days(period.end.year)
+def applies(period: Period) -> bool:
+    """Whether targets apply to the period: it is one whole calendar year."""
+    return period.calendar == "year"
 
 
 def target_for(metric_id: str, period: Period, targets: Mapping[int, Mapping[str, float]]) -> float | None:
-    """The target of the calendar year the period ends in (targets: year -> metric id -> target, as
-    store/targets.py keeps them), pro-rated by days for money and counts (not distinct counts) over a period
-    shorter than that year; None when there is none."""
-    year = period.end.year
-    target = targets.get(year, {}).get(metric_id)
-    if target is None or CATALOGUE[metric_id].unit not in PRO_RATED or metric_id in DISTINCT_COUNTS:
-        return target
-    days = year_days(year)
-    if period.days > days:
+    """The metric's target for the period (targets: year -> metric id -> target, as store/targets.py keeps them):
+    the target of the calendar year the period is; None for any other period, or when there is none."""
+    if metric_id not in CATALOGUE:
+        raise KeyError(f"unknown metric {metric_id!r}")
+    if not applies(period):
         return None
-    return target * period.days / days
+    return targets.get(period.start.year, {}).get(metric_id)
 
 
 def targets_for(metric_ids: list[str], period: Period, targets: Mapping[int, Mapping[str, float]]) -> dict[str, float]:

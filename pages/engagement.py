@@ -8,7 +8,7 @@ import settings
 from contract import INDUSTRY_SECTORS
 from metrics.catalogue import ids_in
 from metrics.format import words
-from ui import blocks, data, notes
+from ui import blocks, data, header, notes
 from ui import community as public
 from ui.cards import cards
 from ui.context import view
@@ -37,7 +37,7 @@ NO_CONVENINGS = f"{blocks.nothing_matches(lens, 'convenings')} {SECTOR_NOTE}".st
 NO_ENGAGEMENTS = blocks.nothing_matches(lens, "engagements")
 
 st.title("Engagement")
-st.caption(f"{v.period.label}, compared with {v.period.prior.label}. {data.records_text()}. {data.as_of_text()}.")
+header.caption(v)
 public.banner(v, data.records_text())
 cards(
     [

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 import settings
+from charts.funding import hhi_band
 from metrics.catalogue import ids_in
-from ui import blocks, data, notes
+from ui import blocks, data, header, notes
 from ui import community as public
 from ui.cards import cards
 from ui.context import view
@@ -18,7 +19,7 @@ lens = data.page_lens(v, "Funding", SHOWN)
 series = lens.series(SHOWN)
 
 st.title("Funding")
-st.caption(f"{v.period.label}, compared with {v.period.prior.label}. {data.records_text()}. {data.as_of_text()}.")
+header.caption(v)
 public.banner(v, data.records_text())
 cards(
     [
@@ -35,6 +36,12 @@ cards(
     per_row=3,
     community=v.community,
 )
+hhi = series[-1]["funding_hhi"]
+if band := hhi_band(hhi):  # a CEO reads 703 only with its band
+    st.caption(
+        f"Funding concentration of {hhi:,.0f} in {v.period.label} is **{band}**: the Herfindahl-Hirschman index "
+        "reads below 1,500 as unconcentrated, 1,500 to 2,500 as moderately and above 2,500 as highly concentrated."
+    )
 
 st.subheader("Money in and out, by quarter")
 blocks.chart("funding-by-quarter", lens, empty_reason=blocks.nothing_matches(lens, "funding records"))

@@ -10,7 +10,7 @@ import settings
 from charts.catalogue import CHARTS
 from metrics import HEADLINE
 from metrics import targets as goals
-from ui import blocks, data, notes
+from ui import blocks, data, header, notes
 from ui import community as public
 from ui.cards import cards, target_legend
 from ui.context import view
@@ -30,15 +30,9 @@ year_targets = goals.targets_for(list(HEADLINE), p, lens.reader.targets())
 card_targets = lens.targets(HEADLINE) or None
 
 st.title("Overview")
-st.caption(
-    f"{p.label}: {p.start:%-d %b %Y} to {p.end:%-d %b %Y}, compared with {p.prior.label} "
-    f"({p.prior.start:%-d %b %Y} to {p.prior.end:%-d %b %Y}). {data.records_text()}. {data.as_of_text()}."
-)
-if v.filters.active:
-    targets_note = (
-        " Targets are the whole foundation's, so the cards show them without filters." if year_targets else ""
-    )
-    st.caption(f"Filtered to {v.filters.describe()}.{targets_note}")
+header.caption(v)
+if v.filters.active and year_targets:
+    st.caption("Targets are the whole foundation's, so the cards show none while the view is filtered.")
 public.banner(v, data.records_text())
 
 if not data.facts()["partners"]:
@@ -49,10 +43,11 @@ if not data.facts()["partners"]:
     )
 
 cards(list(HEADLINE), series, prior, config.currency, community=v.community, targets=card_targets)
-if card_targets:
+if card_targets or (not v.filters.active and not v.community and lens.reader.targets().get(p.end.year)):
     st.caption(target_legend(p), unsafe_allow_html=True)
 
-st.subheader(f"The story of {v.periods[0].label} to {p.label}")
+bins = v.bins
+st.subheader(f"The story of {bins[0].label} to {bins[-1].label}" if len(bins) > 1 else f"The story of {p.label}")
 columns = st.columns(2)
 for i, name in enumerate(STORY):
     with columns[i % 2]:
@@ -60,7 +55,8 @@ for i, name in enumerate(STORY):
 
 st.subheader("Every metric")
 table = metric_table(current, prior, p.label, config.currency)
-st.dataframe(table, hide_index=True, height=35 * (len(table) + 1) + 3, column_config={"Definition": {"width": "large"}})
+# A static table, so that every definition reads whole, wrapped in its column, at any width.
+st.table(table, hide_index=True, border="horizontal")
 st.download_button(
     "Every metric (CSV)" + ("" if v.community else ", internal"),
     exports.csv_bytes(metric_values(current, prior, p.label), internal=not v.community),

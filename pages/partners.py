@@ -41,6 +41,7 @@ DATE_FORMAT = "D MMM YYYY"
 WHO = "Internal view: confidential partners are named."
 MONEY_COLUMNS = ("funding_in", "funding_out")
 ROW_HEIGHT = 35  # st.dataframe's default row height, in pixels
+SHOWN_COLUMNS = ("name", "sector", "relationship", "engagements", "funding_in", "funding_out")
 
 
 def plural(n: int, word: str) -> str:
@@ -56,17 +57,21 @@ def remember(pid: str | None) -> None:
         del st.query_params["partner"]
 
 
-def on_pick() -> None:
-    """The partner chosen in the list."""
-    remember(st.session_state.get("partner"))
-
-
-def on_row(shown_ids: list[str]) -> None:
-    """The partner of the row selected in the table (row positions count in the frame as sent, before sorting)."""
-    rows = st.session_state["portfolio"].selection.rows
+def on_pick(shown_ids: list[str]) -> None:
+    """The partner whose row, or any cell of whose row (its name), was clicked in the table (row positions count
+    in the frame as sent, before any sorting in the browser)."""
+    selection = st.session_state["portfolio"].selection
+    rows = list(selection.rows) or [cell[0] for cell in selection.cells]
     pid = shown_ids[rows[0]] if rows else None
     st.session_state["partner"] = pid
     remember(pid)
+
+
+def on_close() -> None:
+    """The profile's window was closed: no partner is chosen, and the table's selection goes."""
+    st.session_state["partner"] = None
+    st.session_state.pop("portfolio", None)
+    remember(None)
 
 
 def select_row(shown_ids: list[str]) -> None:
@@ -75,7 +80,18 @@ def select_row(shown_ids: list[str]) -> None:
     rows = [shown_ids.index(chosen)] if chosen in shown_ids else []
     current = st.session_state.get("portfolio")
     if current is None or list(current["selection"]["rows"]) != rows:
-        st.session_state["portfolio"] = {"selection": {"rows": rows}}
+        st.session_state["portfolio"] = {"selection": {"rows": rows, "columns": [], "cells": []}}
+
+
+def by_size(portfolio: pd.DataFrame) -> pd.DataFrame:
+    """The partners largest first: by money received in the period, then touchpoints, then name (an amount the
+    community-safe view hides sorts last, by its touchpoints)."""
+    received = pd.to_numeric(portfolio["funding_in"].where(portfolio["funding_in"] != HIDDEN), errors="coerce")
+    order = portfolio.assign(_received=received, _name=portfolio["name"].str.casefold())
+    order = order.sort_values(
+        ["_received", "engagements", "_name"], ascending=[False, False, True], na_position="last", kind="stable"
+    )
+    return portfolio.loc[order.index]
 
 
 def portfolio_table(portfolio: pd.DataFrame) -> None:
@@ -96,6 +112,7 @@ def portfolio_table(portfolio: pd.DataFrame) -> None:
             f"No partner {among}has “{text}” in its name." if text else f"No partner is active in {period.label}."
         )
         return
+    shown = by_size(shown)
     ids = list(shown["partner_id"])
     select_row(ids)
     numbers = shown
@@ -108,78 +125,41 @@ def portfolio_table(portfolio: pd.DataFrame) -> None:
         )
     table = shown.assign(
         sector=shown["sector"].map(words),
-        kinds=shown["kinds"].map(words, na_action="ignore").astype(object).fillna("—"),
         relationship=shown["relationship"].map(words),
-        ip_status=shown["ip_status"].map(words, na_action="ignore").astype(object).fillna("—"),
     )
+    if "confidential" in table:  # internal view: said beside the name, as the funders' chart says it
+        table = table.assign(name=table["name"] + table["confidential"].map({True: " (confidential)"}).fillna(""))
     st.dataframe(
         table,
         hide_index=True,
         height=ROW_HEIGHT * (min(len(table), 12) + 1) + 3,  # up to 12 rows without scrolling
         key="portfolio",
-        on_select=partial(on_row, ids) if not v.community else "ignore",
-        selection_mode="single-row",
-        column_order=[
-            column
-            for column in (
-                "name",
-                "sector",
-                "country",
-                "kinds",
-                "first_touchpoint",
-                "last_touchpoint",
-                "engagements",
-                "funding_in",
-                "funding_out",
-                "publications",
-                "relationship",
-                "ip_status",
-                "confidential",
-                "partner_id",
-            )
-            if column in table
-        ],
+        on_select=partial(on_pick, ids) if not v.community else "ignore",
+        selection_mode=["single-row", "single-cell"],
+        # Fits a half-screen laptop (1366 pixels) without scrolling sideways; the rest is in the profile and CSV.
+        column_order=[c for c in SHOWN_COLUMNS if c in table],
         column_config={
-            "name": st.column_config.TextColumn("Partner", pinned=True),
-            "sector": st.column_config.TextColumn("Sector"),
-            "country": st.column_config.TextColumn("Country"),
-            "kinds": st.column_config.TextColumn(
-                "Kinds of partnership", help="Kinds of its formal agreements that started by the period's end"
+            "name": st.column_config.TextColumn(
+                "Partner",
+                width=300,
+                help="Click a partner to open its profile" if not v.community else None,
             ),
-            "first_touchpoint": st.column_config.DateColumn(
-                "First touchpoint",
-                format=DATE_FORMAT,
-                help="Its earliest engagement, funding record or publication",
-            ),
-            "last_touchpoint": st.column_config.DateColumn(
-                "Last touchpoint",
-                format=DATE_FORMAT,
-                help=f"Its latest engagement, funding record or publication up to {period.end:%-d %b %Y}",
-            ),
+            "sector": st.column_config.TextColumn("Sector", width=100),
+            "relationship": st.column_config.TextColumn("Relationship", width=110, help=RELATIONSHIPS),
             "engagements": st.column_config.NumberColumn(
-                "Touchpoints", format="%d", help=f"Engagements involving it in {period.label}"
+                "Touchpoints", format="%d", width=95, help=f"Engagements involving it in {period.label}"
             ),
             "funding_in": money_column("Received", f"Funding it paid the foundation in {period.label}"),
             "funding_out": money_column("Granted", f"Grants the foundation made to it in {period.label}"),
-            "publications": st.column_config.NumberColumn(
-                "Publications", format="%d", help=f"Publications involving it in {period.label}"
-            ),
-            "relationship": st.column_config.TextColumn("Relationship", help=RELATIONSHIPS),
-            "ip_status": st.column_config.TextColumn(
-                "IP agreements",
-                help="The IP agreement status of its research-investment partnerships; — when it has none",
-            ),
-            "confidential": st.column_config.CheckboxColumn(
-                "Confidential", help="Never named, nor shown on its own, in community outputs"
-            ),
-            "partner_id": st.column_config.TextColumn("ID"),
         },
     )
-    choose = "" if v.community else "; select a row to open its profile"
+    choose = "" if v.community else " Click a partner to open its profile."
     st.caption(
-        f"{len(shown)} of {plural(len(portfolio), 'partner')}. Touchpoints, money, publications and relationship "
-        f"are for {period.label}; first and last touchpoint cover every record up to "
-        f"{period.end:%-d %b %Y}. Sort by clicking a column's header{choose}."
+        f"{len(shown)} of {plural(len(portfolio), 'partner')}, largest first: by money received in {period.label}, "
+        f"then touchpoints. Touchpoints, money and relationship are for {period.label}. Sort by clicking a column's "
+        f"header.{choose} Country, agreements, publications and first and last touchpoint are in the "
+        + ("profile and the " if not v.community else "")
+        + "CSV."
     )
     blocks.explain_and_download(numbers, lens, key="partners", query="partners_portfolio", note=PORTFOLIO_NOTE)
 
@@ -187,8 +167,8 @@ def portfolio_table(portfolio: pd.DataFrame) -> None:
 def money_column(label: str, help_text: str):
     """Money received or granted: a number, or text in the community-safe view (where it may read "—")."""
     if v.community:
-        return st.column_config.TextColumn(label, alignment="right", help=help_text)
-    return st.column_config.NumberColumn(label, format=MONEY, help=help_text)
+        return st.column_config.TextColumn(label, alignment="right", width=105, help=help_text)
+    return st.column_config.NumberColumn(label, format=MONEY, width=105, help=help_text)
 
 
 def relationship_text(row: pd.Series) -> str:
@@ -208,7 +188,7 @@ def profile(row: pd.Series) -> None:
     pid, name = row["partner_id"], row["name"]
     st.subheader(plain(name))
     country = row["country"] if isinstance(row["country"], str) and row["country"] else "country not recorded"
-    st.markdown(f"{words(row['sector'])} · {plain(country)} · `{plain(pid)}`")
+    st.markdown(f"{words(row['sector'])} · {plain(country)} · ID {plain(pid)}")
     if row["confidential"]:
         st.warning(
             "Confidential partner. This internal view names it; community outputs never name it nor show it on "
@@ -218,8 +198,10 @@ def profile(row: pd.Series) -> None:
     agreements = words(row["kinds"]) if isinstance(row["kinds"], str) else "none"
     ip = words(row["ip_status"]) if isinstance(row["ip_status"], str) else "no research-investment partnership"
     since = f"{row['first_touchpoint']:%-d %b %Y}" if pd.notna(row["first_touchpoint"]) else "none yet"
+    latest = f"{row['last_touchpoint']:%-d %b %Y}" if pd.notna(row["last_touchpoint"]) else "none yet"
     st.markdown(
-        f"{relationship_text(row)}  \nFormal agreements: {agreements}. IP agreements: {ip}. First touchpoint: {since}."
+        f"{relationship_text(row)}  \nFormal agreements: {agreements}. IP agreements: {ip}. First touchpoint: {since}; "
+        f"last: {latest}."
     )
     ids = [
         "engagement_count",
@@ -311,26 +293,18 @@ elif portfolio.empty:
     blocks.empty(f"No partners match the filters ({v.filters.describe()}). Clear a filter to see more.")
 else:
     portfolio_table(portfolio)
-    st.subheader("Partner profile")
     if v.community:
         blocks.empty(public.PROFILE_UNAVAILABLE)
     else:
-        chosen = st.selectbox(
-            "Partner",
-            list(names),
-            index=None,
-            format_func=names.get,
-            key="partner",
-            on_change=on_pick,
-            placeholder="Choose a partner, or select a row in the table",
-        )
         if wanted and wanted not in names:
             blocks.empty(
                 f"The link asks for partner “{wanted}”, which does not match the filters ({v.filters.describe()})."
                 if v.filters.active
                 else f"The link asks for partner “{wanted}”, but no partner has that id."
             )
-        if chosen:
-            profile(portfolio.set_index("partner_id", drop=False).loc[chosen])
-        else:
-            st.caption("Choose a partner above, or select a row in the table, to see its numbers and its timeline.")
+        chosen = st.session_state.get("partner")
+        if chosen in names:
+            # Opens over the page, where it is seen whatever the table's scroll; closing it returns to the list.
+            st.dialog("Partner profile", width="large", on_dismiss=on_close)(profile)(
+                portfolio.set_index("partner_id", drop=False).loc[chosen]
+            )

@@ -18,8 +18,9 @@ st.caption(
 )
 st.markdown(
     "A report to share with patients, families and supporters: the headline numbers in plain words, funding "
-    "with the partners thanked by name, engagement and the patient's voice, publications, science progress, and "
-    "how the numbers were computed. It is **community-safe**: " + RULES_IN_WORDS
+    "with the partners thanked by name, engagement and the patient's voice, publications, science progress, "
+    "how the numbers were computed, the words a family may not know in plain words, and every publication of the "
+    "period with its title and year. It is **community-safe**: " + RULES_IN_WORDS
 )
 
 refused = refusal(v.period, v.filters)

@@ -8,7 +8,7 @@ import settings
 from charts.science import STAGE_NOTE
 from metrics.catalogue import ids_in
 from metrics.format import words
-from ui import blocks, data, notes
+from ui import blocks, data, header, notes
 from ui import community as public
 from ui.cards import cards
 from ui.context import view
@@ -41,7 +41,7 @@ def no_milestones() -> str:
 
 
 st.title("Publications and science")
-st.caption(f"{v.period.label}, compared with {v.period.prior.label}. {data.records_text()}. {data.as_of_text()}.")
+header.caption(v)
 public.banner(v, data.records_text())
 cards(
     [

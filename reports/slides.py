@@ -8,12 +8,14 @@ import re
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import plotly.graph_objects as go
 from markupsafe import Markup
 
 import settings as settings_module
 from charts import catalogue
+from charts.funding import HHI_BANDS
 from community.rules import HIDDEN, MARKERS, people_words
 from exports import INTERNAL
 from lens import Direct, Lens, View
@@ -37,9 +39,17 @@ PUBLICATIONS = ["publication_count", "publication_open_access_share", "publicati
 SCIENCE = ["milestone_count", "milestone_clinical_count", "approval_count", "program_advanced_count"]
 PARTNERS = ["partner_new_count", "relationship_longitudinal_share", "partner_active_count"]
 USED = list(dict.fromkeys([*HEADLINE, *FUNDING, *ENGAGEMENT, *PUBLICATIONS, *SCIENCE, *PARTNERS]))
-NO_NOTES = "No notes for this period."
+STORY_NOTES = 6  # notes on the story slide, the newest; more would not read from the back of the room
 
-Number = tuple[str, str, Status | None]  # (value as read, label, status against the target or None)
+
+class Number(NamedTuple):
+    """A number on a slide: its value as read, its label, its status against the target and the target ("target
+    $5.5M"), both only where a target applies to the period."""
+
+    value: str
+    label: str
+    status: Status | None = None
+    target: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,7 @@ class Slide:
 
     title: str
     finding: str
+    scope: str = ""  # a filtered view says so under the title: "Filtered to sector pharma · ..."
     numbers: list[Number] = field(default_factory=list)
     figure: go.Figure | None = None
     items: list[str] = field(default_factory=list)
@@ -63,6 +74,20 @@ def _count(n: float | int | None, one: str, many: str | None = None) -> str:
 
 def _pct(share: float | str | None) -> str:
     return fmt.NULL if share is None or share in MARKERS else f"{share * 100:,.0f}%"
+
+
+def _band(hhi: float) -> str:
+    """The HHI's band in words: unconcentrated below 1,500, moderately concentrated to 2,500, highly above."""
+    (_, low, unconcentrated, _), (_, high, moderately, _), (_, _, highly, _) = HHI_BANDS
+    return unconcentrated if hhi < low else moderately if hhi <= high else highly
+
+
+def _target(metric, target: float | None, currency: str) -> str:
+    """The target as the slide shows it: "target $5.5M", or "target ≤ 1,500" when lower is better."""
+    if target is None:
+        return ""
+    at_most = "≤ " if metric.higher_is_better is False else ""
+    return f"target {at_most}{fmt.value(metric, target, currency, compact=True)}"
 
 
 def _change(current, prior, verbs: tuple[str, str], prior_label: str) -> str:
@@ -83,27 +108,28 @@ def build(lens: Lens, *, settings=None) -> list[Slide]:
 
     In the community-safe view every number comes through the gate (people rounded, a funding number that would
     show a confidential funder hidden, only public notes, redacted). Targets are the whole foundation's: a
-    filtered or community view shows no status.
+    filtered or community view shows no status, and a filtered one says so on every slide.
     """
     config = settings or settings_module.load()
     view = lens.view
     period = view.period
     filters = view.filters
     community = lens.community
-    periods = view.periods
-    # Compared with the period before on the chart (2023 before 2024), which reads as the board expects.
-    trend = lens.series(USED)
-    prior, now = (trend[-2] if len(trend) > 1 else {}), trend[-1]
+    # Compared with the view's baseline: the prior period (2024 before 2025, read from the trend already there), or
+    # the same period a year earlier.
+    now = lens.series(USED)[-1]
+    prior = lens.prior(USED)
     targets = lens.targets(USED)
     label = period.label
-    before = periods[-2].label if len(periods) > 1 else period.prior.label
+    before = view.baseline.label
     scope = f" (filtered to {filters.describe()})" if filters.active else ""
+    scope_line = f"Filtered to {filters.describe()} · not the whole foundation's numbers" if filters.active else ""
 
-    def number(metric_id: str, value=None, text: str | None = None) -> Number:
-        metric = CATALOGUE[metric_id]
-        value = now.get(metric_id) if value is None and text is None else value
-        status = goals.status(metric, value, targets.get(metric_id)) if value not in MARKERS else None
-        return (text or fmt.value(metric, value, config.currency, compact=True), metric.label, status)
+    def number(metric_id: str) -> Number:
+        metric, value, target = CATALOGUE[metric_id], now.get(metric_id), targets.get(metric_id)
+        status = goals.status(metric, value, target) if value not in MARKERS else None
+        shown = fmt.value(metric, value, config.currency, compact=True)
+        return Number(shown, metric.label, status, _target(metric, target, config.currency))
 
     def chart(name: str) -> tuple[go.Figure | None, str]:
         drawn = catalogue.draw(name, lens)
@@ -113,7 +139,7 @@ def build(lens: Lens, *, settings=None) -> list[Slide]:
 
     # 1. Headline metrics against their targets.
     headline = [number(m) for m in HEADLINE]
-    statuses = [s for _, _, s in headline if s is not None]
+    statuses = [n.status for n in headline if n.status is not None]
     if statuses:
         says = {"on_track": "{} on track", "watch": "{} to watch", "off_track": "{} off track"}
         counts = [(sum(s == kind for s in statuses), says[key]) for key, kind in goals.STATUSES.items()]
@@ -121,7 +147,7 @@ def build(lens: Lens, *, settings=None) -> list[Slide]:
         first = next(n for n, _ in counts if n)
         parts[0] = parts[0].replace(" ", " is " if first == 1 else " are ", 1)
         finding = (
-            f"Of the {len(statuses)} headline metrics with a target for {period.end.year}, "
+            f"Of the {len(statuses)} headline metrics with a target for {label}, "
             + ", ".join(parts[:-1])
             + (" and " if len(parts) > 1 else "")
             + parts[-1]
@@ -132,9 +158,10 @@ def build(lens: Lens, *, settings=None) -> list[Slide]:
         finding = f"The headline metrics for {label}{scope} have no targets to measure against: {why}."
     slides.append(Slide("Headline metrics against their targets", finding, numbers=headline))
 
-    # 2. Funding and its concentration.
+    # 2. Funding and its concentration (the HHI, in its band), or funding alone when the HHI is not shown.
     inbound, funders = now.get("funding_inbound_total"), now.get("funding_partner_count")
-    top = now.get("funding_top_partner_share")
+    top, hhi = now.get("funding_top_partner_share"), now.get("funding_hhi")
+    concentrated = bool(inbound) and inbound not in MARKERS and hhi is not None and hhi not in MARKERS
     if inbound == HIDDEN:
         finding = (
             f"Funding for {label} is not shown here, so that a partner who asked not to be named is not shown "
@@ -149,9 +176,13 @@ def build(lens: Lens, *, settings=None) -> list[Slide]:
         finding += _count(funders, "partner")
         if top is not None and top not in MARKERS:
             finding += f"; the largest gave {_pct(top)} of it"
+        if concentrated:
+            finding += f"{', and' if top is not None and top not in MARKERS else ';'} at an HHI of {hhi:,.0f}"
+            finding += f" funding is {_band(hhi)}"
         finding += "."
     figure, alt = chart("funding")
-    slides.append(Slide("Funding and its concentration", finding, figure=figure, chart="funding", alt=alt))
+    title = "Funding and its concentration" if concentrated else "Funding from partners"
+    slides.append(Slide(title, finding, figure=figure, chart="funding", alt=alt))
 
     # 3. Engagement and the patient's voice.
     touchpoints = now.get("engagement_count") or 0
@@ -210,22 +241,28 @@ def build(lens: Lens, *, settings=None) -> list[Slide]:
             numbers=[
                 number("partner_new_count"),
                 number("relationship_longitudinal_share"),
-                (f"{lapsed:,}", f"Lapsed partners (active in {before}, not in {label})", None),
+                Number(f"{lapsed:,}", f"Lapsed partners (active in {before}, not in {label})"),
                 number("partner_active_count"),
             ],
         )
     )
 
-    # 7. The story behind the numbers; each note is also shown on the slide of its metric (at most two there).
+    # 7. The story behind the numbers, the period's notes (each also on the slide of its metric, at most two
+    # there); without notes, the deck's findings in brief, to close on.
     found = lens.notes()
     items = [f"{CATALOGUE[n.metric_id].label}: {n.text}" for n in found if n.metric_id in CATALOGUE]
     for i, group in enumerate((HEADLINE, FUNDING, ENGAGEMENT, PUBLICATIONS, SCIENCE, PARTNERS)):
         own = [f"{CATALOGUE[n.metric_id].label}: {n.text}" for n in found if n.metric_id in group]
         if own and i < len(slides):
             slides[i] = replace(slides[i], items=own[:2])
-    finding = f"{_count(len(items), 'note')} from the team on {label}." if items else NO_NOTES
-    slides.append(Slide("The story behind the numbers", finding, items=items))
-    return slides
+    if items:
+        finding = f"{_count(len(items), 'note')} from the team on {label}{scope}"
+        finding += f", the {STORY_NOTES} newest here." if len(items) > STORY_NOTES else "."
+        slides.append(Slide("The story behind the numbers", finding, items=items[:STORY_NOTES]))
+    else:
+        finding = f"What the numbers say about {label}{scope}, for discussion; the team added no notes on it."
+        slides.append(Slide(f"{label} in brief", finding, items=[s.finding for s in slides]))
+    return [replace(s, scope=scope_line) for s in slides]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -238,56 +275,95 @@ THEMES = {
 }
 
 
-def css(dark: bool = False) -> str:
-    """The slides' style: large type that reads from the back of a room (body 32 px, numbers 96 px)."""
+PACK_UNIT = "1px"  # the board pack's page is the 1920×1080 slide itself
+
+
+def css(dark: bool = False, unit: str = PACK_UNIT) -> str:
+    """The slides' style: large type that reads from the back of a room (at 1920×1080: finding 40 px, numbers
+    104 px and up), every size a multiple of unit, the CSS length of one pixel of a 1920×1080 slide (the Present
+    page's follows the screen, so that a slide fits any screen as it fits 1920×1080)."""
     t = THEMES[dark]
     font = settings_module.load().brand.font
+
+    def u(n: float) -> str:
+        return f"calc({n} * var(--slide-u))"
+
     return f"""
-.slide {{ font-family: {font}; color: {t["fg"]}; background: {t["bg"]}; box-sizing: border-box; }}
-.slide-head {{ display: flex; justify-content: space-between; align-items: baseline; gap: 32px; }}
-.slide-title {{ font-size: 56px; font-weight: 700; line-height: 1.15; margin: 0 0 16px 0; color: {t["fg"]}; }}
-.slide-counter {{ font-size: 28px; color: {t["muted"]}; white-space: nowrap; }}
-.slide-finding {{ font-size: 40px; line-height: 1.3; margin: 0 0 40px 0; color: {t["fg"]}; }}
-.slide-numbers {{ display: grid; grid-template-columns: repeat(4, 1fr); gap: 32px; }}
-.slide-card {{ background: {t["card"]}; border-radius: 16px; padding: 28px 32px; }}
-.slide-number {{ font-size: 96px; font-weight: 700; line-height: 1.05; color: {t["fg"]}; }}
-.slide-label {{ font-size: 28px; line-height: 1.25; color: {t["muted"]}; margin-top: 8px; }}
-.slide-status {{ font-size: 28px; font-weight: 700; margin-top: 12px; }}
-.slide-notes {{ font-size: 32px; line-height: 1.35; margin: 0; padding-left: 1.2em; }}
-.slide-notes li {{ margin-bottom: 20px; }}
-.slide-body {{ font-size: 32px; line-height: 1.35; }}
+:root {{ --slide-u: {unit}; }}
+.slide {{ font-family: {font}; color: {t["fg"]}; background: {t["bg"]}; box-sizing: border-box;
+  display: flex; flex-direction: column; min-height: 0; }}
+.slide-head {{ display: flex; justify-content: space-between; align-items: baseline; gap: {u(32)}; }}
+.slide-title {{ font-size: {u(56)}; font-weight: 700; line-height: 1.15; margin: 0 0 {u(12)} 0; padding: 0;
+  color: {t["fg"]}; }}
+.slide-counter {{ font-size: {u(28)}; color: {t["muted"]}; white-space: nowrap; }}
+.slide-scope {{ align-self: flex-start; font-size: {u(28)}; font-weight: 700; line-height: 1.3; color: {t["fg"]};
+  background: {t["card"]}; border-left: {u(8)} solid {t["muted"]}; padding: {u(6)} {u(16)}; margin: 0 0 {u(16)} 0; }}
+.slide-finding {{ font-size: {u(40)}; line-height: 1.3; margin: 0 0 {u(28)} 0; color: {t["fg"]}; }}
+.slide-numbers {{ flex: 1 1 auto; min-height: 0; max-height: {u(720)}; display: grid; gap: {u(32)};
+  grid-template-columns: repeat(4, minmax(0, 1fr)); grid-auto-rows: minmax(0, 1fr); --number: {u(104)}; }}
+.slide-numbers.two {{ grid-template-columns: repeat(2, minmax(0, 1fr)); --number: {u(136)}; }}
+.slide-card {{ background: {t["card"]}; border-radius: {u(16)}; padding: {u(24)} {u(32)}; min-height: 0;
+  display: flex; flex-direction: column; justify-content: center; container-type: inline-size; }}
+.slide-number {{ font-size: min(var(--number), 25cqi); font-weight: 700; line-height: 1.05; white-space: nowrap;
+  color: {t["fg"]}; }}
+.slide-label {{ font-size: {u(30)}; line-height: 1.25; color: {t["muted"]}; margin-top: {u(8)}; }}
+.slide-status {{ font-size: {u(28)}; line-height: 1.3; margin-top: {u(10)}; }}
+.slide-status b {{ font-weight: 700; }}
+.slide-target {{ color: {t["fg"]}; white-space: nowrap; }}
+.slide-notes {{ font-size: {u(36)}; line-height: 1.35; margin: 0; padding-left: 1.2em; }}
+.slide-notes li {{ margin-bottom: {u(24)}; }}
+.slide-notes li > span {{ overflow: hidden; display: -webkit-box; -webkit-box-orient: vertical;
+  -webkit-line-clamp: 3; }}
+.slide-notes.aside {{ font-size: {u(28)}; margin-top: {u(24)}; flex: none; }}
+.slide-notes.aside li {{ margin-bottom: {u(8)}; }}
+.slide-notes.aside li > span {{ -webkit-line-clamp: 2; }}
+.slide-body {{ font-size: {u(32)}; line-height: 1.35; }}
 .slide-chart svg {{ display: block; width: 100%; height: 100%; }}
 """
 
 
-def _status_html(status: Status | None) -> Markup:
-    if status is None:
+def _status_html(number: Number) -> Markup:
+    """ "● On track · target $5.5M": the status in words and shape (its colour only repeats them), then the target."""
+    if number.status is None and not number.target:
         return Markup("")
-    return Markup('<div class="slide-status" style="color: {}">{}</div>').format(status.colour, status.text)
+    status = number.status
+    words = Markup('<b style="color: {}">{}</b> · ').format(status.colour, status.text) if status else Markup("")
+    target = number.target[:1].upper() + number.target[1:] if status is None else number.target
+    return Markup('<div class="slide-status">{}<span class="slide-target">{}</span></div>').format(words, target)
 
 
-def fragment(slide: Slide, index: int, total: int) -> Markup:
-    """The slide's text as HTML: the title, its counter, the finding, and its numbers or notes (not the chart)."""
+def notes_list(slide: Slide) -> Markup:
+    """The slide's notes as a list: the story slide's, or (two at most, shorter) those on a metric's slide."""
+    if not slide.items:
+        return Markup("")
+    kind = "story" if not (slide.numbers or slide.chart) else "aside"
+    return Markup('<ul class="slide-notes {}">{}</ul>').format(
+        kind, Markup("").join(Markup("<li><span>{}</span></li>").format(item) for item in slide.items)
+    )
+
+
+def fragment(slide: Slide, index: int, total: int, *, notes: bool = True) -> Markup:
+    """The slide's text as HTML: the title, its counter, the filter it is read through, the finding, and its
+    numbers and (unless notes is False) its notes; not the chart."""
     parts = [
         Markup(
             '<div class="slide-head"><h1 class="slide-title">{}</h1><div class="slide-counter">{}</div></div>'
         ).format(slide.title, f"{index} / {total}"),
-        Markup('<p class="slide-finding">{}</p>').format(slide.finding),
     ]
+    if slide.scope:
+        parts.append(Markup('<p class="slide-scope">{}</p>').format(slide.scope))
+    parts.append(Markup('<p class="slide-finding">{}</p>').format(slide.finding))
     if slide.numbers:
         cards = Markup("").join(
             Markup(
                 '<div class="slide-card"><div class="slide-number">{}</div><div class="slide-label">{}</div>{}</div>'
-            ).format(value, label, _status_html(status))
-            for value, label, status in slide.numbers
+            ).format(n.value, n.label, _status_html(n))
+            for n in slide.numbers
         )
-        parts.append(Markup('<div class="slide-numbers">{}</div>').format(cards))
-    if slide.items:
-        parts.append(
-            Markup('<ul class="slide-notes">{}</ul>').format(
-                Markup("").join(Markup("<li>{}</li>").format(item) for item in slide.items)
-            )
-        )
+        layout = "" if len(slide.numbers) > 4 else " two"
+        parts.append(Markup('<div class="slide-numbers{}">{}</div>').format(layout, cards))
+    if notes:
+        parts.append(notes_list(slide))
     return Markup("").join(parts)
 
 

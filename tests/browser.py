@@ -53,15 +53,21 @@ def streamlit_server(
     port: int | None = None,
     env: dict[str, str] | None = None,
     args: tuple[str, ...] = (),
+    plain: bool = False,
 ) -> Iterator[str]:
     """Serves the dashboard on localhost (a free port unless given) against db; yields its URL. env and args are
-    added to the server's environment and to `streamlit run`."""
+    added to the server's environment and to `streamlit run`. plain: started as most hosting starts it, with
+    plain `streamlit run dashboard.py` rather than serve.py."""
     port = port or free_port()
     env = {**os.environ, "PARTNERSHIP_DB": str(db), **(env or {})}
+    start = (
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py")]
+        if plain
+        else [sys.executable, str(ROOT / "serve.py")]
+    )
     proc = subprocess.Popen(
         [
-            sys.executable,
-            str(ROOT / "serve.py"),
+            *start,
             "--server.port",
             str(port),
             "--server.address",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
-from metrics import CATALOGUE, Filters, Period, compute
+from metrics import CATALOGUE, METRICS, Filters, Period, compute
 from metrics import format as fmt
 from store import database
 from ui import filters as period
@@ -63,7 +64,7 @@ def test_overview_cards_equal_the_metric_catalogue(app, sample_db):
         card = shown[metric.label]
         assert card.value == fmt.value(metric, current[metric_id], "USD", compact=True), metric_id
         assert card.proto.delta == (fmt.change(metric, current[metric_id], prior[metric_id]) or ""), metric_id
-    assert "2024: 1 Jan 2024 to 31 Dec 2024" in at.caption[0].value
+    assert "2024 (1 Jan 2024 to 31 Dec 2024), compared with 2023 (1 Jan 2023 to 31 Dec 2023)" in at.caption[0].value
 
 
 def test_overview_cards_follow_the_filters_like_the_catalogue(app, sample_db):
@@ -127,3 +128,47 @@ def test_trends_step_back_through_calendar_years_and_quarters():
     assert [p.label for p in Period(date(2025, 1, 1), date(2025, 3, 31)).trend(3)] == ["Q3 2024", "Q4 2024", "Q1 2025"]
     odd = Period(date(2025, 3, 5), date(2025, 4, 4))
     assert odd.trend(2) == [odd.prior, odd]
+
+
+def plotly_figures(at) -> dict[str, dict]:
+    """The page's Plotly figures (AppTest reads a chart as an unknown element whose spec is the figure's JSON),
+    by their title."""
+    figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return {f["layout"]["title"]["text"]: f for f in figures}
+
+
+def test_the_overview_metric_table_reads_labels_and_whole_definitions_without_ids(app, sample_db):
+    at = app(sample_db, "pages/overview.py", period="year", year="2024")
+    [table] = at.table  # a static table: every definition wraps in its column, none is cut
+    shown = table.value
+    assert "Metric id" not in shown.columns
+    assert list(shown["Metric"]) == [m.label for m in METRICS]
+    assert list(shown["Definition"]) == [m.description for m in METRICS]
+    ids = set(CATALOGUE)
+    assert not any(cell in ids for column in shown.columns for cell in shown[column].astype(str))
+    assert len(at.dataframe) == 0
+
+
+def test_the_overview_draws_touchpoints_and_patients_each_on_its_own_axis(app, sample_db):
+    at = app(sample_db, "pages/overview.py", period="year", year="2024")
+    figure = plotly_figures(at)["Touchpoints and the patients in them"]
+    axes = {trace["name"]: trace.get("yaxis", "y") for trace in figure["data"]}
+    assert axes == {"Touchpoints": "y", "Patient participants": "y2"}
+
+
+def test_the_overview_key_to_the_cards_names_no_configuration_file(app, sample_db):
+    at = app(sample_db, "pages/overview.py", period="year", year="2024")
+    assert not any("foundation.toml" in c.value for c in at.caption)
+
+
+def test_the_funding_page_says_the_band_of_its_concentration(app, sample_db):
+    at = app(sample_db, "pages/funding.py", period="year", year="2025")
+    with database.read(sample_db) as con:
+        hhi = compute(con, date(2025, 1, 1), date(2025, 12, 31))["funding_hhi"]
+    assert hhi < 1500  # the sample's 2025: many funders
+    assert any(f"Funding concentration of {hhi:,.0f} in 2025 is **unconcentrated**" in c.value for c in at.caption)
+    figure = plotly_figures(at)["Funding concentration"]
+    subtitle = figure["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")
+    assert subtitle.endswith(f"2025: {hhi:,.0f}, unconcentrated")
+    bands = [a["text"].replace("<br>", " ") for a in figure["layout"]["annotations"] if a.get("name") == "band"]
+    assert bands == ["unconcentrated", "moderately concentrated", "highly concentrated"]

@@ -10,6 +10,7 @@ from datetime import date
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import pytest
@@ -18,7 +19,7 @@ from pypdf import PdfReader
 
 from metrics import CATALOGUE, Period, compute
 from metrics import format as fmt
-from reports import bundle
+from reports import bundle, content
 from store import database
 from store.importer import import_files
 from tests.browser import chromium_missing
@@ -102,6 +103,11 @@ def secret_bundle(tmp_path_factory):
     (folder / "programs.csv").write_text(f"program_id,name,partner_ids\nP1,{SECRETS[1]} gene therapy,S2\n")
     (folder / "milestones.csv").write_text(
         "milestone_id,program_id,date,milestone,note\nX1,P1,2024-06-01,ind_cleared,\n"
+    )
+    (folder / "publications.csv").write_text(
+        "publication_id,title,published_date,doi,partner_ids,open_access,lay_summary\n"
+        f"B1,Results with {SECRETS[0]},2024-03-01,10.5555/alpha.2024.1,S1,true,false\n"
+        "B2,A registry of Ondine syndrome,2024-08-01,10.5555/registry.2024.2,U1,false,true\n"
     )
     db = folder / "db.duckdb"
     result = import_files(db, sorted(folder.glob("*.csv")))
@@ -200,8 +206,8 @@ def test_counts_of_people_from_1_to_10_are_suppressed_and_cannot_be_recovered(se
     assert summary["prior_metrics"]["engagement_patient_participants"] == "<11"  # 2023: 4
     html = (out / "report.html").read_text()
     table = html[html.index("Touchpoints and the patients and caregivers in them") :]
-    table = table[: table.index("</table>")]
-    cells = [unescape(c) for c in re.findall(r"<td>([^<]*)</td>", table)]
+    table = table[table.index("<tbody>") : table.index("</tbody>")]
+    cells = [unescape(c) for c in re.findall(r"<td[^>]*>([^<]*)</td>", table)]
     rows = [cells[i : i + 3] for i in range(0, len(cells), 3)]
     by_kind = {r[0]: r[2] for r in rows}
     assert by_kind["Listening session"] == "<11" and by_kind["PFDD meeting"] == "<11"
@@ -269,3 +275,125 @@ def test_numbers_that_would_show_a_confidential_funder_alone_are_left_out(secret
     assert "funding_top_partner_share" in summary["hidden"]
     assert summary["metrics"]["funding_industry_share"] == pytest.approx(150_000 / 170_000)
     assert "53%" not in pdf_text(written.pdf)
+
+
+def section_of(html: str, section_id: str) -> str:
+    start = html.index(f'<section id="{section_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_publications_are_listed_with_their_titles_and_years_not_as_bare_dois(sample_bundle, sample_db):
+    written, _ = sample_bundle
+    with database.read(sample_db) as con:
+        titles = con.execute(
+            "SELECT title, published_date, doi FROM publications WHERE published_date BETWEEN ? AND ? "
+            "ORDER BY published_date DESC, title",
+            [YEAR.start, YEAR.end],
+        ).fetchall()
+    html = written.html.read_text()
+    listed = section_of(html, "publication-list")
+    items = re.findall(r"<li>(.*?)</li>", listed, re.S)
+    assert len(items) == len(titles) > 0
+    for item, (title, published, doi) in zip(items, titles, strict=True):
+        text = unescape(re.sub(r"<[^>]+>", "", item))
+        assert title in text and str(published.year) in text, text
+        if doi:  # the DOI is there, small, after the title and the year: never the list itself
+            assert f'<span class="doi">doi:{doi}</span>' in item and text.index(title) < text.index(doi)
+    assert '<th scope="col">DOI</th>' not in html  # no table of DOIs
+    publications = section_of(html, "publications")
+    assert 'href="#publication-list"' in publications and "their titles and years" in publications
+    text = pdf_text(written.pdf)
+    assert "Appendix: the publications of 2024" in text and titles[0][0] in " ".join(text.split())
+
+
+def test_a_journal_is_shown_when_the_rows_carry_one_and_a_doi_the_gate_would_change_is_left_out():
+    lens = SimpleNamespace(text=lambda t: re.sub("cedar", "a partner", t, flags=re.I))  # as the gate redacts
+    row = SimpleNamespace(
+        title="Breathing at night",
+        published_date=date(2024, 5, 2),
+        doi="10.5555/cedar.1",
+        journal="Cedar Journal of Sleep",
+        peer_reviewed=True,
+        open_access=False,
+        lay_summary=None,
+    )
+    ref = content.reference(row, lens)
+    assert (ref.title, ref.year, ref.published, ref.journal) == (
+        "Breathing at night",
+        2024,
+        "May 2024",
+        "a partner Journal of Sleep",
+    )
+    assert ref.kinds == ("Peer reviewed",) and ref.doi == ""
+    assert content.reference(SimpleNamespace(**{**vars(row), "doi": "10.5555/x.1"}), lens).doi == "10.5555/x.1"
+
+
+def test_the_glossary_explains_in_plain_words_the_terms_the_report_uses(sample_bundle, sample_db):
+    written, _ = sample_bundle
+    with database.read(sample_db) as con:
+        report = content.build(con, YEAR)
+    words = content.report_words(report)
+    terms = {t.term: t.meaning for t in report.glossary}
+    # Jargon a family meets in this report, each explained: milestones, the period, publishing words, meetings.
+    for term in (
+        "IND cleared",
+        "Phase 1 started",
+        "Period",
+        "Open access",
+        "Lay summary",
+        "Median",
+        "Touchpoint",
+        "PFDD meeting",
+        "Convening",
+        "Patient-voice session",
+        "Other partners",
+        "Stage of research",
+    ):
+        assert term in terms, term
+    assert "Investigational New Drug" in terms["IND cleared"] and "“Per year”" in terms["Period"]
+    # The catalogue's own words where it has them.
+    assert "an industry partner, a regulator and an academic partner" in terms["Convening"]
+    assert "patient-focused drug development (PFDD) meetings" in terms["Patient-voice session"]
+    # Every term explained is one the report uses, and no term is explained that it does not (no HHI is shown).
+    assert all(re.search(t.pattern, words, re.I) for t in report.glossary)
+    assert "Funding concentration (HHI)" not in terms and "HHI" not in words
+    # Every milestone and kind of touchpoint in the report's tables has its entry.
+    for section in report.sections:
+        for table in section.tables:
+            for row in table.rows:
+                if row[0] != "All touchpoints" and row[0] != "Other" and table.columns[0] == "Kind of touchpoint":
+                    assert row[0] in terms, row[0]
+            if "Milestone" in table.columns:
+                assert {row[table.columns.index("Milestone")] for row in table.rows} <= set(terms)
+    html = written.html.read_text()
+    glossary = section_of(html, "glossary")
+    assert glossary.count("<dt>") == len(report.glossary) and "<dt>IND cleared</dt>" in glossary
+    assert "Words used in this report" in pdf_text(written.pdf)
+
+
+def test_headings_are_kept_with_what_follows_them(sample_bundle):
+    written, _ = sample_bundle
+    html = written.html.read_text()
+    style = html[html.index("<style>") : html.index("</style>")]
+    assert re.search(r"h1, h2, h3[^{]*\{[^}]*break-after: avoid", style)
+    assert re.search(r"h2 \+ \*, h3 \+ \*[^{]*\{[^}]*break-before: avoid", style)
+    assert re.search(r"figure \{[^}]*break-inside: avoid", style) and re.search(
+        r"table \{[^}]*break-inside: avoid", style
+    )
+    headings = {unescape(h) for h in re.findall(r"<h[23][^>]*>([^<]+)</h[23]>", html)}
+    for number, page in enumerate(PdfReader(written.pdf).pages, 1):
+        lines = [line for line in page.extract_text().splitlines() if line.strip()]
+        last = lines[-2] if len(lines) > 1 else ""  # the last line above the footer
+        assert last not in headings, (number, last)
+
+
+def test_the_glossary_and_the_publication_list_keep_the_rules(secret_bundle):
+    _, out, _ = secret_bundle
+    html = (out / "report.html").read_text()
+    listed = unescape(section_of(html, "publication-list"))
+    assert "Results with a partner" in listed and "A registry of Ondine syndrome" in listed
+    assert "alpha" not in listed.lower() and "doi:10.5555/registry.2024.2" in listed  # the gate would change it
+    glossary = unescape(section_of(html, "glossary"))
+    assert "<dt><11</dt>" in glossary and "<dt>Other partners</dt>" in glossary
+    for secret in SECRETS:
+        assert secret.lower() not in glossary.lower() and secret.lower() not in listed.lower()

@@ -9,7 +9,6 @@ import pytest
 
 import settings
 from metrics import CATALOGUE, HEADLINE, Period
-from metrics import format as fmt
 from metrics import targets as goals
 from metrics.targets import OFF_TRACK, ON_TRACK, WATCH, status, target_for
 from settings import Settings
@@ -91,24 +90,19 @@ def test_a_full_year_takes_its_years_target():
     assert target_for("funding_inbound_total", YEAR_2025, TARGETS.targets) == 5_000_000
 
 
-def test_a_half_year_gets_its_share_of_money_and_count_targets_by_days():
-    first_half = Period(date(2025, 1, 1), date(2025, 6, 30))  # 181 of 365 days
-    assert target_for("funding_inbound_total", first_half, TARGETS.targets) == pytest.approx(5_000_000 * 181 / 365)
-    assert target_for("engagement_count", first_half, TARGETS.targets) == pytest.approx(250 * 181 / 365)
-    assert target_for("funding_hhi", first_half, TARGETS.targets) == 1500  # an index is not pro-rated
-    assert target_for("partner_active_count", first_half, TARGETS.targets) == 40  # nor a count of partners present
-
-
-def test_a_period_takes_the_target_of_the_year_it_ends_in():
-    last_12_months = Period(date(2024, 7, 1), date(2025, 6, 30))  # 365 days: the whole of 2025's target
-    assert target_for("funding_inbound_total", last_12_months, TARGETS.targets) == 5_000_000
-    assert target_for("funding_inbound_total", Period(date(2024, 1, 1), date(2024, 12, 31)), TARGETS.targets) is None
-
-
-def test_a_period_longer_than_its_year_has_no_money_or_count_target():
+def test_a_target_applies_to_its_calendar_year_and_to_no_other_period():
+    # A quarter cannot meet a year's share of longitudinal relationships, and 250 touchpoints pro-rated to a
+    # quarter (about 62.3) cannot be shown honestly: no period but the year itself is measured against it.
+    first_half = Period(date(2025, 1, 1), date(2025, 6, 30))
+    quarter = Period(date(2025, 10, 1), date(2025, 12, 31))
+    last_12_months = Period(date(2024, 7, 1), date(2025, 6, 30))
     two_years = Period(date(2024, 1, 1), date(2025, 12, 31))
-    assert target_for("funding_inbound_total", two_years, TARGETS.targets) is None
-    assert target_for("funding_hhi", two_years, TARGETS.targets) == 1500
+    for period in (first_half, quarter, last_12_months, two_years):
+        for metric_id in ("funding_inbound_total", "engagement_count", "funding_hhi", "partner_active_count"):
+            assert target_for(metric_id, period, TARGETS.targets) is None, (period, metric_id)
+    assert goals.applies(YEAR_2025) and not goals.applies(quarter)
+    # 2024 has no targets at all.
+    assert target_for("funding_inbound_total", Period(date(2024, 1, 1), date(2024, 12, 31)), TARGETS.targets) is None
 
 
 def test_targets_for_keeps_the_metrics_that_have_one():
@@ -189,16 +183,14 @@ def test_overview_cards_show_the_status_against_the_2025_target(app, sample_db):
     assert any("**Off track** · target 45" in line for line in lines), lines
     help_text = {m.label: m.proto.help for m in at.metric}[FUNDING.label]
     assert "**▲ Watch**: $5,426,150 against a target of at least $5,500,000" in help_text
-    assert any("pro-rated" not in c.value and "target for 2025" in c.value for c in at.caption)
+    assert any("target for 2025" in c.value and "foundation.toml" not in c.value for c in at.caption)
 
 
-def test_a_half_year_pro_rates_the_cards_targets_and_says_so(app, sample_db):  # noqa: F811
-    at = app(sample_db, period="custom", **{"from": "2025-01-01", "to": "2025-06-30"})
+def test_a_quarter_shows_no_status_and_says_targets_are_for_whole_years(app, sample_db):  # noqa: F811
+    at = app(sample_db, period="custom", **{"from": "2025-10-01", "to": "2025-12-31"})
     assert not at.exception
-    target = fmt.value(FUNDING, 5_500_000 * 181 / 365, "USD", compact=True)
-    assert any(f"target {target}" in m.value for m in at.markdown)
-    assert any("**Off track** · target 45" in m.value for m in at.markdown)  # 38 active partners: not pro-rated
-    assert any("pro-rated to the period's 181 days" in c.value for c in at.caption)
+    assert not [m for m in at.markdown if "· target" in m.value or "Off track" in m.value]
+    assert any("Targets are set for whole calendar years" in c.value for c in at.caption)
 
 
 def test_filtered_and_community_views_leave_the_foundation_targets_out(app, sample_db):  # noqa: F811

@@ -19,7 +19,9 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "l
 
 
 def _params_text(params: dict) -> str:
-    return json.dumps({k: [str(v) for v in vals] for k, vals in params.items()}, indent=1)
+    return json.dumps(
+        {k: [str(v) for v in vals] if isinstance(vals, list) else str(vals) for k, vals in params.items()}, indent=1
+    )
 
 
 def how_computed(lens: Lens, *, metric_ids: Iterable[str] = (), query: str | None = None, note: str = "") -> None:
@@ -74,9 +76,11 @@ def chart(name: str, lens: Lens, *, empty_reason: str = "", key: str | None = No
                 if file.make is None:
                     st.caption(f"{file.label}: {plain(file.refused)}")
                     continue
+                # Every file is made when its button is clicked (a deferred download), never on a rerun: at 10 million
+                # engagements, encoding each chart's CSV on every rerun was most of a cached rerun's time.
                 st.download_button(
                     file.label,
-                    file.make if file.mime != "text/csv" else file.make(),
+                    file.make,
                     file_name=file.file_name,
                     mime=file.mime,
                     key=f"download-{key}" if file.mime == "text/csv" else f"download-{file.file_name}",
@@ -107,7 +111,7 @@ def explain_and_download(
     with download:
         st.download_button(
             "CSV, internal" if internal else "CSV",
-            exports.csv_bytes(numbers, internal=internal),
+            lambda: exports.csv_bytes(numbers, internal=internal),  # made when clicked
             file_name=f"{key}{'-internal' if internal else ''}.csv",
             mime="text/csv",
             key=f"download-{key}",

@@ -7,11 +7,19 @@ from contextlib import nullcontext
 
 import streamlit as st
 
+from charts.funding import hhi_band
 from community.rules import HIDDEN, MARKERS
+from lens import Series
 from metrics import CATALOGUE, Metric, Period
 from metrics import format as fmt
 from metrics import targets as goals
 from ui.community import CARD_NOTE, HIDDEN_NOTE
+
+HHI_RANGES = {
+    "unconcentrated": "below 1,500",
+    "moderately concentrated": "1,500 to 2,500",
+    "highly concentrated": "above 2,500",
+}
 
 
 def delta_color(metric_id: str) -> str:
@@ -48,16 +56,17 @@ def status_line(metric: Metric, value: float | None, target: float | None, curre
 
 
 def target_legend(period: Period) -> str:
-    """The key to the status lines (markdown): what each shape means, which year's targets and whether pro-rated."""
+    """The key to the status lines (markdown): what each shape means and which year's targets; for a period that
+    is not a calendar year, that targets are set for whole years."""
+    if not goals.applies(period):
+        return (
+            "Targets are set for whole calendar years, so this period has no status against them: choose "
+            "“A calendar year” or “Last full year” to see each card against its target."
+        )
     shapes = ", ".join(f"{shape(s)} {s.words}" for s in goals.STATUSES.values())
-    prorated = (
-        f", money and counts of activity pro-rated to the period's {period.days:,} days"
-        if goals.pro_rated(period)
-        else ""
-    )
     return (
         f"{shapes} (Watch: within {goals.WATCH_BAND:.0%} of the target): each card against the foundation's "
-        f"target for {period.end.year}{prorated}, set in foundation.toml."
+        f"target for {period.start.year}, kept on the Data page."
     )
 
 
@@ -77,7 +86,7 @@ def card(
     target, or says that it has none."""
     metric = CATALOGUE[metric_id]
     current, prior = series[-1][metric_id], prior_values[metric_id]
-    values = [s[metric_id] for s in series]
+    values = [s[metric_id] for s in (series.trend if isinstance(series, Series) else series)]
     marked = any(v in MARKERS for v in values) or prior in MARKERS
     trend = [v for v in values if v is not None and v not in MARKERS]
     delta = fmt.change(metric, current, prior)
@@ -94,19 +103,28 @@ def card(
         line, status_help = status_line(
             metric, None if current in MARKERS else current, targets.get(metric_id), currency
         )
-    with st.container(border=True) if targets is not None else nullcontext():
+    # A number that means nothing without its reading says it: "703" is an unconcentrated funding base.
+    reading = (
+        f"**{band.capitalize()}** ({HHI_RANGES[band]})"
+        if metric_id == "funding_hhi" and (band := hhi_band(current))
+        else ""
+    )
+    framed = targets is not None or bool(reading)
+    with st.container(border=True) if framed else nullcontext():
         st.metric(
             metric.label,
             fmt.value(metric, current, currency, compact=True),
             delta=delta,
             delta_color="off" if unchanged else delta_color(metric_id),
             delta_arrow="off" if unchanged else "auto",
-            delta_description="vs prior period",
+            delta_description=series.versus if isinstance(series, Series) else "vs prior period",
             help=f"{metric.description}{reason}\n\n*{metric.question}*" + (f"\n\n{status_help}" if status_help else ""),
-            border=targets is None,
+            border=not framed,
             chart_data=trend if not marked and len(trend) >= 2 else None,
             chart_type="area",
         )
+        if reading:
+            st.markdown(reading)
         if targets is not None:
             st.markdown(line, unsafe_allow_html=True)
 

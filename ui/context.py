@@ -28,6 +28,14 @@ def view() -> View:
     if who.role is None:
         session.sign_in_page()
         st.stop()
+    if KEY not in st.session_state:
+        # Run without the frame: a shared link opened first on a server started with plain `streamlit run
+        # dashboard.py`, where Streamlit runs a file of pages/ on its own. Draw the frame, then run again
+        # through it, on the same link.
+        from ui.frame import frame
+
+        frame()
+        st.rerun()
     chosen: View = st.session_state[KEY]
     if who.public and not (chosen.community and not chosen.filters.active):
         return replace(chosen, community=True, filters=Filters())

@@ -17,6 +17,7 @@ import streamlit as st
 import queries
 import settings
 from community.gate import Refused
+from community.rules import refusal
 from lens import Direct, Lens, View
 from metrics import Filters, Period, compute_many
 from store import database
@@ -103,7 +104,16 @@ def lens(view: View, metric_ids: Sequence[str] | None = None) -> Lens:
 def page_lens(view: View, title: str, metric_ids: Sequence[str] | None = None) -> Lens:
     """A page's lens, reading the page's metrics at once; in a community-safe view the rules refuse (a period
     other than a calendar quarter or year, or a filter), the page shows its title, the banner and the sentence
-    why, and stops there."""
+    why, and stops there. A period that starts after the latest record says so, rather than show zeros."""
+    if view.community and (why := refusal(view.period, view.filters)):
+        st.title(title)
+        public.refused(view, records_text(), why)
+        st.stop()
+    last = facts()["last_date"]
+    if last is not None and view.period.start > last:
+        st.title(title)
+        st.info(after_records_text(view.period, last), icon=":material/event_busy:")
+        st.stop()
     try:
         return lens(view, metric_ids)
     except Refused as why:
@@ -139,6 +149,15 @@ def as_of_text() -> str:
     """ "Data as of 27 November 2026", or a plain statement that nothing is imported yet."""
     last: datetime | None = facts()["last_import"]
     return f"Data as of {last:%-d %B %Y}" if last else "No data imported yet"
+
+
+def after_records_text(period, last: date) -> str:
+    """What a page says for a period after the latest record, instead of a page of zeros."""
+    return (
+        f"No records yet for {period.label} ({period.start:%-d %b %Y} to {period.end:%-d %b %Y}): the records run "
+        f"through {last:%-d %B %Y}. Choose an earlier period in the sidebar (the last full year with records is "
+        "the default), or import newer records on the Data page."
+    )
 
 
 def records_text() -> str:

@@ -9,7 +9,8 @@ from metrics import format as fmt
 
 
 def metric_table(current: dict, prior: dict, label: str, currency: str) -> pd.DataFrame:
-    """Every metric of the catalogue: its value, the prior period's and the change, formatted, with its definition."""
+    """Every metric of the catalogue by its label: its value, the prior period's and the change, formatted, with
+    its definition (the ids are in the CSV, metric_values)."""
     return pd.DataFrame(
         [
             {
@@ -19,7 +20,6 @@ def metric_table(current: dict, prior: dict, label: str, currency: str) -> pd.Da
                 "Prior period": fmt.value(m, prior[m.id], currency),
                 "Change": fmt.change(m, current[m.id], prior[m.id]) or "—",
                 "Definition": m.description,
-                "Metric id": m.id,
             }
             for m in METRICS
         ]

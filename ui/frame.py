@@ -1,0 +1,67 @@
+"""The dashboard's frame: the foundation's name and logo, the filters, the data's date, and the pages.
+
+dashboard.py runs it on every run; a page run without it (a shared link opened first on a server started with
+plain `streamlit run dashboard.py`, where Streamlit runs a file of pages/ on its own) runs it too, then reruns
+through it (ui/context.py).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import settings
+from lens import View
+from metrics import Filters
+from ui import data, filters, session
+from ui.context import set_view
+from ui.text import plain
+
+
+def pages() -> tuple[list, list, object]:
+    """Every page (Overview first), the staff's pages, and the community report's page."""
+    every = [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/funding.py", title="Funding", icon=":material/payments:", url_path="funding"),
+        st.Page("pages/engagement.py", title="Engagement", icon=":material/groups:", url_path="engagement"),
+        st.Page("pages/science.py", title="Publications and science", icon=":material/science:", url_path="science"),
+        st.Page("pages/partners.py", title="Partners", icon=":material/handshake:", url_path="partners"),
+        st.Page("pages/reports.py", title="Community report", icon=":material/description:", url_path="report"),
+        st.Page("pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
+    ]
+    # Editors only, and never in the community-safe view's navigation.
+    staff = [st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data")]
+    # Builds the report with Chromium on the server: never for the public.
+    return every, staff, every[5]
+
+
+def frame():
+    """Draws the frame (logo, sidebar, filters) for this run, records the view, and returns the navigation to
+    run: a visitor with no access gets the sign-in page alone."""
+    config = settings.load()
+    st.set_page_config(page_title=config.short_name, page_icon="✦", layout="wide")
+    if config.logo and config.logo.exists():
+        st.logo(str(config.logo), size="large")
+    every, staff, report = pages()
+
+    # Who is here decides what they see: each person's navigation holds only their pages (rebuilt on every run).
+    who = session.current()
+    if who.role is None:  # sign-in is configured and this visitor has no access: the sign-in page only
+        return st.navigation(
+            [st.Page(session.sign_in_page, title="Sign in", icon=":material/login:")], position="hidden"
+        )
+
+    st.sidebar.markdown(f"**{plain(config.name)}**")
+    session.sidebar(who)
+    years = data.years()
+    filters.restore_from_url(years)
+    # The public sees the community-safe view only: no switch, and no filters (the community-safe rules take none).
+    community = True if who.public else filters.select_view()
+    shown = [p for p in every if p is not report] if who.public else every
+    nav = st.navigation(shown + staff if who.can("write") and not community else shown)
+    period_key, period = filters.select_period(years, last_record=data.facts()["last_date"])
+    compare = filters.select_compare(period)
+    chosen = Filters() if who.public else filters.select_filters()
+    filters.write_to_url(period_key, period, chosen, community, compare)
+    st.sidebar.caption(f"{data.records_text()}. {data.as_of_text()}.")
+    set_view(View(period, chosen, dark=st.context.theme.type == "dark", community=community, compare=compare))
+    return nav
