@@ -155,3 +155,24 @@ def test_the_default_period_is_the_last_full_year_with_records(today, last_recor
 )
 def test_a_change_from_a_small_count_reads_as_a_difference(metric_id, current, prior, shown):
     assert fmt.change(CATALOGUE[metric_id], current, prior) == shown
+
+
+def test_a_period_that_runs_past_the_latest_record_says_its_numbers_cover_only_part_of_it():
+    from ui.header import partial_text
+
+    last_12 = View(Period(D(2025, 12, 2), D(2026, 12, 1)))  # the sample's records run through 30 Dec 2025
+    # 1 Dec 2026 - 30 Dec 2025 = 336 days without records, of 365.
+    assert partial_text(last_12, D(2025, 12, 30)) == (
+        "The records run through 30 December 2025, so the last 336 of this period's 365 days have none yet: its "
+        "numbers, and their change against 2 Dec 2024 to 1 Dec 2025, cover only part of it."
+    )
+    # 2025 ends a day after the latest record: a quiet day or month says nothing (31 days and a tenth are allowed).
+    assert partial_text(View(Period(D(2025, 1, 1), D(2025, 12, 31))), D(2025, 12, 30)) == ""
+    assert partial_text(View(Period(D(2025, 1, 1), D(2025, 12, 31))), D(2025, 12, 1)) == ""  # 30 days
+    # 31 Dec - 5 Nov = 56 days without records: over 31 days and over a tenth of 365 (36), so it is said.
+    assert "the last 56 of this period's 365 days" in partial_text(
+        View(Period(D(2025, 1, 1), D(2025, 12, 31))), D(2025, 11, 5)
+    )
+    assert partial_text(View(Period(D(2024, 1, 1), D(2024, 12, 31))), D(2025, 12, 30)) == ""  # wholly before it
+    assert partial_text(View(Period(D(2026, 1, 1), D(2026, 6, 30))), D(2025, 12, 30)) == ""  # wholly after it
+    assert partial_text(View(Period(D(2024, 1, 1), D(2024, 12, 31))), None) == ""

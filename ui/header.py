@@ -3,6 +3,8 @@ the view is filtered, a notice beside the numbers saying so."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from lens import COMPARISONS, View
@@ -25,11 +27,32 @@ def filtered_text(v: View) -> str:
     return f"Filtered to {v.filters.describe()}: every number here counts only the records these filters keep."
 
 
+PARTIAL_DAYS = 31  # a period whose last month or tenth (whichever is longer) has no record is said to be partial
+
+
+def partial_text(v: View, last: date | None) -> str:
+    """The notice of a period that runs well past the latest record (over PARTIAL_DAYS and over a tenth of the
+    period; "" otherwise): its numbers, and their change, stop at that record."""
+    p = v.period
+    if last is None or last >= p.end or last < p.start:
+        return ""
+    missing = (p.end - last).days
+    if missing <= max(PARTIAL_DAYS, p.days // 10):  # records come with gaps: a few quiet days say nothing
+        return ""
+    return (
+        f"The records run through {last:%-d %B %Y}, so the last {missing:,} of this period's {p.days:,} days have "
+        f"none yet: its numbers, and their change against {v.baseline.label}, cover only part of it."
+    )
+
+
 def caption(v: View) -> None:
-    """The period line under a page's title, and the filter notice where the view is filtered."""
+    """The period line under a page's title, the notice of a period that runs past the latest record, and the
+    filter notice where the view is filtered."""
     st.caption(f"{period_text(v)}. {data.records_text()}. {data.as_of_text()}.")
+    if partial := partial_text(v, data.facts()["last_date"]):
+        st.warning(partial, icon=":material/event_busy:")
     if v.filters.active:
         st.info(filtered_text(v), icon=":material/filter_alt:")
 
 
-__all__ = ["COMPARISONS", "caption", "filtered_text", "period_text"]
+__all__ = ["COMPARISONS", "caption", "filtered_text", "partial_text", "period_text"]
