@@ -1,13 +1,19 @@
 """The benchmark: import, metric and page-render times on the sample and on a large database.
 
-Measures, never asserts. `make bench` prints a table; `--scale xl` adds the 10-million-engagement database.
+Measures, never asserts. `make bench` prints a table for the sample, the 1-million-engagement database and the
+10-million one (each built once into bench/data, which git ignores): the metrics in process and as a whole
+`cli.py metrics` process against a bare DuckDB join, peak memory, each page's first and cached render (each page in
+a process of its own), a page opening and a click in Chromium, and the writes (a small valid import, a one-row one,
+restores, export). `--scale large` alone leaves out the 10-million one. The machine is shared: compare ratios.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -74,6 +80,120 @@ def render(db: Path, page: str, community: bool = False) -> tuple[float, float]:
     return cold, warm
 
 
+def process(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Runs a process to its end: its wall seconds, its peak resident memory in GB, and its standard output."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE)
+    out = proc.stdout.read().decode()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}")
+    return seconds, usage.ru_maxrss / 1e6, out  # ru_maxrss is in kilobytes on Linux
+
+
+BARE = """\
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.execute(
+    "SELECT count(DISTINCT ep.partner_id) FROM engagements AS e "
+    "JOIN engagement_partners AS ep ON ep.engagement_id = e.engagement_id "
+    "WHERE e.date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'"
+).fetchall())
+"""
+
+
+def cli_against_bare(db: Path, repeat: int = 3) -> tuple[float, float, float]:
+    """Seconds of a whole `cli.py metrics` process for 2025 and of a process running one bare DuckDB join and
+    count-distinct over the same tables (medians), and the metrics process's peak memory in GB."""
+    cli, bare, memory = [], [], 0.0
+    for _ in range(repeat):
+        seconds, peak, _ = process(
+            [sys.executable, "cli.py", "metrics", "--db", str(db), "--start", "2025-01-01", "--end", "2025-12-31"]
+        )
+        cli.append(seconds)
+        memory = max(memory, peak)
+        bare.append(process([sys.executable, "-c", BARE, str(db)])[0])
+    return statistics.median(cli), statistics.median(bare), memory
+
+
+def render_in_process(db: Path, page: str) -> tuple[float, float, float]:
+    """A page's cold and cached render (AppTest) in a process of its own: seconds, seconds, and its peak memory in
+    GB (the dashboard's process serves every page, so the page's own peak is what a server must have room for)."""
+    _, peak, out = process([sys.executable, str(Path(__file__)), "--render", str(db), page])
+    cold, warm = (float(x) for x in out.split()[-2:])
+    return cold, warm, peak
+
+
+def chromium_clicks(db: Path, repeat: int = 3) -> list[tuple[str, float]]:
+    """In Chromium against a served dashboard: seconds from opening a page to its being ready (the script done and
+    the charts drawn), and from a click (a filter, the period, another page) to the page being ready again."""
+    from tests.browser import browser, streamlit_server
+
+    ready_js = """() => {
+        const app = document.querySelector('[data-testid="stApp"]');
+        return app && app.getAttribute('data-test-script-state') === 'notRunning'
+            && !document.querySelector('[data-testid="stSkeleton"]');
+    }"""
+    # Counts the times the script finishes, so that a click is timed to the end of the rerun it starts.
+    watch = """() => {
+        window.__done = 0;
+        new MutationObserver(() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            const state = app && app.getAttribute('data-test-script-state');
+            if (state !== window.__state && state === 'notRunning') window.__done += 1;
+            window.__state = state;
+        }).observe(document.body, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
+    }"""
+
+    def after(page, action) -> float:
+        done = page.evaluate("() => window.__done")
+        t = time.perf_counter()
+        action()
+        page.wait_for_function(f"() => window.__done > {done}", timeout=120_000)
+        page.wait_for_function(ready_js, timeout=120_000)
+        return time.perf_counter() - t
+
+    times: dict[str, list[float]] = {}
+    with streamlit_server(db, timeout=120) as url, browser() as b:
+        for attempt in range(repeat + 1):  # the first round warms the server's caches and is not counted
+            page = b.new_page(viewport={"width": 1366, "height": 900})
+            t = time.perf_counter()
+            page.goto(f"{url}/?period=year&year=2025")
+            page.wait_for_function(ready_js, timeout=120_000)
+            page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
+            opened = time.perf_counter() - t
+            page.evaluate(watch)
+            sector = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+
+            def pick_sector(sector=sector, page=page) -> None:
+                sector.click()
+                page.get_by_role("option", name="Pharma", exact=True).click()
+                page.keyboard.press("Escape")
+
+            filtered = after(page, pick_sector)
+            year = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1)
+
+            def pick_year(year=year, page=page) -> None:
+                year.click()
+                page.get_by_role("option", name="2024", exact=True).click()
+
+            period = after(page, pick_year)
+            nav = page.locator('[data-testid="stSidebarNav"] a', has_text="Engagement").first
+            switched = after(page, nav.click)
+            page.close()
+            if attempt:
+                for what, seconds in (
+                    ("open the Overview until ready", opened),
+                    ("click: a sector filter, until ready", filtered),
+                    ("click: another year, until ready", period),
+                    ("click: another page (Engagement), until ready", switched),
+                ):
+                    times.setdefault(what, []).append(seconds)
+    return [(what, statistics.median(values)) for what, values in times.items()]
+
+
 def database_for(scale: str) -> tuple[Path, float | None]:
     """The benchmark database of a scale, built once and kept in bench/data (not committed)."""
     DATA.mkdir(parents=True, exist_ok=True)
@@ -100,9 +220,15 @@ def write_small(folder: Path) -> list[Path]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scale", action="append", choices=("large", "xl"), help="default: large")
+    parser.add_argument("--scale", action="append", choices=("large", "xl"), help="default: large and xl")
+    parser.add_argument("--no-browser", action="store_true", help="leave out the Chromium timings")
+    parser.add_argument("--render", nargs=2, metavar=("DB", "PAGE"), help=argparse.SUPPRESS)  # one page, in a process
     args = parser.parse_args()
-    scales = args.scale or ["large"]
+    if args.render:
+        cold, warm = render(Path(args.render[0]), args.render[1])
+        print(f"{cold:.4f} {warm:.4f}")
+        return
+    scales = args.scale or ["large", "xl"]
     rows: list[tuple[str, str, str]] = []
     year = Period(date(2025, 1, 1), date(2025, 12, 31))
 
@@ -125,13 +251,28 @@ def main() -> None:
                 rows.append((name, "all 32 metrics, one period", f"{seconds:.2f} s"))
                 seconds, _ = timed(lambda con=con: compute_many(con, year.back(8)))
                 rows.append((name, "all 32 metrics, eight periods (Overview)", f"{seconds:.2f} s"))
+            if name != "sample":
+                cli, bare, memory = cli_against_bare(db)
+                what = "a cli.py metrics process / a bare DuckDB join + count-distinct process"
+                rows.append((name, what, f"{cli:.2f} s / {bare:.2f} s = {cli / bare:.1f}x"))
+                rows.append((name, "peak memory, cli.py metrics", f"{memory:.2f} GB"))
             for title, page in PAGES.items():
-                cold, warm = render(db, page)
-                rows.append((name, f"{title} page, cold cache / cached (AppTest)", f"{cold:.2f} s / {warm:.2f} s"))
+                cold, warm, memory = render_in_process(db, page)
+                what = f"{title} page, cold cache / cached (AppTest) / peak memory"
+                rows.append((name, what, f"{cold:.2f} s / {warm:.2f} s / {memory:.2f} GB"))
             for title in ("Overview", "Funding"):
                 cold, warm = render(db, PAGES[title], community=True)
                 what = f"{title} page, community-safe view, cold / cached"
                 rows.append((name, what, f"{cold:.2f} s / {warm:.2f} s"))
+        if not args.no_browser:
+            from tests.browser import chromium_missing
+
+            why = chromium_missing()
+            if why:
+                rows.append(("sample", "Chromium timings", f"left out: {why}"))
+            else:
+                for what, seconds in chromium_clicks(sample_db):
+                    rows.append(("sample", f"Chromium: {what}", f"{seconds:.2f} s"))
         seconds, _ = timed(lambda: bundle.write(sample_db, year, Path(tmp) / "report"), repeat=1)
         rows.append(("sample", "community report bundle (HTML, PDF, 5 charts as PNG+SVG)", f"{seconds:.2f} s"))
         seconds, _ = timed(lambda: bundle.write(sample_db, year, Path(tmp) / "report2"), repeat=1)
@@ -139,20 +280,26 @@ def main() -> None:
         figure = go.Figure(go.Bar(x=list("abcdefgh"), y=list(range(8))), layout=dict(title="Bench"))
         seconds, _ = timed(lambda: export.png(figure), repeat=5)
         rows.append(("-", "one chart as a newsletter PNG (warm)", f"{seconds:.2f} s"))
-        for scale in scales:
-            db, _ = database_for(scale)
+        for scale in ["sample", *scales]:
+            db = sample_db if scale == "sample" else database_for(scale)[0]
             copy = Path(tmp) / f"{scale}-copy.duckdb"
-            copy.write_bytes(db.read_bytes())
-            small = write_small(Path(tmp))
-            seconds, _ = timed(lambda copy=copy, small=small: preview(copy, small), repeat=1)
+            shutil.copyfile(db, copy)
+            small = write_small(Path(tmp) / f"{scale}-small")
+            seconds, result = timed(lambda copy=copy, small=small: preview(copy, small), repeat=1)
+            if not result.ok:
+                raise RuntimeError(f"the small import is refused: {[str(p) for p in result.problems]}")
             rows.append((scale, "preview a small import (5 engagements, 1 partner; Data page)", f"{seconds:.2f} s"))
             seconds, done = timed(lambda copy=copy, small=small: import_files(copy, small), repeat=1)
+            if not done.ok or done.counts["engagements"].new != 5:
+                raise RuntimeError(f"the small import did not land: {[str(p) for p in done.problems]}")
             rows.append((scale, "a small import into it (copy, journal, snapshot, swap)", f"{seconds:.2f} s"))
-            note = Path(tmp) / "notes.csv"
+            note = Path(tmp) / f"{scale}-small" / "notes.csv"
             note.write_text(
                 f"note_id,metric_id,start_date,end_date,text\nN-1,engagement_count,{year.start},{year.end},Bench\n"
             )
-            assert import_files(copy, [note]).ok
+            seconds, noted = timed(lambda copy=copy, note=note: import_files(copy, [note]), repeat=1)
+            assert noted.ok, [str(p) for p in noted.problems]
+            rows.append((scale, "a one-row import (one note)", f"{seconds:.2f} s"))
             seconds, _ = timed(lambda copy=copy, done=done: history.restore(copy, done.write_id), repeat=1)
             rows.append((scale, "restore to just after the small import (undo one write)", f"{seconds:.2f} s"))
             seconds, _ = timed(lambda copy=copy, done=done: history.restore(copy, done.write_id - 1), repeat=1)
@@ -160,6 +307,9 @@ def main() -> None:
             out = Path(tmp) / f"{scale}-export"
             seconds, _ = timed(lambda copy=copy, out=out: exporter.export(copy, out), repeat=1)
             rows.append((scale, "export every table as CSV", f"{seconds:.2f} s"))
+            for kept in database.snapshots(copy):
+                kept.unlink()
+            copy.unlink()
 
     width = max(len(r[1]) for r in rows)
     print(f"{'database':<8}  {'what':<{width}}  time")

@@ -399,6 +399,14 @@ def build_scaled(db_path: Path, scale: str, seed: int = 42, engagements: int | N
     frames["engagements"], frames["engagement_partners"] = draw.engagements()
     frames["funding"] = draw.funding()
     frames["publications"], frames["publication_partners"] = draw.publications()
+    # Each link row carries its record's date (and an engagement's type): database.LINK_COPIES.
+    for link, parent, columns in (
+        ("engagement_partners", "engagements", ("day", "kind")),
+        ("publication_partners", "publications", ("day",)),
+    ):
+        rows = frames[link]["i"].to_numpy()
+        for column in columns:
+            frames[link][column] = frames[parent][column].to_numpy()[rows]
     ptr, agr = "printf('PTR-%06d', {})", "CASE WHEN {0} >= 0 THEN printf('AGR-%06d', {0}) END"
     stage = f"CASE WHEN stage >= 0 THEN CAST({_sql_list(STAGES)}[stage + 1] AS rd_stage) END"
     inserts = {
@@ -419,7 +427,8 @@ def build_scaled(db_path: Path, scale: str, seed: int = 42, engagements: int | N
             CAST({_sql_list(ENGAGEMENT_TYPES)}[kind + 1] AS engagement_type), {_title_sql()},
             {agr.format("agreement")}, {stage}, CASE WHEN attendees >= 0 THEN attendees END, patients, insights
             FROM engagements_frame""",
-        "engagement_partners": f"SELECT printf('ENG-%08d', i), {ptr.format('partner')} FROM engagement_partners_frame",
+        "engagement_partners": f"""SELECT printf('ENG-%08d', i), {ptr.format("partner")}, {_day_sql("day")},
+            CAST({_sql_list(ENGAGEMENT_TYPES)}[kind + 1] AS engagement_type) FROM engagement_partners_frame""",
         "funding": f"""SELECT printf('FUN-%08d', i), {_day_sql("day")}, {ptr.format("partner")},
             CAST(CASE WHEN inbound THEN 'inbound' ELSE 'outbound' END AS funding_direction),
             CAST(amount AS DECIMAL(18, 2)), CASE WHEN usd THEN 'USD' END, {agr.format("agreement")},
@@ -433,7 +442,7 @@ def build_scaled(db_path: Path, scale: str, seed: int = 42, engagements: int | N
             peer_reviewed, open_access, lay_summary, CASE WHEN citations >= 0 THEN CAST(citations AS BIGINT) END
             FROM publications_frame""",
         "publication_partners": (
-            f"SELECT printf('PUB-%08d', i), {ptr.format('partner')} FROM publication_partners_frame"
+            f"SELECT printf('PUB-%08d', i), {ptr.format('partner')}, {_day_sql('day')} FROM publication_partners_frame"
         ),
         "milestones": f"""SELECT printf('MS-%08d', i), printf('PRG-%06d', program), {_day_sql("day")},
             CAST({_sql_list(MILESTONES)}[kind + 1] AS milestone_kind), NULL FROM milestones_frame""",
@@ -448,6 +457,8 @@ def build_scaled(db_path: Path, scale: str, seed: int = 42, engagements: int | N
             target = f"{name} ({', '.join(columns[name])})" if name in columns else name
             con.execute(f"INSERT INTO {target} {select}")
             con.unregister(f"{name}_frame")
+        database.refresh_partners(con)
+        database.refresh_flags(con)
         counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in inserts}
         summary = (
             f"Synthetic sample, scale {scale}, seed {seed}: "

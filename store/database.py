@@ -22,10 +22,39 @@ from pathlib import Path
 
 import duckdb
 
-from contract import ENUMS, TABLES, Table
+from contract import ENUMS, INDUSTRY_SECTORS, TABLES, Table
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 READ_RETRIES = 8
+
+# The big tables keep no primary-key index (version 3 on): an index made every copy-and-swap write several times
+# dearer and the file several times larger, and no read uses it. Their keys stay unique because every write goes
+# through store/tables.py, which replaces a record by deleting its key before inserting it, and an import refuses a
+# key given twice (store/importer.py).
+UNINDEXED = ("engagements", "funding", "publications", "engagement_partners", "publication_partners")
+
+# Derived data, kept exact at every write by store/tables.py (and rebuilt from scratch by rebuild_derived), so that
+# the metrics read a date window without joining 10 million engagements to their partners:
+# - each link row carries its record's date (and an engagement's type): link table -> {column: parent column};
+# - partner_firsts holds each partner's earliest involvement (engagement, funding record or publication);
+# - partner_months sums up each partner's records by calendar month: its engagements, the engagement types among
+#   them (one bit per type, by the enumeration's order) and its funding records and publications. Periods of whole
+#   months read it instead of the records (metrics/engine.py).
+LINK_COPIES = {
+    "engagement_partners": {"date": "date", "type": "type"},
+    "publication_partners": {"date": "published_date"},
+}
+# - each engagement says whether it involves an industry, a regulator and an academic partner (the convening and
+#   reciprocity metrics), from its partners' sectors: kept when an engagement or a partner's sector changes.
+ENGAGEMENT_FLAGS = {
+    "with_industry": "pa.sector IN (" + ", ".join(f"'{s}'" for s in INDUSTRY_SECTORS) + ")",
+    "with_regulator": "pa.sector = 'regulator'",
+    "with_academic": "pa.sector = 'academic'",
+}
+LINK_TYPES = {
+    "engagement_partners": {"date": "DATE", "type": "engagement_type"},
+    "publication_partners": {"date": "DATE"},
+}
 
 SQL_TYPES = {
     "id": "VARCHAR",
@@ -45,21 +74,27 @@ def _literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _table_ddl(table: Table) -> list[str]:
+def _link_ddl(table: Table, link: str, name: str | None = None) -> str:
+    copies = "".join(f", {col} {sql_type}" for col, sql_type in LINK_TYPES.get(link, {}).items())
+    key = "" if link in UNINDEXED else f", PRIMARY KEY ({table.key}, partner_id)"
+    return (
+        f"CREATE TABLE IF NOT EXISTS {name or link} ("
+        f"{table.key} VARCHAR NOT NULL, partner_id VARCHAR NOT NULL{copies}{key})"
+    )
+
+
+def _table_ddl(table: Table, name: str | None = None) -> list[str]:
     cols, links = [], []
     for c in table.columns:
         if c.type == "list":
-            link = table.link_tables[c.name]
-            links.append(
-                f"CREATE TABLE IF NOT EXISTS {link} ("
-                f"{table.key} VARCHAR NOT NULL, partner_id VARCHAR NOT NULL, "
-                f"PRIMARY KEY ({table.key}, partner_id))"
-            )
+            links.append(_link_ddl(table, table.link_tables[c.name]))
             continue
         sql_type = c.enum if c.type == "enum" else SQL_TYPES[c.type]
         parts = [c.name, sql_type]
-        if c.name == table.key:
+        if c.name == table.key and table.name not in UNINDEXED:
             parts.append("PRIMARY KEY")
+        elif c.name == table.key:
+            parts.append("NOT NULL")
         elif c.required or c.default is not None:
             parts.append("NOT NULL")
         if c.default is not None:
@@ -69,7 +104,9 @@ def _table_ddl(table: Table) -> list[str]:
         if c.type == "money":
             parts.append(f"CHECK ({c.name} > 0)")
         cols.append(" ".join(parts))
-    return [f"CREATE TABLE IF NOT EXISTS {table.name} ({', '.join(cols)})", *links]
+    if table.name == "engagements":
+        cols.extend(f"{flag} BOOLEAN" for flag in ENGAGEMENT_FLAGS)  # derived: see ENGAGEMENT_FLAGS
+    return [f"CREATE TABLE IF NOT EXISTS {name or table.name} ({', '.join(cols)})", *links]
 
 
 def schema_statements() -> list[str]:
@@ -111,7 +148,135 @@ def schema_statements() -> list[str]:
         "write_id BIGINT NOT NULL, seq BIGINT NOT NULL, tbl VARCHAR NOT NULL, key VARCHAR NOT NULL, "
         "before VARCHAR, after VARCHAR, PRIMARY KEY (write_id, seq))"
     )
+    # Derived (see LINK_COPIES): each partner's earliest involvement ever.
+    stmts.extend(DERIVED_TABLES)
     return stmts
+
+
+DERIVED_TABLES = (
+    "CREATE TABLE IF NOT EXISTS partner_firsts (partner_id VARCHAR NOT NULL, first_date DATE NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS partner_months (partner_id VARCHAR NOT NULL, month DATE NOT NULL, "
+    "engagements BIGINT NOT NULL, types INTEGER NOT NULL, others BIGINT NOT NULL)",
+)
+
+
+# Every dated involvement of the partners in $partner_ids (all partners when the condition is dropped).
+_INVOLVED = (
+    "SELECT partner_id, date FROM engagement_partners WHERE {cond} UNION ALL "
+    "SELECT partner_id, date FROM funding WHERE {cond} UNION ALL "
+    "SELECT partner_id, date FROM publication_partners WHERE {cond}"
+)
+
+
+# Each partner's engagements, engagement types (a bit each) and other records (funding, publications) by month.
+_MONTHS = (
+    "SELECT partner_id, month, sum(engagements)::BIGINT, bit_or(types), sum(others)::BIGINT FROM ("
+    "SELECT partner_id, date_trunc('month', date)::DATE AS month, count(*) AS engagements, "
+    "bit_or(1 << enum_code(type)::INTEGER) AS types, 0 AS others "
+    "FROM engagement_partners WHERE {cond} GROUP BY ALL UNION ALL "
+    "SELECT partner_id, month, 0, 0, count(*) FROM ("
+    "SELECT partner_id, date_trunc('month', date)::DATE AS month FROM funding WHERE {cond} UNION ALL "
+    "SELECT partner_id, date_trunc('month', date)::DATE FROM publication_partners WHERE {cond}) GROUP BY ALL"
+    ") GROUP BY ALL"
+)
+
+
+def refresh_partners(con: duckdb.DuckDBPyConnection, partner_ids: list[str] | None = None) -> None:
+    """Recomputes partner_firsts and partner_months for these partners (None: all) from the link tables and
+    funding."""
+    if partner_ids is None:
+        cond, params = "TRUE", None
+        con.execute("DELETE FROM partner_firsts")
+        con.execute("DELETE FROM partner_months")
+    elif not partner_ids:
+        return
+    else:
+        cond, params = "partner_id IN (SELECT unnest($partner_ids))", {"partner_ids": sorted(set(partner_ids))}
+        con.execute(f"DELETE FROM partner_firsts WHERE {cond}", params)
+        con.execute(f"DELETE FROM partner_months WHERE {cond}", params)
+    involved = _INVOLVED.format(cond=cond)
+    con.execute(
+        f"INSERT INTO partner_firsts SELECT partner_id, min(date) FROM ({involved}) GROUP BY partner_id", params
+    )
+    con.execute(f"INSERT INTO partner_months {_MONTHS.format(cond=cond)} ORDER BY month, partner_id", params)
+
+
+def refresh_flags(
+    con: duckdb.DuckDBPyConnection, engagement_ids: list[str] | None = None, *, partner_ids: list[str] | None = None
+) -> None:
+    """Recomputes the engagements' sector flags (ENGAGEMENT_FLAGS): of these engagements, of the engagements of
+    these partners, or (neither given) of all."""
+    if engagement_ids is None and partner_ids is None:
+        cond, params = "TRUE", None
+    elif partner_ids is not None:
+        if not partner_ids:
+            return
+        cond = (
+            "engagement_id IN (SELECT engagement_id FROM engagement_partners WHERE partner_id IN (SELECT unnest($p)))"
+        )
+        params = {"p": sorted(set(partner_ids))}
+    else:
+        if not engagement_ids:
+            return
+        cond, params = "ep.engagement_id IN (SELECT unnest($e))", {"e": sorted(set(engagement_ids))}
+    flags = ", ".join(f"bool_or({test}) AS {flag}" for flag, test in ENGAGEMENT_FLAGS.items())
+    sets = ", ".join(f"{flag} = s.{flag}" for flag in ENGAGEMENT_FLAGS)
+    con.execute(
+        f"UPDATE engagements SET {sets} FROM (SELECT ep.engagement_id, {flags} FROM engagement_partners AS ep "
+        f"JOIN partners AS pa ON pa.partner_id = ep.partner_id WHERE {cond} GROUP BY ep.engagement_id) AS s "
+        f"WHERE engagements.engagement_id = s.engagement_id",
+        params,
+    )
+
+
+def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Recomputes every derived column and table from the records (a migration, a bulk build)."""
+    for link, copies in LINK_COPIES.items():
+        parent = next(t for t in TABLES.values() if link in t.link_tables.values())
+        sets = ", ".join(f"{col} = r.{src}" for col, src in copies.items())
+        con.execute(f"UPDATE {link} SET {sets} FROM {parent.name} AS r WHERE r.{parent.key} = {link}.{parent.key}")
+    refresh_partners(con)
+    refresh_flags(con)
+
+
+def derived_now(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """The derived data as stored, and as recomputed from the records (for checks): name -> sorted rows."""
+    out: dict[str, list[tuple]] = {}
+    for link, copies in LINK_COPIES.items():
+        parent = next(t for t in TABLES.values() if link in t.link_tables.values())
+        cols = ", ".join(copies)
+        out[link] = con.execute(f"SELECT {parent.key}, partner_id, {cols} FROM {link} ORDER BY ALL").fetchall()
+        srcs = ", ".join(f"r.{src}" for src in copies.values())
+        out[link + " (recomputed)"] = con.execute(
+            f"SELECT l.{parent.key}, l.partner_id, {srcs} FROM {link} AS l "
+            f"JOIN {parent.name} AS r ON r.{parent.key} = l.{parent.key} ORDER BY ALL"
+        ).fetchall()
+    out["partner_firsts"] = con.execute("SELECT partner_id, first_date FROM partner_firsts ORDER BY ALL").fetchall()
+    out["partner_firsts (recomputed)"] = con.execute(
+        "SELECT partner_id, min(date) FROM ("
+        "SELECT ep.partner_id, e.date FROM engagement_partners ep JOIN engagements e USING (engagement_id) "
+        "UNION ALL SELECT partner_id, date FROM funding UNION ALL "
+        "SELECT pp.partner_id, p.published_date FROM publication_partners pp JOIN publications p USING (publication_id)"
+        ") GROUP BY partner_id ORDER BY ALL"
+    ).fetchall()
+    flags = ", ".join(ENGAGEMENT_FLAGS)
+    out["engagement flags"] = con.execute(f"SELECT engagement_id, {flags} FROM engagements ORDER BY ALL").fetchall()
+    out["engagement flags (recomputed)"] = con.execute(
+        "SELECT e.engagement_id, "
+        + ", ".join(f"coalesce(bool_or({test}), false)" for test in ENGAGEMENT_FLAGS.values())
+        + " FROM engagements AS e LEFT JOIN engagement_partners AS ep USING (engagement_id) "
+        "LEFT JOIN partners AS pa ON pa.partner_id = ep.partner_id GROUP BY e.engagement_id ORDER BY ALL"
+    ).fetchall()
+    out["partner_months"] = con.execute("SELECT * FROM partner_months ORDER BY ALL").fetchall()
+    out["partner_months (recomputed)"] = con.execute(
+        "SELECT partner_id, date_trunc('month', date)::DATE, count(type)::BIGINT, "
+        "coalesce(bit_or(1 << enum_code(type)::INTEGER), 0), (count(*) - count(type))::BIGINT FROM ("
+        "SELECT ep.partner_id, e.date, e.type FROM engagement_partners ep JOIN engagements e USING (engagement_id) "
+        "UNION ALL SELECT partner_id, date, NULL FROM funding UNION ALL "
+        "SELECT pp.partner_id, p.published_date, NULL FROM publication_partners pp "
+        "JOIN publications p USING (publication_id)) GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    return out
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -142,9 +307,76 @@ def _migrate(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"ALTER TABLE {name} ALTER COLUMN created_at SET DEFAULT current_timestamp")
 
 
+def _has_primary_key(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(
+        scalar(
+            con,
+            "SELECT count(*) FROM duckdb_constraints() WHERE database_name = current_database() "
+            "AND schema_name = current_schema() AND table_name = ? AND constraint_type = 'PRIMARY KEY'",
+            [name],
+        )
+    )
+
+
+def _columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name = current_schema() AND table_name = ? ORDER BY column_index",
+            [name],
+        ).fetchall()
+    ]
+
+
+def _migrate_to_3(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 3: the big tables lose their primary-key index, link rows carry their record's date (and type),
+    and partner_firsts and partner_months are derived. Each table is rebuilt under a new name, then renamed; every
+    record kept."""
+    changed = False
+    for table in TABLES.values():
+        names = [table.name, *table.link_tables.values()]
+        for name in names:
+            if name not in UNINDEXED or not has_table(con, name):
+                continue
+            if not _has_primary_key(con, name) and set(LINK_TYPES.get(name, {})) <= set(_columns(con, name)):
+                continue
+            new = f"{name}__v3"
+            con.execute(f"DROP TABLE IF EXISTS {new}")
+            if name == table.name:
+                con.execute(_table_ddl(table, new)[0])
+                cols = ", ".join(_columns(con, name))
+                con.execute(f"INSERT INTO {new} ({cols}) SELECT {cols} FROM {name}")
+            else:
+                con.execute(_link_ddl(table, name, new))
+                con.execute(f"INSERT INTO {new} ({table.key}, partner_id) SELECT {table.key}, partner_id FROM {name}")
+            con.execute(f"DROP TABLE {name}")
+            con.execute(f"ALTER TABLE {new} RENAME TO {name}")
+            changed = True
+    if has_table(con, "engagements") and not set(ENGAGEMENT_FLAGS) <= set(_columns(con, "engagements")):
+        for flag in ENGAGEMENT_FLAGS:
+            con.execute(f"ALTER TABLE engagements ADD COLUMN IF NOT EXISTS {flag} BOOLEAN")
+        changed = True
+    if has_table(con, "partner_months") and "types" not in _columns(con, "partner_months"):
+        con.execute("DROP TABLE partner_months")  # the shape of an unreleased version 3, one row per type
+    if changed or (has_table(con, "partners") and not has_table(con, "partner_months")):
+        for ddl in DERIVED_TABLES:
+            con.execute(ddl)
+        rebuild_derived(con)
+
+
+def stored_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version the open database was written with (None: a file with no meta table)."""
+    if not has_table(con, "meta"):
+        return None
+    value = scalar(con, "SELECT value FROM meta WHERE key = 'schema_version'")
+    return int(value) if value is not None else 0
+
+
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Creates every table of the store in an empty database, and brings an older one up to date."""
     _migrate(con)
+    _migrate_to_3(con)
     existing = {r[0] for r in con.execute("SELECT type_name FROM duckdb_types() WHERE NOT internal").fetchall()}
     for stmt in schema_statements():
         if stmt.startswith("CREATE TYPE") and stmt.split()[2] in existing:
@@ -170,24 +402,46 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text or "resource temporarily unavailable" in text
 
 
+def _attach(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    for attempt in range(READ_RETRIES):
+        try:
+            con.execute("ATTACH ? AS store (READ_ONLY)", [str(path)])
+            break
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc) or attempt == READ_RETRIES - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
+    con.execute("USE store")
+
+
+def upgrade(path: Path | str) -> None:
+    """Brings a database written by an older version up to this schema (one copy-and-swap, like any write; the
+    history gains no entry, since no record changes)."""
+    with write(path):
+        pass
+
+
 @contextmanager
 def read(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yields a short-lived read-only connection; a missing database reads as an empty one."""
+    """Yields a short-lived read-only connection; a missing database reads as an empty one. A database written by
+    an older version is first brought up to this schema."""
     path = Path(path)
     con = duckdb.connect(":memory:")
     try:
         if not path.exists():
             create_schema(con)
         else:
-            for attempt in range(READ_RETRIES):
-                try:
-                    con.execute("ATTACH ? AS store (READ_ONLY)", [str(path)])
-                    break
-                except duckdb.IOException as exc:
-                    if not _is_lock_error(exc) or attempt == READ_RETRIES - 1:
-                        raise
-                    time.sleep(0.05 * 2**attempt)
-            con.execute("USE store")
+            _attach(con, path)
+            found = stored_version(con)
+            if found is not None and (
+                found < SCHEMA_VERSION
+                or "types" not in _columns(con, "partner_months")
+                or "with_industry" not in _columns(con, "engagements")
+            ):
+                con.close()
+                upgrade(path)
+                con = duckdb.connect(":memory:")
+                _attach(con, path)
         yield con
     finally:
         con.close()

@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from contract import Table
+from store import database
 from store.entries import IMPORT_ORDER, IMPORTABLE
 
 # Columns the store keeps beyond a file's: when a note or an event was written.
@@ -76,26 +77,61 @@ def _text(value: object) -> object:
     return str(value)
 
 
-def delete(con: duckdb.DuckDBPyConnection, name: str, keys: Iterable[str]) -> None:
-    """Deletes the records of these keys and their partner links."""
+# The tables whose records date a partner's involvement (partner_firsts and partner_months, store/database.py).
+_INVOLVING = {"engagements": "engagement_partners", "funding": "funding", "publications": "publication_partners"}
+
+
+def _involved(con: duckdb.DuckDBPyConnection, name: str, keys: list[str]) -> list[str]:
+    """The partners the stored records of these keys involve (their first involvement may move)."""
+    if name not in _INVOLVING or not keys:
+        return []
+    key = table(name).key
+    rows = con.execute(
+        f"SELECT DISTINCT partner_id FROM {_INVOLVING[name]} WHERE {key} IN (SELECT unnest($keys))", {"keys": keys}
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _delete(con: duckdb.DuckDBPyConnection, name: str, keys: list[str]) -> None:
     t = table(name)
-    keys = list(keys)
-    if not keys:
-        return
     for link in t.link_tables.values():
         con.execute(f"DELETE FROM {link} WHERE {t.key} IN (SELECT unnest($keys))", {"keys": keys})
     con.execute(f"DELETE FROM {t.name} WHERE {t.key_sql} IN (SELECT unnest($keys))", {"keys": keys})
 
 
+def delete(con: duckdb.DuckDBPyConnection, name: str, keys: Iterable[str]) -> None:
+    """Deletes the records of these keys and their partner links (and keeps the derived data exact)."""
+    keys = list(keys)
+    if not keys:
+        return
+    involved = _involved(con, name, keys)
+    _delete(con, name, keys)
+    if involved:
+        database.refresh_partners(con, involved)
+
+
 def put(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict]) -> None:
     """Writes whole records (replacing any stored under the same key) with their partner lists.
 
-    A column a row lacks takes the table's default (a note's created_at: now).
+    A column a row lacks takes the table's default (a note's created_at: now). Each link row carries the copies of
+    its record's columns that database.LINK_COPIES names, and partner_firsts and partner_months follow.
     """
     if not rows:
         return
     t = table(name)
-    delete(con, name, [t.key_of(r) for r in rows])
+    keys = [t.key_of(r) for r in rows]
+    involved = set(_involved(con, name, keys))
+    sectors = (
+        dict(
+            con.execute(
+                "SELECT partner_id, sector::VARCHAR FROM partners WHERE partner_id IN (SELECT unnest($keys))",
+                {"keys": keys},
+            ).fetchall()
+        )
+        if name == "partners"
+        else {}
+    )
+    _delete(con, name, keys)
     cols = [c for c in plain_columns(t) if any(c in r for r in rows)]
     frame = pd.DataFrame({c: pd.Series([_text(r.get(c)) for r in rows], dtype=object) for c in cols})
     con.register("staged_rows", frame)
@@ -104,14 +140,30 @@ def put(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict]) -> None:
     finally:
         con.unregister("staged_rows")
     for column, link in t.link_tables.items():
-        pairs = [(r[t.key], p) for r in rows for p in (r.get(column) or [])]
+        copies = database.LINK_COPIES.get(link, {})
+        names = [t.key, "partner_id", *copies]
+        pairs = [
+            (r[t.key], p, *(_text(r.get(src)) for src in copies.values())) for r in rows for p in (r.get(column) or [])
+        ]
         if pairs:
-            links = pd.DataFrame(pairs, columns=[t.key, "partner_id"], dtype=object)
+            links = pd.DataFrame(pairs, columns=names, dtype=object)
+            involved.update(links["partner_id"])
             con.register("staged_links", links)
             try:
-                con.execute(f"INSERT INTO {link} SELECT * FROM staged_links")
+                con.execute(f"INSERT INTO {link} ({', '.join(names)}) SELECT {', '.join(names)} FROM staged_links")
             finally:
                 con.unregister("staged_links")
+    if name == "funding":
+        involved.update(r["partner_id"] for r in rows if r.get("partner_id"))
+    if name in _INVOLVING and involved:
+        database.refresh_partners(con, sorted(involved))
+    if name == "engagements":
+        database.refresh_flags(con, keys)
+    if name == "partners":  # a partner whose sector changed changes its engagements' flags
+        moved = [
+            r["partner_id"] for r in rows if r["partner_id"] in sectors and sectors[r["partner_id"]] != r.get("sector")
+        ]
+        database.refresh_flags(con, partner_ids=moved)
 
 
 def count(con: duckdb.DuckDBPyConnection, name: str, keys: Iterable[str]) -> int:

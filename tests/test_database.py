@@ -162,11 +162,13 @@ def test_scalar_fetches_whole_results_so_the_connection_stays_usable(tmp_path):
 
 
 def test_the_store_module_is_the_only_one_that_connects():
+    # The benchmark's reference is a bare DuckDB process (bench/run.py), which connects on its own on purpose.
     offenders = [
         str(p.relative_to(ROOT))
         for p in ROOT.rglob("*.py")
         if ".venv" not in p.parts
         and "tests" not in p.parts
+        and "bench" not in p.parts
         and p.name != "database.py"
         and "duckdb.connect(" in p.read_text()
     ]

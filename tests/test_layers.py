@@ -21,7 +21,7 @@ LAYERS = {
     "lens": {"community", "metrics", "queries", "settings", "store"},
     "charts": {"charts", "community", "contract", "lens", "metrics", "settings"},
     "exports": {"charts", "community", "contract", "lens"},
-    "reports": {"charts", "community", "exports", "lens", "metrics", "reports", "settings", "store"},
+    "reports": {"charts", "community", "contract", "exports", "lens", "metrics", "reports", "settings", "store"},
     "samples": {"contract", "samples", "store"},
 }
 PROJECT = {p.stem for p in ROOT.glob("*.py")} | {p.name for p in ROOT.iterdir() if (p / "__init__.py").exists()}

@@ -10,6 +10,7 @@ import streamlit as st
 
 import exports
 import queries
+import settings
 from charts import catalogue
 from lens import Lens
 from metrics import CATALOGUE, explain
@@ -58,12 +59,27 @@ def empty(reason: str, markdown: bool = False) -> None:
     st.info(reason if markdown else plain(reason), icon=":material/info:")
 
 
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _drawn(key: tuple, name: str, _lens: Lens) -> catalogue.Drawn:
+    """A chart drawn once per view and database version and kept (shared, never changed afterwards): a rerun that
+    changes nothing the chart shows (another widget, a download) then draws nothing again. At 10 million
+    engagements, building the figures was most of a cached rerun's time."""
+    return catalogue.draw(name, _lens)
+
+
+def draw(name: str, lens: Lens) -> catalogue.Drawn:
+    """The chart for the lens's view, drawn at most once per view, database version and settings."""
+    from ui import data
+
+    return _drawn((name, lens.view, str(data.db_path()), data.db_version(), repr(settings.load())), name, lens)
+
+
 def chart(name: str, lens: Lens, *, empty_reason: str = "", key: str | None = None) -> catalogue.Drawn:
     """A chart of the catalogue by its name, drawn for the page's lens, with its explanation and a "Download" menu:
     its numbers as formula-safe CSV, newsletter images drawn through the community gate whatever the view, and a
     slide image. Images are drawn only when their button is clicked. Returns what was drawn."""
     key = key or name
-    drawn = catalogue.draw(name, lens)
+    drawn = draw(name, lens)
     spec = drawn.chart
     if drawn.empty:
         empty(drawn.note or empty_reason or nothing_matches(lens, "records"))

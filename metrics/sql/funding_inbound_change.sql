@@ -5,7 +5,7 @@ WITH totals AS (
     coalesce(sum(f.amount) FILTER (WHERE f.date BETWEEN p.start_date AND p.end_date), 0) AS current_total,
     coalesce(sum(f.amount) FILTER (WHERE f.date BETWEEN p.prior_start AND p.prior_end), 0) AS prior_total
   FROM periods AS p
-  LEFT JOIN funding AS f
+  LEFT JOIN window_funding AS f
     ON f.direction = 'inbound' AND f.date BETWEEN p.prior_start AND p.end_date
   GROUP BY p.period_id
 )

@@ -5,7 +5,7 @@ SELECT
        ELSE coalesce(sum(f.amount) FILTER (WHERE pa.sector IN ('pharma', 'biotech', 'medtech')), 0)::DOUBLE
             / sum(f.amount)::DOUBLE END AS value
 FROM periods AS p
-LEFT JOIN funding AS f
+LEFT JOIN window_funding AS f
   ON f.direction = 'inbound' AND f.date BETWEEN p.start_date AND p.end_date
 LEFT JOIN partners AS pa ON pa.partner_id = f.partner_id
 GROUP BY p.period_id

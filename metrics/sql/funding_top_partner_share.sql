@@ -2,7 +2,7 @@
 WITH by_partner AS (
   SELECT p.period_id, f.partner_id, sum(f.amount) AS amount
   FROM periods AS p
-  JOIN funding AS f
+  JOIN window_funding AS f
     ON f.direction = 'inbound' AND f.date BETWEEN p.start_date AND p.end_date
   GROUP BY p.period_id, f.partner_id
 )

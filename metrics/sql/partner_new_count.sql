@@ -1,7 +1,5 @@
 -- Partners whose earliest involvement ever (engagement, funding or publication) falls in the period.
-WITH firsts AS (
-  SELECT partner_id, min(date) AS first_date FROM involvement GROUP BY partner_id
-)
+-- `firsts` holds each partner's earliest involvement ever (see the relations above).
 SELECT p.period_id, count(f.partner_id) AS value
 FROM periods AS p
 LEFT JOIN firsts AS f ON f.first_date BETWEEN p.start_date AND p.end_date

@@ -2,12 +2,12 @@
 WITH prior_active AS (
   SELECT DISTINCT p.period_id, i.partner_id
   FROM periods AS p
-  JOIN involvement AS i ON i.date BETWEEN p.prior_start AND p.prior_end
+  JOIN partner_activity AS i ON i.date BETWEEN p.prior_start AND p.prior_end
 ),
 current_active AS (
   SELECT DISTINCT p.period_id, i.partner_id
   FROM periods AS p
-  JOIN involvement AS i ON i.date BETWEEN p.start_date AND p.end_date
+  JOIN partner_activity AS i ON i.date BETWEEN p.start_date AND p.end_date
 )
 SELECT
   p.period_id,

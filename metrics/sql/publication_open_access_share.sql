@@ -4,5 +4,5 @@ SELECT
   CASE WHEN count(pub.publication_id) = 0 THEN NULL
        ELSE count(pub.publication_id) FILTER (WHERE pub.open_access)::DOUBLE / count(pub.publication_id) END AS value
 FROM periods AS p
-LEFT JOIN publications AS pub ON pub.published_date BETWEEN p.start_date AND p.end_date
+LEFT JOIN window_publications AS pub ON pub.published_date BETWEEN p.start_date AND p.end_date
 GROUP BY p.period_id

@@ -2,13 +2,13 @@
 WITH counts AS (
   SELECT p.period_id, count(pub.publication_id) AS publications
   FROM periods AS p
-  LEFT JOIN publications AS pub ON pub.published_date BETWEEN p.start_date AND p.end_date
+  LEFT JOIN window_publications AS pub ON pub.published_date BETWEEN p.start_date AND p.end_date
   GROUP BY p.period_id
 ),
 grants AS (
   SELECT p.period_id, coalesce(sum(f.amount), 0) AS granted
   FROM periods AS p
-  LEFT JOIN funding AS f
+  LEFT JOIN window_funding AS f
     ON f.direction = 'outbound' AND f.date BETWEEN p.start_date AND p.end_date
   GROUP BY p.period_id
 )

@@ -2,20 +2,18 @@
 -- each with its date, title, type, the sectors of the partners present (and of the named ones only, for the
 -- community-safe view) and its patient participants.
 WITH convenings AS (
-  SELECT e.engagement_id
+  SELECT s.engagement_id
   FROM chosen AS p
-  JOIN engagements AS e ON e.date BETWEEN p.start_date AND p.end_date AND e.patient_participants > 0
-  JOIN engagement_partners AS ep ON ep.engagement_id = e.engagement_id
-  JOIN partners AS pa ON pa.partner_id = ep.partner_id
-  GROUP BY e.engagement_id
-  HAVING bool_or(pa.sector IN ('pharma', 'biotech', 'medtech'))
-     AND bool_or(pa.sector = 'regulator')
-     AND bool_or(pa.sector = 'academic')
+  JOIN engagement_sectors AS s ON s.date BETWEEN p.start_date AND p.end_date
+  WHERE s.with_industry AND s.with_regulator AND s.with_academic AND s.patient_participants > 0
 ),
 present AS (
   SELECT c.engagement_id, pa.sector, bool_or(NOT pa.confidential) AS named, bool_or(pa.confidential) AS confidential
   FROM convenings AS c
-  JOIN engagement_partners AS ep ON ep.engagement_id = c.engagement_id
+  -- (a link row carries its engagement's date: only the chosen period's links are read)
+  JOIN window_engagement_partners AS ep
+    ON ep.engagement_id = c.engagement_id
+   AND ep.date BETWEEN (SELECT start_date FROM chosen) AND (SELECT end_date FROM chosen)
   JOIN partners AS pa ON pa.partner_id = ep.partner_id
   GROUP BY c.engagement_id, pa.sector
 )
@@ -31,7 +29,9 @@ SELECT
   bool_or(s.confidential) AS confidential_present,
   e.patient_participants
 FROM convenings AS c
-JOIN engagements AS e ON e.engagement_id = c.engagement_id
+JOIN window_engagements AS e
+  ON e.engagement_id = c.engagement_id
+ AND e.date BETWEEN (SELECT start_date FROM chosen) AND (SELECT end_date FROM chosen)
 JOIN present AS s ON s.engagement_id = c.engagement_id
 GROUP BY e.engagement_id, e.date, e.title, e.type, e.patient_participants
 ORDER BY e.date, e.engagement_id
