@@ -113,12 +113,14 @@ LEFT JOIN (
   GROUP BY ep.engagement_id
 ) AS s ON s.engagement_id = e.engagement_id"""
 
-RELATIONSHIPS_STORED = """\
+
+def _relationships(source: str, counts: str) -> str:
+    """The relationship each partner's engagements in each period make, from counts (SQL giving period_id,
+    partner_id, engagements, quarters and types); source: comment lines on where the counts come from."""
+    return f"""\
 -- Each partner's engagements in each period, and the relationship they make: longitudinal (>= 3
 -- engagements, in >= 2 calendar quarters, of >= 2 types), transactional (exactly 1) or developing.
--- Every period here is whole months, so it is read from partner_months (each partner's engagements by month, and
--- the types among them as one bit each; kept at every write: store/database.py).
-SELECT
+{source}SELECT
   period_id,
   partner_id,
   engagements,
@@ -130,6 +132,15 @@ SELECT
     ELSE 'developing'
   END AS relationship
 FROM (
+{counts}
+)"""
+
+
+RELATIONSHIPS_STORED = _relationships(
+    "-- Every period here is whole months, so it is read from partner_months "
+    "(each partner's engagements by month, and\n"
+    "-- the types among them as one bit each; kept at every write: store/database.py).\n",
+    """\
   SELECT
     p.period_id,
     m.partner_id,
@@ -138,24 +149,12 @@ FROM (
     bit_count(bit_or(m.types))::BIGINT AS types
   FROM periods AS p
   JOIN partner_months AS m ON m.engagements > 0 AND m.month BETWEEN p.start_date AND p.end_date
-  GROUP BY p.period_id, m.partner_id
-)"""
+  GROUP BY p.period_id, m.partner_id""",
+)
 
-RELATIONSHIPS = """\
--- Each partner's engagements in each period, and the relationship they make: longitudinal (>= 3
--- engagements, in >= 2 calendar quarters, of >= 2 types), transactional (exactly 1) or developing.
-SELECT
-  period_id,
-  partner_id,
-  engagements,
-  quarters,
-  types,
-  CASE
-    WHEN engagements >= 3 AND quarters >= 2 AND types >= 2 THEN 'longitudinal'
-    WHEN engagements = 1 THEN 'transactional'
-    ELSE 'developing'
-  END AS relationship
-FROM (
+RELATIONSHIPS = _relationships(
+    "",
+    """\
   SELECT
     period_id,
     partner_id,
@@ -169,8 +168,8 @@ FROM (
     JOIN window_engagement_partners AS ep ON ep.date BETWEEN p.start_date AND p.end_date
     GROUP BY ALL
   )
-  GROUP BY period_id, partner_id
-)"""
+  GROUP BY period_id, partner_id""",
+)
 
 # The contract's table of milestone kinds and the R&D stage each names (constants, not input).
 MILESTONE_STAGES = (
