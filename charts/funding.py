@@ -20,6 +20,12 @@ HHI_BANDS = [
     (2500, 10000, "highly concentrated", BAND_BAD),
 ]
 
+# Each band's range in words ("below 1,500", "1,500 to 2,500", "above 2,500"), from the bands above.
+HHI_RANGES = {
+    words: f"below {high:,}" if low == 0 else f"above {low:,}" if high == 10000 else f"{low:,} to {high:,}"
+    for low, high, words, _ in HHI_BANDS
+}
+
 
 def hhi_band(value: float | str | None) -> str | None:
     """The band of a Herfindahl-Hirschman index in words: "unconcentrated" below 1,500, "moderately concentrated"

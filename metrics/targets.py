@@ -17,6 +17,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from metrics import format as fmt
 from metrics.catalogue import CATALOGUE, Metric
 from metrics.periods import Period
 
@@ -61,6 +62,12 @@ def status(metric: Metric, value: float | None, target: float | None) -> Status 
     if _at_most(value, target):
         return ON_TRACK
     return WATCH if _at_most(value, target + band) else OFF_TRACK
+
+
+def target_text(metric: Metric, target: float, currency: str) -> str:
+    """The target as a card or a slide shows it: "target $5.5M", or "target ≤ 1,500" when lower is better."""
+    at_most = "≤ " if metric.higher_is_better is False else ""
+    return f"target {at_most}{fmt.value(metric, target, currency, compact=True)}"
 
 
 def applies(period: Period) -> bool:

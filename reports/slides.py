@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 import settings as settings_module
 from charts import catalogue
-from charts.funding import HHI_BANDS
+from charts.funding import hhi_band
 from community.rules import HIDDEN, MARKERS, people_words
 from exports import INTERNAL
 from lens import Direct, Lens, View
@@ -76,20 +76,6 @@ def _pct(share: float | str | None) -> str:
     return fmt.NULL if share is None or share in MARKERS else f"{share * 100:,.0f}%"
 
 
-def _band(hhi: float) -> str:
-    """The HHI's band in words: unconcentrated below 1,500, moderately concentrated to 2,500, highly above."""
-    (_, low, unconcentrated, _), (_, high, moderately, _), (_, _, highly, _) = HHI_BANDS
-    return unconcentrated if hhi < low else moderately if hhi <= high else highly
-
-
-def _target(metric, target: float | None, currency: str) -> str:
-    """The target as the slide shows it: "target $5.5M", or "target ≤ 1,500" when lower is better."""
-    if target is None:
-        return ""
-    at_most = "≤ " if metric.higher_is_better is False else ""
-    return f"target {at_most}{fmt.value(metric, target, currency, compact=True)}"
-
-
 def _change(current, prior, verbs: tuple[str, str], prior_label: str) -> str:
     """ "rose 16% on 2023", "fell 5% on 2023", "held level with 2023", or "" when there is nothing to compare."""
     if current is None or prior is None or current in MARKERS or prior in MARKERS:
@@ -129,7 +115,12 @@ def build(lens: Lens, *, settings=None) -> list[Slide]:
         metric, value, target = CATALOGUE[metric_id], now.get(metric_id), targets.get(metric_id)
         status = goals.status(metric, value, target) if value not in MARKERS else None
         shown = fmt.value(metric, value, config.currency, compact=True)
-        return Number(shown, metric.label, status, _target(metric, target, config.currency))
+        return Number(
+            shown,
+            metric.label,
+            status,
+            goals.target_text(metric, target, config.currency) if target is not None else "",
+        )
 
     def chart(name: str) -> tuple[go.Figure | None, str]:
         drawn = catalogue.draw(name, lens)
@@ -178,7 +169,7 @@ def build(lens: Lens, *, settings=None) -> list[Slide]:
             finding += f"; the largest gave {_pct(top)} of it"
         if concentrated:
             finding += f"{', and' if top is not None and top not in MARKERS else ';'} at an HHI of {hhi:,.0f}"
-            finding += f" funding is {_band(hhi)}"
+            finding += f" funding is {hhi_band(hhi)}"
         finding += "."
     figure, alt = chart("funding")
     title = "Funding and its concentration" if concentrated else "Funding from partners"

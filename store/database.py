@@ -229,10 +229,15 @@ def refresh_flags(
     )
 
 
+def _parent(link: str) -> Table:
+    """The table whose partner list a link table holds."""
+    return next(t for t in TABLES.values() if link in t.link_tables.values())
+
+
 def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
     """Recomputes every derived column and table from the records (a migration, a bulk build)."""
     for link, copies in LINK_COPIES.items():
-        parent = next(t for t in TABLES.values() if link in t.link_tables.values())
+        parent = _parent(link)
         sets = ", ".join(f"{col} = r.{src}" for col, src in copies.items())
         con.execute(f"UPDATE {link} SET {sets} FROM {parent.name} AS r WHERE r.{parent.key} = {link}.{parent.key}")
     refresh_partners(con)
@@ -243,7 +248,7 @@ def derived_now(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     """The derived data as stored, and as recomputed from the records (for checks): name -> sorted rows."""
     out: dict[str, list[tuple]] = {}
     for link, copies in LINK_COPIES.items():
-        parent = next(t for t in TABLES.values() if link in t.link_tables.values())
+        parent = _parent(link)
         cols = ", ".join(copies)
         out[link] = con.execute(f"SELECT {parent.key}, partner_id, {cols} FROM {link} ORDER BY ALL").fetchall()
         srcs = ", ".join(f"r.{src}" for src in copies.values())

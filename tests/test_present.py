@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import settings
+from charts.funding import hhi_band
 from lens import Direct, Lens, View
 from metrics import Filters, Period
 from reports import slides
@@ -111,9 +112,9 @@ def test_the_funding_slide_states_its_concentration_in_its_band(sample_db):
         funding = deck_of(con, YEAR_2024)[1]
         hhi = Lens(Direct(con), View(YEAR_2024)).current(["funding_hhi"])["funding_hhi"]
     assert funding.title == "Funding and its concentration"
-    assert f"at an HHI of {hhi:,.0f} funding is {slides._band(hhi)}." in funding.finding
+    assert f"at an HHI of {hhi:,.0f} funding is {hhi_band(hhi)}." in funding.finding
     bands = {1499: "unconcentrated", 1500: "moderately concentrated", 2500: "moderately concentrated"}
-    assert {hhi: slides._band(hhi) for hhi in bands} == bands and slides._band(2501) == "highly concentrated"
+    assert {hhi: hhi_band(hhi) for hhi in bands} == bands and hhi_band(2501) == "highly concentrated"
 
 
 def test_without_notes_the_deck_closes_on_its_findings_in_brief(sample_db):

@@ -7,19 +7,13 @@ from contextlib import nullcontext
 
 import streamlit as st
 
-from charts.funding import hhi_band
+from charts.funding import HHI_RANGES, hhi_band
 from community.rules import HIDDEN, MARKERS
 from lens import Series
 from metrics import CATALOGUE, Metric, Period
 from metrics import format as fmt
 from metrics import targets as goals
 from ui.community import CARD_NOTE, HIDDEN_NOTE
-
-HHI_RANGES = {
-    "unconcentrated": "below 1,500",
-    "moderately concentrated": "1,500 to 2,500",
-    "highly concentrated": "above 2,500",
-}
 
 
 def delta_color(metric_id: str) -> str:
@@ -33,12 +27,6 @@ def shape(status: goals.Status) -> str:
     return f'<span style="color: {status.colour}; font-size: 1.2em" aria-hidden="true">{status.shape}</span>'
 
 
-def target_text(metric: Metric, target: float, currency: str) -> str:
-    """The target as a card shows it: "target $5.5M", or "target ≤ 1,500" when lower is better."""
-    at_most = "≤ " if metric.higher_is_better is False else ""
-    return f"target {at_most}{fmt.value(metric, target, currency, compact=True)}"
-
-
 def status_line(metric: Metric, value: float | None, target: float | None, currency: str) -> tuple[str, str]:
     """The line under a card (markdown) and the sentence for its help: the status's shape and words, then the
     target. The words carry the status; the shape and its colour only repeat them."""
@@ -46,13 +34,13 @@ def status_line(metric: Metric, value: float | None, target: float | None, curre
         return '<span style="opacity: 0.6">No target set</span>', ""
     status = goals.status(metric, value, target)
     if status is None:
-        return "T" + target_text(metric, target, currency)[1:], ""
+        return "T" + goals.target_text(metric, target, currency)[1:], ""
     help_text = (
         f"**{status.text}**: {fmt.value(metric, value, currency)} against a target of "
         f"{'at most' if metric.higher_is_better is False else 'at least'} {fmt.value(metric, target, currency)} "
         f"for this period. Within {goals.WATCH_BAND:.0%} of the target reads Watch; further off, Off track."
     )
-    return f"{shape(status)} **{status.words}** · {target_text(metric, target, currency)}", help_text
+    return f"{shape(status)} **{status.words}** · {goals.target_text(metric, target, currency)}", help_text
 
 
 def target_legend(period: Period) -> str:
