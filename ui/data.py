@@ -17,7 +17,6 @@ import streamlit as st
 import queries
 import settings
 from community.gate import Refused
-from community.rules import refusal
 from lens import Direct, Lens, View
 from metrics import Filters, Period, compute_many
 from store import database
@@ -105,21 +104,18 @@ def page_lens(view: View, title: str, metric_ids: Sequence[str] | None = None) -
     """A page's lens, reading the page's metrics at once; in a community-safe view the rules refuse (a period
     other than a calendar quarter or year, or a filter), the page shows its title, the banner and the sentence
     why, and stops there. A period that starts after the latest record says so, rather than show zeros."""
-    if view.community and (why := refusal(view.period, view.filters)):
+    try:
+        made = lens(view, metric_ids)  # the gate refuses here, before anything is read
+    except Refused as why:
         st.title(title)
-        public.refused(view, records_text(), why)
+        public.refused(view, records_text(), str(why))
         st.stop()
     last = facts()["last_date"]
     if last is not None and view.period.start > last:
         st.title(title)
         st.info(after_records_text(view.period, last), icon=":material/event_busy:")
         st.stop()
-    try:
-        return lens(view, metric_ids)
-    except Refused as why:
-        st.title(title)
-        public.refused(view, records_text(), str(why))
-        st.stop()
+    return made
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
