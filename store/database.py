@@ -1,18 +1,24 @@
-"""The one module that opens the DuckDB file: short read-only connections, and writes by build-and-swap.
+"""The one module that opens the DuckDB file: short read-only connections, and writes in one transaction each.
 
-DuckDB allows one writing process or many reading ones, never both. A write therefore never
-opens the live file: it copies it, writes the copy in one transaction, checkpoints it and
-renames it over the live file. Readers attach the file read-only for the length of one
-request, so a reader sees either the old file or the new one, and an import can run while
-the dashboard serves.
+DuckDB allows one writing process or many reading ones, never both. Readers attach the file read-only for the
+length of one request. A write is made one of two ways, both all or nothing:
+- a large one (or one whose size is not known) never opens the live file: it copies it, writes the copy in one
+  transaction, checkpoints it and renames it over the live file, keeping the old file as a snapshot. Readers go on
+  reading the old file meanwhile, so a large import can run while the dashboard serves.
+- a small one (at most IN_PLACE_ROWS records: a note, a target, an edit, a small import) opens the live file and
+  changes it in one DuckDB transaction, so that its cost does not grow with the database (copying a 10-million-row
+  file costs seconds). Readers wait the fraction of a second it takes; DuckDB's write-ahead log makes it atomic.
+  When readers keep the file longer than OPEN_WAIT, it is made on a copy instead.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
 import stat
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -26,6 +32,11 @@ from contract import ENUMS, INDUSTRY_SECTORS, TABLES, Table
 
 SCHEMA_VERSION = 3
 READ_RETRIES = 8
+# A write of at most this many records is made in place; a larger one (or one of unknown size) on a copy. At this
+# size an in-place write keeps readers waiting well under a second.
+IN_PLACE_ROWS = 5_000
+# How long an in-place write waits for the file's readers before it is made on a copy instead.
+OPEN_WAIT = 2.0
 
 # The big tables keep no primary-key index (version 3 on): an index made every copy-and-swap write several times
 # dearer and the file several times larger, and no read uses it. Their keys stay unique because every write goes
@@ -426,30 +437,90 @@ def upgrade(path: Path | str) -> None:
         pass
 
 
+def _current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the open database has this version's schema (or no meta table at all: a file this module did not
+    write, read as it is)."""
+    found = stored_version(con)
+    return found is None or (
+        found >= SCHEMA_VERSION
+        and "types" in _columns(con, "partner_months")
+        and "with_industry" in _columns(con, "engagements")
+    )
+
+
+class _Gate:
+    """This process's readers and in-place writer of one file. DuckDB refuses a second connection of the same process
+    to a file in another mode (where another process would wait on the file's lock), so the readers share the gate
+    and an in-place writer has it alone; a waiting writer goes first."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer: int | None = None  # the writing thread
+        self._waiting = 0
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._cond:
+            if self._writer == threading.get_ident():
+                raise RuntimeError("the database is read inside its own write: read through the write's connection")
+            self._cond.wait_for(lambda: self._writer is None and not self._waiting)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    def acquire(self, timeout: float) -> bool:
+        """Takes the gate alone once the readers are gone; False when they are not gone within timeout seconds."""
+        with self._cond:
+            self._waiting += 1
+            try:
+                got = self._cond.wait_for(lambda: self._writer is None and not self._readers, timeout)
+                if got:
+                    self._writer = threading.get_ident()
+                return got
+            finally:
+                self._waiting -= 1
+                self._cond.notify_all()
+
+    def release(self) -> None:
+        with self._cond:
+            self._writer = None
+            self._cond.notify_all()
+
+
+_GATES: dict[str, _Gate] = {}
+_GATES_LOCK = threading.Lock()
+
+
+def _gate(path: Path) -> _Gate:
+    with _GATES_LOCK:
+        return _GATES.setdefault(str(path), _Gate())
+
+
 @contextmanager
 def read(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yields a short-lived read-only connection; a missing database reads as an empty one. A database written by
     an older version is first brought up to this schema."""
-    path = Path(path)
-    con = duckdb.connect(":memory:")
-    try:
-        if not path.exists():
-            create_schema(con)
-        else:
-            _attach(con, path)
-            found = stored_version(con)
-            if found is not None and (
-                found < SCHEMA_VERSION
-                or "types" not in _columns(con, "partner_months")
-                or "with_industry" not in _columns(con, "engagements")
-            ):
-                con.close()
-                upgrade(path)
-                con = duckdb.connect(":memory:")
+    path = Path(path).resolve()
+    with _gate(path).shared():
+        con = duckdb.connect(":memory:")
+        try:
+            if not path.exists():
+                create_schema(con)
+            else:
                 _attach(con, path)
-        yield con
-    finally:
-        con.close()
+                if not _current(con):
+                    con.close()
+                    upgrade(path)  # on a copy: the live file is not opened
+                    con = duckdb.connect(":memory:")
+                    _attach(con, path)
+            yield con
+        finally:
+            con.close()
 
 
 @contextmanager
@@ -501,48 +572,126 @@ def _keep_count() -> int:
     return load().snapshots
 
 
-@contextmanager
-def write(path: Path | str, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yields a connection to a copy of the database inside one transaction; swaps it in only on success.
+def _open_in_place(path: Path) -> duckdb.DuckDBPyConnection | None:
+    """The live file opened for writing, once other processes' readers let go of it (within OPEN_WAIT); None when
+    they do not, or when the file needs a schema upgrade (made on a copy)."""
+    deadline = time.monotonic() + OPEN_WAIT
+    while True:
+        try:
+            con = duckdb.connect(str(path))
+            break
+        except duckdb.ResourceInUseException:  # a connection of this process the gate does not know of
+            return None
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                return None
+            time.sleep(0.02)
+    if stored_version(con) is None or not _current(con) or not _complete(con):
+        con.close()
+        return None
+    return con
 
-    With fresh=True the copy starts empty (the old content is replaced). On any exception the
-    live file is left exactly as it was, byte for byte. Before the swap the live file is kept as a
-    snapshot (the newest `snapshots` of foundation.toml are kept); the file's permissions are kept.
+
+def _complete(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the open database holds every table and type of the schema (an older file may lack some)."""
+    made = set()
+    for stmt in schema_statements():
+        words = stmt.split()
+        made.add(words[5] if words[1] == "TABLE" else words[2])  # CREATE TABLE IF NOT EXISTS name / CREATE TYPE name
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT internal").fetchall()}
+    types = {r[0] for r in con.execute("SELECT type_name FROM duckdb_types() WHERE NOT internal").fetchall()}
+    return made <= tables | types
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yields con inside one transaction: committed and checkpointed when the body ends, rolled back (explicitly:
+    DuckDB's commit after a failed statement saves nothing, quietly) when it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+    con.execute("CHECKPOINT")
+
+
+@contextmanager
+def _in_place(path: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """Yields the live file open for writing, this process's readers held off; None when it cannot be had."""
+    gate = _gate(path)
+    if not gate.acquire(OPEN_WAIT):
+        yield None
+        return
+    try:
+        con = _open_in_place(path)
+        if con is None:
+            yield None
+            return
+        try:
+            with _transaction(con):
+                yield con
+        finally:
+            con.close()
+    finally:
+        gate.release()
+
+
+@contextmanager
+def _on_copy(path: Path, fresh: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yields a copy of the live file (empty with fresh) inside one transaction, and renames it over the live file
+    when the body ends; the live file is kept as a snapshot."""
+    tmp = path.with_name(f"{path.name}.tmp-{uuid.uuid4().hex}")
+    wal = path.with_name(path.name + ".wal")
+    try:
+        mode = None
+        if path.exists():
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+            if not fresh:
+                shutil.copyfile(path, tmp)
+                if wal.exists():  # committed in place but not yet checkpointed (a process killed in between)
+                    shutil.copyfile(wal, tmp.with_name(tmp.name + ".wal"))
+        con = duckdb.connect(str(tmp))
+        try:
+            create_schema(con)
+            with _transaction(con):
+                yield con
+        finally:
+            con.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        _keep_snapshot(path, _keep_count())
+        os.replace(tmp, path)
+        wal.unlink(missing_ok=True)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            if leftover.exists():
+                leftover.unlink()
+
+
+@contextmanager
+def write(path: Path | str, *, fresh: bool = False, rows: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yields a connection inside one transaction; the write lands whole when the body ends, or not at all.
+
+    rows is how many records the write changes at most (None: not known). A write of at most IN_PLACE_ROWS is made
+    in the live file; any other on a copy that is swapped in only on success, the live file kept as a snapshot (the
+    newest `snapshots` of foundation.toml are kept). With fresh=True the content is replaced (on a copy that starts
+    empty). On any exception the live file keeps its records exactly as they were; the file's permissions are kept.
     """
     path = Path(path).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     with _writer_lock(path):
         _remove_leftovers(path)
-        tmp = path.with_name(f"{path.name}.tmp-{uuid.uuid4().hex}")
-        try:
-            mode = None
-            if path.exists():
-                mode = stat.S_IMODE(os.stat(path).st_mode)
-                if not fresh:
-                    shutil.copyfile(path, tmp)
-            con = duckdb.connect(str(tmp))
-            try:
-                create_schema(con)
-                con.execute("BEGIN TRANSACTION")
-                try:
-                    yield con
-                except BaseException:
-                    con.execute("ROLLBACK")
-                    raise
-                con.execute("COMMIT")
-                con.execute("CHECKPOINT")
-            finally:
-                con.close()
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            if mode is not None:
-                os.chmod(tmp, mode)
-            _keep_snapshot(path, _keep_count())
-            os.replace(tmp, path)
-        finally:
-            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-                if leftover.exists():
-                    leftover.unlink()
+        small = not fresh and rows is not None and rows <= IN_PLACE_ROWS and path.exists()
+        with _in_place(path) if small else contextlib.nullcontext() as con:
+            if con is not None:
+                yield con
+                return
+        with _on_copy(path, fresh) as con:
+            yield con
 
 
 def record_import(con: duckdb.DuckDBPyConnection, files: list[str], summary: str) -> None:

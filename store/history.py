@@ -171,16 +171,18 @@ def writing(
     files: list[str] | None = None,
     fresh: bool = False,
     journaled: bool = True,
+    rows: int | None = None,
 ) -> Iterator[Journal]:
     """One write, recorded in the history: all or nothing, like database.write.
 
     The body changes records through the journal (Journal.put, Journal.delete, or Journal.record for changes it
     makes itself) and may set counts and summary. journaled=False records the write without its changes (the
-    large samples, built straight into DuckDB): the history cannot go back past it.
+    large samples, built straight into DuckDB): the history cannot go back past it. rows is how many records it
+    changes at most, when known (a small write is made in place: database.write).
     """
     if what not in WHAT:
         raise ValueError(f"unknown kind of write {what!r}")
-    with database.write(path, fresh=fresh) as con:
+    with database.write(path, fresh=fresh, rows=rows) as con:
         journal = Journal(con, _next_id(con), what, by, list(files or []), journaled=journaled)
         from store import targets  # the targets' own module writes through this one
 
@@ -247,7 +249,9 @@ def restore(path: Path | str, write_id: int, *, by: str | None = None) -> Write:
 
     ValueError says why when it cannot be done.
     """
-    with writing(path, "restore", by=by) as journal:
+    with database.read(path) as con:  # how many records it puts back: a few are put back in place
+        rows = database.scalar(con, "SELECT count(DISTINCT (tbl, key)) FROM changes WHERE write_id > ?", [write_id])
+    with writing(path, "restore", by=by, rows=int(rows or 0)) as journal:
         con = journal.con
         why = _why_not(con, write_id)
         if why:

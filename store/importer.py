@@ -607,7 +607,10 @@ def apply_records(
 ) -> ImportResult:
     """Writes parsed records in one write (an import, or an edit made in the app), checked like any import."""
     result = ImportResult()
-    with contextlib.suppress(_Abort), history.writing(db_path, what, by=by, files=labels, fresh=fresh) as journal:
+    with (
+        contextlib.suppress(_Abort),
+        history.writing(db_path, what, by=by, files=labels, fresh=fresh, rows=len(records)) as journal,
+    ):
         plan = _plan(journal.con, records, present, problems)
         if problems:
             raise _Abort

@@ -94,7 +94,7 @@ def add_note(
     body = _plain(text, "note", MAX_TEXT, required=True)
     name = _plain(author, "author's name", MAX_AUTHOR, required=False)
     note_id = uuid.uuid4().hex
-    with history.writing(db, "note", by=by) as journal:
+    with history.writing(db, "note", by=by, rows=1) as journal:
         _same_note(journal.con, metric_id, start, end, body, note_id)
         row = {
             "note_id": note_id,
@@ -115,7 +115,7 @@ def add_note(
 def edit_note(db: Path | str, note_id: str, text: str, public: bool, by: str | None = None) -> None:
     """Changes a note's text and whether it is public; ValueError says what is wrong."""
     body = _plain(text, "note", MAX_TEXT, required=True)
-    with contextlib.suppress(history.Nothing), history.writing(db, "note", by=by) as journal:
+    with contextlib.suppress(history.Nothing), history.writing(db, "note", by=by, rows=1) as journal:
         stored = tables.get(journal.con, "notes", [note_id])
         if not stored:
             raise ValueError("That note is no longer kept: someone may have deleted it.")
@@ -134,7 +134,7 @@ def delete_note(db: Path | str, note_id: str, by: str | None = None) -> bool:
 
 
 def _delete(db: Path | str, table: str, key: str, what: str, by: str | None) -> bool:
-    with contextlib.suppress(history.Nothing), history.writing(db, what, by=by) as journal:
+    with contextlib.suppress(history.Nothing), history.writing(db, what, by=by, rows=1) as journal:
         stored = tables.get(journal.con, table, [key])
         if not stored:
             raise history.Nothing
@@ -185,7 +185,7 @@ def add_annotation(
         raise ValueError(f"An event is one of {', '.join(KINDS)}, not {kind!r}.")
     text = _plain(label, "event's label", MAX_LABEL, required=True)
     event_id = uuid.uuid4().hex
-    with history.writing(db, "event", by=by) as journal:
+    with history.writing(db, "event", by=by, rows=1) as journal:
         row = {
             "event_id": event_id,
             "date": day,

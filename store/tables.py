@@ -134,6 +134,13 @@ def put(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict]) -> None:
     _delete(con, name, keys)
     cols = [c for c in plain_columns(t) if any(c in r for r in rows)]
     frame = pd.DataFrame({c: pd.Series([_text(r.get(c)) for r in rows], dtype=object) for c in cols})
+    if name == "engagements":  # written with the records, not updated after: an update would scan every engagement
+        flags = _engagement_flags(con, rows)
+        for i, flag in enumerate(database.ENGAGEMENT_FLAGS):
+            frame[flag] = pd.Series(
+                [flags[r["engagement_id"]][i] if r["engagement_id"] in flags else None for r in rows], dtype=object
+            )
+            cols.append(flag)
     con.register("staged_rows", frame)
     try:
         con.execute(f"INSERT INTO {t.name} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM staged_rows")
@@ -157,13 +164,34 @@ def put(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict]) -> None:
         involved.update(r["partner_id"] for r in rows if r.get("partner_id"))
     if name in _INVOLVING and involved:
         database.refresh_partners(con, sorted(involved))
-    if name == "engagements":
-        database.refresh_flags(con, keys)
     if name == "partners":  # a partner whose sector changed changes its engagements' flags
         moved = [
             r["partner_id"] for r in rows if r["partner_id"] in sectors and sectors[r["partner_id"]] != r.get("sector")
         ]
         database.refresh_flags(con, partner_ids=moved)
+
+
+def _engagement_flags(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> dict[str, tuple]:
+    """The sector flags (database.ENGAGEMENT_FLAGS) of these engagements, from their partners' stored sectors; an
+    engagement with no partner has none (NULL, as database.refresh_flags leaves it)."""
+    (column,) = table("engagements").link_tables
+    pairs = pd.DataFrame(
+        [(r["engagement_id"], p) for r in rows for p in (r.get(column) or [])],
+        columns=["engagement_id", "partner_id"],
+        dtype=object,
+    )
+    if pairs.empty:
+        return {}
+    tests = ", ".join(f"bool_or({test})" for test in database.ENGAGEMENT_FLAGS.values())
+    con.register("staged_pairs", pairs)
+    try:
+        found = con.execute(
+            f"SELECT ep.engagement_id, {tests} FROM staged_pairs AS ep "
+            "JOIN partners AS pa ON pa.partner_id = ep.partner_id GROUP BY ep.engagement_id"
+        ).fetchall()
+    finally:
+        con.unregister("staged_pairs")
+    return {r[0]: tuple(r[1:]) for r in found}
 
 
 def count(con: duckdb.DuckDBPyConnection, name: str, keys: Iterable[str]) -> int:

@@ -71,7 +71,7 @@ def set_target(db: Path | str, year: int, metric_id: str, value: float | None, b
             raise ValueError(f"The {year} target of {CATALOGUE[metric_id].label}: {why}.")
     key = f"{int(year)}:{metric_id}"
     label = CATALOGUE[metric_id].label
-    with contextlib.suppress(history.Nothing), history.writing(db, "target", by=by) as journal:
+    with contextlib.suppress(history.Nothing), history.writing(db, "target", by=by, rows=1) as journal:
         stored = tables.get(journal.con, "targets", [key])
         old = stored.get(key)
         if value is None:

@@ -1,4 +1,4 @@
-"""The store: schema from the contract, build-and-swap writes, and an import while another process reads."""
+"""The store: schema from the contract, writes in place or on a copy, and an import while another process reads."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -190,3 +192,109 @@ def test_writes_need_no_lock_file_left_behind(tmp_path):
     with database.write(db):
         pass
     assert [p.name for p in Path(tmp_path).iterdir()] == ["db.duckdb"]
+
+
+def _partner(con: duckdb.DuckDBPyConnection, key: str) -> None:
+    con.execute("INSERT INTO partners (partner_id, name, sector) VALUES (?, ?, 'pharma')", [key, f"Partner {key}"])
+
+
+def _partners(db: Path) -> list[str]:
+    with database.read(db) as con:
+        return [r[0] for r in con.execute("SELECT partner_id FROM partners ORDER BY 1").fetchall()]
+
+
+def test_a_small_write_is_made_in_the_live_file_and_a_large_one_on_a_copy(tmp_path):
+    db = tmp_path / "db.duckdb"
+    with database.write(db) as con:  # a new file: on a copy that starts empty
+        _partner(con, "P1")
+    inode = db.stat().st_ino
+    with database.write(db, rows=1) as con:
+        _partner(con, "P2")
+    assert db.stat().st_ino == inode  # the same file, changed in place: no copy, no snapshot
+    assert not database.snapshots(db)
+    with database.write(db, rows=database.IN_PLACE_ROWS + 1) as con:
+        _partner(con, "P3")
+    assert db.stat().st_ino != inode  # a new file swapped in; the old one kept as a snapshot
+    assert len(database.snapshots(db)) == 1
+    assert _partners(db) == ["P1", "P2", "P3"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.duckdb", "db.duckdb.snapshots"]
+
+
+def test_a_failed_small_write_leaves_the_file_byte_for_byte(tmp_path):
+    db = tmp_path / "db.duckdb"
+    with database.write(db) as con:
+        _partner(con, "P1")
+    before = db.read_bytes()
+    with pytest.raises(RuntimeError), database.write(db, rows=1) as con:
+        _partner(con, "P2")
+        raise RuntimeError("stop")
+    with pytest.raises(duckdb.ConstraintException), database.write(db, rows=1) as con:
+        _partner(con, "P3")
+        _partner(con, "P1")  # a second P1: the statement fails, and the whole write with it
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.duckdb"]
+    assert _partners(db) == ["P1"]
+
+
+def test_a_small_write_waits_for_this_processs_readers_and_they_for_it(tmp_path):
+    db = tmp_path / "db.duckdb"
+    with database.write(db) as con:
+        _partner(con, "P1")
+    inode = db.stat().st_ino
+    reading, release, seen = threading.Event(), threading.Event(), []
+
+    def reader() -> None:
+        with database.read(db) as con:
+            reading.set()
+            release.wait(10)
+            seen.append(database.scalar(con, "SELECT count(*) FROM partners"))
+
+    first = threading.Thread(target=reader)
+    first.start()
+    reading.wait(10)
+    # The writer waits for the reader; a reader that comes meanwhile waits for the writer (writers go first).
+    done = []
+
+    def write() -> None:
+        with database.write(db, rows=1) as con:
+            _partner(con, "P2")
+        done.append(True)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    deadline = time.monotonic() + 10
+    while not database._gate(db.resolve())._waiting and time.monotonic() < deadline:
+        time.sleep(0.01)
+    reading.clear()
+    second = threading.Thread(target=reader)
+    second.start()
+    time.sleep(0.2)
+    assert not done and not reading.is_set()  # the writer waits for the first reader, the second for the writer
+    release.set()
+    for t in (first, writer, second):
+        t.join(10)
+    assert done and seen == [1, 2]
+    assert db.stat().st_ino == inode  # made in place: the reader let go within OPEN_WAIT
+
+
+def test_a_small_write_is_made_on_a_copy_while_a_reader_keeps_the_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(database, "OPEN_WAIT", 0.2)
+    db = tmp_path / "db.duckdb"
+    with database.write(db) as con:
+        _partner(con, "P1")
+    with database.read(db) as old:  # held through the write, in this very thread
+        with database.write(db, rows=1) as con:
+            _partner(con, "P2")
+        assert database.scalar(old, "SELECT count(*) FROM partners") == 1
+    assert _partners(db) == ["P1", "P2"]
+    assert len(database.snapshots(db)) == 1
+
+
+def test_reading_inside_a_small_write_is_refused_not_a_deadlock(tmp_path):
+    db = tmp_path / "db.duckdb"
+    with database.write(db) as con:
+        _partner(con, "P1")
+    with pytest.raises(RuntimeError, match="inside its own write"), database.write(db, rows=1):
+        with database.read(db):
+            pass
+    assert _partners(db) == ["P1"]

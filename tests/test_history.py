@@ -181,10 +181,11 @@ def test_export_then_import_into_an_empty_database_gives_the_same_data(sample_db
         ]
 
 
-def test_every_write_keeps_a_snapshot_and_only_the_newest_n(tmp_path, monkeypatch):
+def test_every_write_on_a_copy_keeps_a_snapshot_and_only_the_newest_n(tmp_path, monkeypatch):
     config = tmp_path / "foundation.toml"
     config.write_text("[data]\nsnapshots = 2\n")
     monkeypatch.setenv("PARTNERSHIP_CONFIG", str(config))
+    monkeypatch.setattr(database, "IN_PLACE_ROWS", 0)  # every write on a copy, as a large import is
     import settings
 
     settings.load.cache_clear()
@@ -212,7 +213,10 @@ def test_a_write_keeps_the_files_mode_and_clears_what_a_killed_write_left(tmp_pa
     leftover = tmp_path / "db.duckdb.tmp-0123456789abcdef"
     leftover.write_bytes(b"half a database")
     (tmp_path / "db.duckdb.tmp-0123456789abcdef.wal").write_bytes(b"")
-    notes.add_note(db, "engagement_count", YEAR.start, YEAR.end, "After a crash.")
+    notes.add_note(db, "engagement_count", YEAR.start, YEAR.end, "After a crash.")  # in place
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("db.duckdb")) == ["db.duckdb"]
+    leftover.write_bytes(b"half a database")
+    assert import_files(db, write_files(tmp_path / "b", partners=PARTNERS), fresh=True).ok  # on a copy
     assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("db.duckdb")) == [
         "db.duckdb",
