@@ -64,7 +64,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Imports files all-or-nothing; problems go to standard error, one per line."""
     from store.importer import import_files
 
-    result = import_files(args.db, args.files)
+    formats = {str(f): args.format for f in args.files} if args.format else None
+    result = import_files(args.db, args.files, formats=formats)
     if not result.ok:
         # Standard error carries the problems alone, one a line, so that a script can read them.
         for problem in result.problems:
@@ -217,8 +218,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=42)
     s.set_defaults(run=cmd_sample)
 
-    i = sub.add_parser("import", help="import CSV or XLSX files (all or nothing)")
+    i = sub.add_parser(
+        "import", help="import CSV or XLSX files, or another system's exports (CRM, PubMed...), all or nothing"
+    )
     i.add_argument("--db", required=True, type=Path)
+    i.add_argument(
+        "--format",
+        metavar="NAME",
+        help="read every file as this source's export (default: recognised by content); see the README's "
+        "'Bring your records' for the names",
+    )
     i.add_argument("files", nargs="+")
     i.set_defaults(run=cmd_import)
 

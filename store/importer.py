@@ -13,7 +13,7 @@ from contract import TABLES, Column, Table, from_formula_safe
 from metrics.catalogue import CATALOGUE
 from settings import Settings
 from settings import load as load_settings
-from store import database, history
+from store import database, history, sources
 from store import tables as kept
 from store.entries import IMPORT_ORDER, IMPORTABLE
 from store.history import Change
@@ -231,15 +231,14 @@ def _parse_table(raw: RawTable, settings: Settings, problems: list[Problem]) -> 
             cell = cells[i] if i < len(cells) else None
             if blank(cell) or (column.type == "list" and not parse_list(cell)):
                 if column.required:
-                    problems.append(
-                        Problem(raw.label, n, column.name, f"{column.name} is required; this row leaves it empty")
-                    )
+                    named = raw.names.get(column.name, column.name)
+                    problems.append(Problem(raw.label, n, named, f"{named} is required; this row leaves it empty"))
                 values[column.name] = column.default
                 continue
             try:
                 values[column.name] = _parse_cell(cell, column, dates, amounts, settings.currency)
             except Invalid as exc:
-                problems.append(Problem(raw.label, n, column.name, str(exc), shown(cell)))
+                problems.append(Problem(raw.label, n, raw.names.get(column.name, column.name), str(exc), shown(cell)))
         if all(values.get(k) is not None for k in table.key_columns):
             records.append(Record(raw.table, raw.label, n, values, {c.name: raw.header[i] for i, c in columns.items()}))
     return records
@@ -250,9 +249,14 @@ def parse_files(
     settings: Settings,
     tables: dict[str, str] | None = None,
     labels: list[str] | None = None,
+    *,
+    formats: dict[str, str] | None = None,
+    db_path: Path | str | None = None,
 ) -> tuple[list[Record], list[Problem], set[str], dict[str, tuple[str, ...]]]:
     """Reads and parses every file; reports every problem that needs no database.
 
+    A file another system exported (store/sources: a CRM export, PubMed, ClinicalTrials.gov) is recognised by its
+    content, or named in formats (label -> format); its records are matched with those of the database at db_path.
     Returns the records, the problems, the tables present, and the files whose table could not be told
     (label -> the tables it might be)."""
     problems: list[Problem] = []
@@ -261,9 +265,21 @@ def parse_files(
     undetermined: dict[str, tuple[str, ...]] = {}
     chosen = tables or {}
     labels = labels or [str(f) for f in files]
+    known: list[sources.Known] = []
+
+    def stored() -> sources.Known:
+        if not known:
+            if db_path is None:
+                known.append(sources.Known())
+            else:
+                with database.read(db_path) as con:
+                    known.append(sources.Known.load(con))
+        return known[0]
+
     for f, label in zip(files, labels, strict=True):
         try:
-            raws = read(Path(f), label, chosen.get(label))
+            source = None if label in chosen else sources.source_for(Path(f), (formats or {}).get(label))
+            raws = source.read(Path(f), label, stored()) if source else read(Path(f), label, chosen.get(label))
         except UnknownTable as exc:
             undetermined[label] = exc.candidates
             problems.append(Problem(label, exc.row, exc.column, str(exc)))
@@ -555,11 +571,14 @@ def preview(
     *,
     labels: list[str] | None = None,
     tables: dict[str, str] | None = None,
+    formats: dict[str, str] | None = None,
 ) -> ImportResult:
     """What importing the files would do (problems, or counts and changes per table); writes nothing."""
     settings = settings or load_settings()
     labels = labels or [str(f) for f in files]
-    records, problems, present, undetermined = parse_files(files, settings, tables=tables, labels=labels)
+    records, problems, present, undetermined = parse_files(
+        files, settings, tables=tables, labels=labels, formats=formats, db_path=db_path
+    )
     with database.read(db_path) as con:
         plan = _plan(con, records, present, problems)
     result = plan.result
@@ -577,6 +596,7 @@ def import_files(
     *,
     labels: list[str] | None = None,
     tables: dict[str, str] | None = None,
+    formats: dict[str, str] | None = None,
     by: str | None = None,
     fresh: bool = False,
     what: str = "import",
@@ -588,7 +608,9 @@ def import_files(
     """
     settings = settings or load_settings()
     labels = labels or [str(f) for f in files]
-    records, problems, present, undetermined = parse_files(files, settings, tables=tables, labels=labels)
+    records, problems, present, undetermined = parse_files(
+        files, settings, tables=tables, labels=labels, formats=formats, db_path=db_path
+    )
     result = apply_records(db_path, records, problems, present, labels, by=by, fresh=fresh, what=what)
     result.undetermined = undetermined
     return result

@@ -36,6 +36,7 @@ from store.entries import IMPORTABLE
 from store.values import shown
 
 DELIMITERS = (",", ";", "\t")
+SOURCE = "(source)"  # the table of a file in another system's layout, until its source maps it
 MAX_CELL = 100_000  # characters in one cell
 # Sheets of a workbook that guide the person filling it in (such as the template's "Read me"): never data.
 GUIDE_SHEETS = ("read me", "readme", "read_me", "instructions", "guide", "help")
@@ -89,6 +90,7 @@ class RawTable:
     rows: list[tuple[int, list[object]]] = field(default_factory=list)
     problems: list[ReadProblem] = field(default_factory=list)
     header_row: int = 1
+    names: dict[str, str] = field(default_factory=dict)  # column -> the source's name for it (store/sources)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -178,7 +180,7 @@ def _trim(cells: list[object]) -> list[object]:
     return cells[:end]
 
 
-def _cell_problem(value: object, encoding: str) -> str | None:
+def cell_problem(value: object, encoding: str) -> str | None:
     """What makes a cell unreadable, if anything: bytes not valid in the encoding, a control character, its size."""
     if not isinstance(value, str):
         return None
@@ -203,8 +205,11 @@ def _cell_problem(value: object, encoding: str) -> str | None:
 
 
 def _column_label(header: list[str], i: int, table: str | None) -> str:
-    """A cell's column as a problem line names it: its contract name, else its position."""
+    """A cell's column as a problem line names it: its contract name (in another system's file: its header), else its
+    position."""
     name = _normal(header[i]) if i < len(header) else ""
+    if table == SOURCE and name:
+        return header[i].strip()
     if table and name in IMPORTABLE[table].column_names:
         return name
     return f"column {i + 1}"
@@ -275,7 +280,7 @@ def _table(
     fewer cells than the header names, or a non-empty cell past them, is a problem.
     """
     first_broken = min((p.row for p in broken), default=None)
-    filled = [(n, cells) for n, cells in records if _trim(cells) or any(_cell_problem(c, encoding) for c in cells)]
+    filled = [(n, cells) for n, cells in records if _trim(cells) or any(cell_problem(c, encoding) for c in cells)]
     if not filled or (first_broken is not None and first_broken < filled[0][0]):
         if first_broken is not None:
             p = next(p for p in broken if p.row == first_broken)
@@ -286,7 +291,7 @@ def _table(
     header_problems = [
         ReadProblem(header_row, f"column {i + 1}", message, shown(cell))
         for i, cell in enumerate(header_cells)
-        if (message := _cell_problem(cell, encoding))
+        if (message := cell_problem(cell, encoding))
     ]
     if table is None:
         if header_problems:
@@ -300,7 +305,7 @@ def _table(
         found = [
             ReadProblem(n, _column_label(header, i, table), message, shown(cell))
             for i, cell in enumerate(cells)
-            if (message := _cell_problem(cell, encoding))
+            if (message := cell_problem(cell, encoding))
         ]
         if not found and count_cells:
             kept = _trim(cells)
@@ -421,6 +426,20 @@ def read_csv(path: Path, label: str, table: str | None = None) -> list[RawTable]
         )
     ends_with_break = text.endswith(("\n", "\r"))
     return [_table(label, table, records, broken, decoded.encoding, count_cells=True, ends_with_break=ends_with_break)]
+
+
+def read_source_csv(path: Path, label: str) -> RawTable:
+    """A CSV file in another system's layout (store/sources): its own header and rows, read as strictly as a file in
+    the contract's layout (the table is SOURCE until the source names it)."""
+    data = path.read_bytes()
+    decoded = decode(data)
+    if not decoded.text.strip():
+        raise FileProblem("the file is empty: the first row must name the columns")
+    first_line = next((line for line in decoded.text.splitlines() if line.strip()), "")
+    delimiter = max(DELIMITERS, key=first_line.count)
+    records, broken = _records(decoded, delimiter)
+    ends_with_break = decoded.text.endswith(("\n", "\r"))
+    return _table(label, SOURCE, records, broken, decoded.encoding, count_cells=True, ends_with_break=ends_with_break)
 
 
 def _cell(value: object) -> object:

@@ -1,0 +1,113 @@
+"""Records as other systems export them: CRM exports, PubMed, ClinicalTrials.gov, read into the contract's tables.
+
+A source reads a file in the layout its system writes (recognised by its content, or named with --format) into
+RawTables of the contract's columns, so that the import goes on exactly as for the contract's own CSV files: the
+same all-or-nothing write, the same FILE:ROW:COLUMN problems (ROW and COLUMN as the source's file has them), the
+same history. What each source's fields become is in its mapping file (mappings/NAME.toml), which the Data page
+shows; the README's "Bring your records" says it in words.
+
+Some records are matched with what the database already holds (a paper already imported by its DOI, a grant
+number that is one of the foundation's funding records, a trial a program follows): Known carries those.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+
+import duckdb
+
+from store.readers import FileProblem, RawTable
+
+MAPPINGS = Path(__file__).parent / "mappings"
+
+
+@dataclass
+class Known:
+    """What the database already holds that a source's records are matched with."""
+
+    publications_by_doi: dict[str, str] = field(default_factory=dict)  # DOI, lower case -> publication_id
+    publications: dict[str, dict] = field(default_factory=dict)  # publication_id -> partner_ids, partnership_id
+    funding: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # grant key -> partner, partnership
+    partners: dict[str, str] = field(default_factory=dict)  # partner_id -> name
+    partners_by_name: dict[str, str] = field(default_factory=dict)  # name, folded -> partner_id
+
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection) -> Known:
+        known = cls()
+        for pid, doi, partners, partnership in con.execute(
+            "SELECT p.publication_id, p.doi, coalesce(list(pp.partner_id ORDER BY pp.partner_id) "
+            "FILTER (WHERE pp.partner_id IS NOT NULL), []), p.partnership_id FROM publications AS p "
+            "LEFT JOIN publication_partners AS pp USING (publication_id) GROUP BY ALL"
+        ).fetchall():
+            known.publications[pid] = {"partner_ids": list(partners), "partnership_id": partnership}
+            if doi:
+                known.publications_by_doi[doi.strip().lower()] = pid
+        for funding_id, partner_id, partnership_id in con.execute(
+            "SELECT funding_id, partner_id, partnership_id FROM funding"
+        ).fetchall():
+            known.funding[grant_key(funding_id)] = (partner_id, partnership_id)
+        for partner_id, name in con.execute("SELECT partner_id, name FROM partners").fetchall():
+            known.partners[partner_id] = name
+            known.partners_by_name.setdefault(fold(name), partner_id)
+        return known
+
+
+def grant_key(text: str) -> str:
+    """A grant number as it is compared: case, spaces and dashes do not count ("R01 NS-012345" = "r01ns012345")."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def fold(name: str) -> str:
+    """A name as it is compared: case and runs of spaces do not count."""
+    return " ".join(name.casefold().split())
+
+
+@cache
+def mapping(name: str) -> dict:
+    """A source's mapping file: which of its fields becomes which contract column, and its values' enum values."""
+    with open(MAPPINGS / f"{name}.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+class Source(Protocol):
+    name: str  # as --format names it
+    title: str  # as a person knows it: "PubMed (MEDLINE format)"
+
+    def recognises(self, path: Path, head: str) -> bool:
+        """Whether the file is in this source's layout (head: its first few thousand characters, decoded)."""
+
+    def read(self, path: Path, label: str, known: Known) -> list[RawTable]:
+        """The file's records as contract tables; FileProblem when it cannot be read at all."""
+
+
+def sources() -> dict[str, Source]:
+    """Every source, by its --format name, in the order they are tried."""
+    from store.sources import pubmed
+
+    found: list[Source] = [pubmed.MEDLINE, pubmed.CSV]
+    return {s.name: s for s in found}
+
+
+def head_of(path: Path, size: int = 8192) -> str:
+    from store.readers import decode
+
+    with open(path, "rb") as fh:
+        return decode(fh.read(size)).text
+
+
+def source_for(path: Path, forced: str | None = None) -> Source | None:
+    """The source a file comes from: the one named (FileProblem for an unknown name), else the one that recognises
+    it, else None (a file in the contract's own layout)."""
+    known = sources()
+    if forced:
+        if forced not in known:
+            raise FileProblem(f"there is no format {forced!r}; the formats are {', '.join(known)}")
+        return known[forced]
+    if not path.exists() or path.suffix.lower() not in (".csv", ".txt", ".nbib", ".json", ".tsv"):
+        return None
+    head = head_of(path)
+    return next((s for s in known.values() if s.recognises(path, head)), None)
