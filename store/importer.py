@@ -75,6 +75,7 @@ class ImportResult:
     changes: list[Change] = field(default_factory=list)  # each record added or updated, before and after
     undetermined: dict[str, tuple[str, ...]] = field(default_factory=dict)  # file -> tables it might hold
     write_id: int | None = None  # the write in the history (None for a preview or a refused import)
+    formats: dict[str, str] = field(default_factory=dict)  # file -> the format it was read as (sources.CONTRACT...)
 
     @property
     def ok(self) -> bool:
@@ -112,7 +113,11 @@ class Record:
     label: str
     row: int
     values: dict[str, object]
-    columns: dict[str, str]  # contract name -> the header as written, for messages
+    columns: dict[str, str]  # contract name -> the column as problem lines name it (another system's: its own)
+
+    def named(self, column: str) -> str:
+        """A column as this record's problem lines name it."""
+        return self.columns.get(column, column)
 
     @property
     def key(self) -> str:
@@ -240,7 +245,11 @@ def _parse_table(raw: RawTable, settings: Settings, problems: list[Problem]) -> 
             except Invalid as exc:
                 problems.append(Problem(raw.label, n, raw.names.get(column.name, column.name), str(exc), shown(cell)))
         if all(values.get(k) is not None for k in table.key_columns):
-            records.append(Record(raw.table, raw.label, n, values, {c.name: raw.header[i] for i, c in columns.items()}))
+            records.append(
+                Record(
+                    raw.table, raw.label, n, values, {c.name: raw.names.get(c.name, c.name) for c in columns.values()}
+                )
+            )
     return records
 
 
@@ -252,11 +261,14 @@ def parse_files(
     *,
     formats: dict[str, str] | None = None,
     db_path: Path | str | None = None,
+    trial_programs: dict[str, str] | None = None,
+    used: dict[str, str] | None = None,
 ) -> tuple[list[Record], list[Problem], set[str], dict[str, tuple[str, ...]]]:
     """Reads and parses every file; reports every problem that needs no database.
 
     A file another system exported (store/sources: a CRM export, PubMed, ClinicalTrials.gov) is recognised by its
-    content, or named in formats (label -> format); its records are matched with those of the database at db_path.
+    content, or named in formats (label -> format); its records are matched with those of the database at db_path
+    (and a trial with the program trial_programs chooses for it). used, when given, receives each file's format.
     Returns the records, the problems, the tables present, and the files whose table could not be told
     (label -> the tables it might be)."""
     problems: list[Problem] = []
@@ -266,6 +278,7 @@ def parse_files(
     chosen = tables or {}
     labels = labels or [str(f) for f in files]
     known: list[sources.Known] = []
+    used = {} if used is None else used
 
     def stored() -> sources.Known:
         if not known:
@@ -274,12 +287,28 @@ def parse_files(
             else:
                 with database.read(db_path) as con:
                     known.append(sources.Known.load(con))
+            known[0].trial_programs.update(trial_programs or {})
         return known[0]
 
+    found: list[tuple[Path, str, sources.Source | None]] = []
     for f, label in zip(files, labels, strict=True):
         try:
-            source = None if label in chosen else sources.source_for(Path(f), (formats or {}).get(label))
-            raws = source.read(Path(f), label, stored()) if source else read(Path(f), label, chosen.get(label))
+            source = None if label in chosen else sources.source_for(Path(f), (formats or {}).get(label), db_path)
+        except FileProblem as exc:
+            problems.append(Problem(label, exc.row, exc.column, str(exc)))
+            continue
+        except OSError as exc:
+            problems.append(Problem(label, 1, "-", f"the file cannot be read ({exc.strerror or exc})"))
+            continue
+        used[label] = source.name if source else sources.CONTRACT
+        found.append((Path(f), label, source))
+    # Sources in their own order, whatever the files' order: a CRM's accounts before its opportunities, its funding
+    # requests before their disbursements (Known carries what the earlier tell the later).
+    order = {name: i for i, name in enumerate(sources.sources(db_path))}
+    found.sort(key=lambda item: order[item[2].name] if item[2] else -1)
+    for path, label, source in found:
+        try:
+            raws = source.read(path, label, stored()) if source else read(path, label, chosen.get(label))
         except UnknownTable as exc:
             undetermined[label] = exc.candidates
             problems.append(Problem(label, exc.row, exc.column, str(exc)))
@@ -312,7 +341,7 @@ def _check_duplicates(records: list[Record], problems: list[Problem]) -> None:
                 Problem(
                     r.label,
                     r.row,
-                    table.key_columns[-1],
+                    r.named(table.key_columns[-1]),
                     f"{noun} {r.key!r} appears twice in this import (first on {where}); "
                     + ("ids must be unique" if len(table.key_columns) == 1 else "give each one target"),
                 )
@@ -468,7 +497,7 @@ def _check_references(con, records: list[Record], problems: list[Problem]) -> No
                     Problem(
                         r.label,
                         r.row,
-                        c.name,
+                        r.named(c.name),
                         f"{shown(missing)} is not a known {noun}: add it to {c.references} "
                         f"(in this import or an earlier one) or correct the id",
                         shown(missing),
@@ -498,7 +527,7 @@ def _check_dois(con, records: list[Record], merged: dict, problems: list[Problem
                 Problem(
                     r.label,
                     r.row,
-                    "doi",
+                    r.named("doi"),
                     f"DOI {shown(doi)} is already used by publication {other_id!r} ({where}); "
                     "each publication has its own DOI",
                     shown(doi),
@@ -572,17 +601,21 @@ def preview(
     labels: list[str] | None = None,
     tables: dict[str, str] | None = None,
     formats: dict[str, str] | None = None,
+    trial_programs: dict[str, str] | None = None,
 ) -> ImportResult:
     """What importing the files would do (problems, or counts and changes per table); writes nothing."""
     settings = settings or load_settings()
     labels = labels or [str(f) for f in files]
+    used: dict[str, str] = {}
     records, problems, present, undetermined = parse_files(
-        files, settings, tables=tables, labels=labels, formats=formats, db_path=db_path
-    )
+        files, settings, tables=tables, labels=labels, formats=formats, db_path=db_path,
+        trial_programs=trial_programs, used=used,
+    )  # fmt: skip
     with database.read(db_path) as con:
         plan = _plan(con, records, present, problems)
     result = plan.result
     result.undetermined = undetermined
+    result.formats = used
     result.problems = _located(problems, labels)
     if result.problems:
         result.counts, result.changes = {}, []
@@ -597,6 +630,7 @@ def import_files(
     labels: list[str] | None = None,
     tables: dict[str, str] | None = None,
     formats: dict[str, str] | None = None,
+    trial_programs: dict[str, str] | None = None,
     by: str | None = None,
     fresh: bool = False,
     what: str = "import",
@@ -608,11 +642,14 @@ def import_files(
     """
     settings = settings or load_settings()
     labels = labels or [str(f) for f in files]
+    used: dict[str, str] = {}
     records, problems, present, undetermined = parse_files(
-        files, settings, tables=tables, labels=labels, formats=formats, db_path=db_path
-    )
+        files, settings, tables=tables, labels=labels, formats=formats, db_path=db_path,
+        trial_programs=trial_programs, used=used,
+    )  # fmt: skip
     result = apply_records(db_path, records, problems, present, labels, by=by, fresh=fresh, what=what)
     result.undetermined = undetermined
+    result.formats = used
     return result
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,9 @@ import exports
 import settings
 from store import importer, tables
 from store.entries import IMPORT_ORDER
+from store.sources import custom
 from ui import data, session, staff
+from ui import sources as sources_ui
 from ui.text import plain
 
 KEY = "import"
@@ -68,15 +71,35 @@ def forget() -> None:
     st.session_state.pop(f"{KEY}-preview", None)
 
 
-def _preview(paths: list[Path], labels: list[str], chosen: dict[str, str]) -> importer.ImportResult:
-    """What the files would do to the database as it is now; kept while neither the files, the choices nor the
-    database change (a preview reads every file)."""
+@dataclass(frozen=True)
+class Choices:
+    """What a person chose about the files: the table of a file that does not say, the format of a file taken for
+    the wrong one, the program of a trial."""
+
+    tables: dict[str, str] = field(default_factory=dict)
+    formats: dict[str, str] = field(default_factory=dict)
+    trials: dict[str, str] = field(default_factory=dict)
+
+    def key(self) -> tuple:
+        return tuple(tuple(sorted(d.items())) for d in (self.tables, self.formats, self.trials))
+
+
+def _preview(paths: list[Path], labels: list[str], chosen: Choices) -> importer.ImportResult:
+    """What the files would do to the database as it is now; kept while neither the files, the choices, the saved
+    mappings nor the database change (a preview reads every file)."""
     memo = st.session_state.setdefault(f"{KEY}-preview", {})
-    memo_key = (tuple(sorted(chosen.items())), data.db_version())
+    mappings = tuple(sorted(m.text() for m in custom.saved(data.db_path())))
+    memo_key = (chosen.key(), mappings, data.db_version())
     if memo_key not in memo:
         with st.spinner("Reading the files…"):
             memo[memo_key] = importer.preview(
-                data.db_path(), paths, settings.load(), labels=labels, tables=chosen or None
+                data.db_path(),
+                paths,
+                settings.load(),
+                labels=labels,
+                tables=chosen.tables or None,
+                formats=chosen.formats or None,
+                trial_programs=chosen.trials or None,
             )
     return memo[memo_key]
 
@@ -157,11 +180,18 @@ def _problems(problems: list) -> None:
     )
 
 
-def _apply(paths: list[Path], labels: list[str], chosen: dict[str, str]) -> None:
+def _apply(paths: list[Path], labels: list[str], chosen: Choices) -> None:
     session.require("write")
     with st.spinner("Importing…"):
         result = importer.import_files(
-            data.db_path(), paths, settings.load(), labels=labels, tables=chosen or None, by=session.signed_in()
+            data.db_path(),
+            paths,
+            settings.load(),
+            labels=labels,
+            tables=chosen.tables or None,
+            formats=chosen.formats or None,
+            trial_programs=chosen.trials or None,
+            by=session.signed_in(),
         )
     if not result.ok:  # the database changed since the preview
         st.session_state.pop(f"{KEY}-preview", None)
@@ -186,32 +216,53 @@ def section() -> None:
     staff.show_flash(KEY)
     st.markdown(
         "Upload one file per table (`partners.csv`, `engagements.xlsx`…) or one Excel workbook with a sheet per "
-        "table. You will see what the files would change before anything is saved. An import is all or nothing: "
-        "if one cell is wrong, nothing is saved, and the problem is listed with its file, row and column."
+        "table, or the files your CRM, PubMed or ClinicalTrials.gov export, as you downloaded them (see *Formats "
+        "the import reads* below). You will see what the files would change before anything is saved. An import "
+        "is all or nothing: if one cell is wrong, nothing is saved, and the problem is listed with its file, row "
+        "and column."
     )
+    with st.expander("Formats the import reads"):
+        sources_ui.formats_section()
     files = st.file_uploader(
         "Files to import",
-        type=["csv", "xlsx"],
+        type=["csv", "xlsx", "tsv", "txt", "nbib", "json"],
         accept_multiple_files=True,
         key=f"{KEY}-files-{_round()}",
-        help="CSV or Excel (.xlsx). The Templates tab has blank files with the right columns.",
+        help="CSV or Excel (.xlsx) in the contract's layout (the Templates tab has blank files with the right "
+        "columns), a CRM export, PubMed's .nbib or CSV, ClinicalTrials.gov's study JSON.",
     )
     if not files:
         forget()
         st.caption("Nothing uploaded yet. Records you import again are updated, never duplicated or deleted.")
         return
     paths, labels = saved(files)
-    first = _preview(paths, labels, {})
-    chosen: dict[str, str] = {}
-    if first.undetermined:
+    first = _preview(paths, labels, Choices())
+    formats = sources_ui.choose_formats(paths, labels, first.formats)
+    own = [(p, lab) for p, lab in zip(paths, labels, strict=True) if formats.get(lab) == sources_ui.OWN]
+    for path, label in own:
+        sources_ui.own_mapping(path, label)
+    if own:
+        st.info(
+            "Save a mapping for each file read with one of your own to see what it would change.",
+            icon=":material/info:",
+        )
+        return
+    base = Choices(formats=formats)
+    result = _preview(paths, labels, base) if formats else first
+    read_as = {**result.formats, **formats}
+    trials = sources_ui.trial_programs(paths, labels, read_as)
+    tables_chosen: dict[str, str] = {}
+    if result.undetermined:
         st.warning(
             "Some files do not say which table they hold: their names are not a table's name (such as "
-            "partners.csv) and their columns do not settle it. Choose the table of each, and the preview follows.",
+            "partners.csv) and their columns do not settle it. Choose the table of each, or a format it comes "
+            "in, and the preview follows.",
             icon=":material/help:",
         )
-        why = {p.file: p.message for p in first.problems if p.file in first.undetermined}
-        chosen = _ask_tables(first.undetermined, why)
-    result = _preview(paths, labels, chosen) if chosen else first
+        why = {p.file: p.message for p in result.problems if p.file in result.undetermined}
+        tables_chosen = _ask_tables(result.undetermined, why)
+    chosen = Choices(tables_chosen, formats, trials)
+    result = _preview(paths, labels, chosen) if (tables_chosen or trials) else result
     pending = set(result.undetermined)
     problems = [p for p in result.problems if p.file not in pending]  # theirs is the question above
     st.subheader("Preview")

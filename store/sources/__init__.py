@@ -23,6 +23,7 @@ import duckdb
 from store.readers import FileProblem, RawTable
 
 MAPPINGS = Path(__file__).parent / "mappings"
+CONTRACT = "contract"  # the format name of a file in the contract's own layout (to overrule a recognised source)
 
 
 @dataclass
@@ -34,6 +35,13 @@ class Known:
     funding: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # grant key -> partner, partnership
     partners: dict[str, str] = field(default_factory=dict)  # partner_id -> name
     partners_by_name: dict[str, str] = field(default_factory=dict)  # name, folded -> partner_id
+    # ClinicalTrials.gov
+    programs: dict[str, dict] = field(default_factory=dict)  # program_id -> name, partner_ids (as stored)
+    trial_programs: dict[str, str] = field(default_factory=dict)  # NCT id -> program_id, as chosen on the Data page
+    # CRM: what the CRM exports read earlier in the same import tell the later ones (never loaded from the database)
+    crm_individual_accounts: set[str] = field(default_factory=set)  # Salesforce ids of households' accounts
+    crm_funding_requests: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # request id ->
+    # its partner_id, or None and why it has none
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection) -> Known:
@@ -53,6 +61,13 @@ class Known:
         for partner_id, name in con.execute("SELECT partner_id, name FROM partners").fetchall():
             known.partners[partner_id] = name
             known.partners_by_name.setdefault(fold(name), partner_id)
+        # ClinicalTrials.gov
+        for program_id, name, partners in con.execute(
+            "SELECT p.program_id, p.name, coalesce(list(pp.partner_id ORDER BY pp.partner_id) "
+            "FILTER (WHERE pp.partner_id IS NOT NULL), []) FROM programs AS p "
+            "LEFT JOIN program_partners AS pp USING (program_id) GROUP BY ALL"
+        ).fetchall():
+            known.programs[program_id] = {"name": name, "partner_ids": list(partners)}
         return known
 
 
@@ -84,11 +99,15 @@ class Source(Protocol):
         """The file's records as contract tables; FileProblem when it cannot be read at all."""
 
 
-def sources() -> dict[str, Source]:
-    """Every source, by its --format name, in the order they are tried."""
-    from store.sources import pubmed
+def sources(db_path: Path | str | None = None) -> dict[str, Source]:
+    """Every source, by its --format name, in the order they are tried: ours, then the mappings saved for the
+    database at db_path (store/sources/custom.py)."""
+    from store.sources import clinicaltrials, npsp, pubmed, raisers_edge
 
-    found: list[Source] = [pubmed.MEDLINE, pubmed.CSV]
+    found: list[Source] = [*npsp.SOURCES, raisers_edge.GIFTS, pubmed.MEDLINE, pubmed.CSV, clinicaltrials.CLINICALTRIALS]
+    from store.sources import custom
+
+    found.extend(custom.saved(db_path))
     return {s.name: s for s in found}
 
 
@@ -99,13 +118,15 @@ def head_of(path: Path, size: int = 8192) -> str:
         return decode(fh.read(size)).text
 
 
-def source_for(path: Path, forced: str | None = None) -> Source | None:
-    """The source a file comes from: the one named (FileProblem for an unknown name), else the one that recognises
-    it, else None (a file in the contract's own layout)."""
-    known = sources()
+def source_for(path: Path, forced: str | None = None, db_path: Path | str | None = None) -> Source | None:
+    """The source a file comes from: the one named (FileProblem for an unknown name; CONTRACT: the contract's own
+    layout), else the one that recognises it, else None (a file in the contract's own layout)."""
+    if forced == CONTRACT:
+        return None
+    known = sources(db_path)
     if forced:
         if forced not in known:
-            raise FileProblem(f"there is no format {forced!r}; the formats are {', '.join(known)}")
+            raise FileProblem(f"there is no format {forced!r}; the formats are {', '.join([CONTRACT, *known])}")
         return known[forced]
     if not path.exists() or path.suffix.lower() not in (".csv", ".txt", ".nbib", ".json", ".tsv"):
         return None
