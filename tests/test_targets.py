@@ -1,4 +1,5 @@
-"""Targets by year: the status rule, pro-rating, reading them from foundation.toml, and the Overview's cards."""
+"""Targets by year: the status rule, whole years only (no pro-rating), reading them from foundation.toml, and the
+Overview's cards."""
 
 from __future__ import annotations
 
