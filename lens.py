@@ -259,8 +259,8 @@ class Lens:
         return self.gate.events(found) if self.gate else found
 
     def targets(self, metric_ids: Sequence[str]) -> dict[str, float]:
-        """The period's targets of these metrics (its calendar year's, or none: metrics/targets.py). Targets are the whole
-        foundation's: a filtered or community-safe view has none."""
+        """The period's targets of these metrics (its calendar year's, or none: metrics/targets.py). Targets are the
+        whole foundation's: a filtered or community-safe view has none."""
         if self.community or self.view.filters.active:
             return {}
         return goals.targets_for(list(metric_ids), self.view.period, self.reader.targets())
