@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import tempfile
@@ -204,6 +205,39 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deliver(args: argparse.Namespace) -> int:
+    """Sends each due subscription's report (or alert) by e-mail: 0 all sent (or none due), 2 a configuration
+    problem (its key named), 1 a failed send (recorded as failed, never as sent)."""
+    from datetime import date
+
+    import settings
+    from delivery import deliver
+    from delivery.config import ConfigProblem
+
+    config = args.config or Path(os.environ.get("PARTNERSHIP_CONFIG") or settings.CONFIG_FILE)
+    dry_run = args.dry_run
+    try:
+        outcomes = deliver.run(
+            args.db,
+            config,
+            today=args.today or date.today(),
+            only=args.subscription,
+            dry_run=Path(dry_run) if dry_run else None,
+            force=args.force,
+        )
+    except ConfigProblem as problem:
+        print(f"cli.py deliver: {problem}", file=sys.stderr)
+        return 2
+    except ValueError as problem:  # foundation.toml's other settings
+        print(f"cli.py deliver: {problem}", file=sys.stderr)
+        return 2
+    if not outcomes:
+        print("no subscription is configured ([[subscriptions]] in foundation.toml)")
+    for outcome in outcomes:
+        print(outcome, file=sys.stderr if outcome.status == "failed" else sys.stdout)
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
 UPDATES_SHOWN = 20
 
 
@@ -272,6 +306,21 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--db", required=True, type=Path)
     t.add_argument("--to", required=True, type=int, metavar="WRITE_ID", help="a write's id, as history lists it")
     t.set_defaults(run=cmd_restore)
+
+    d = sub.add_parser("deliver", help="e-mail each due subscription's report (run it daily: cron or a timer)")
+    d.add_argument("--db", required=True, type=Path)
+    d.add_argument("--config", type=Path, metavar="FOUNDATION_TOML", help="default: foundation.toml")
+    d.add_argument("--subscription", metavar="NAME", help="only this subscription")
+    d.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="the day to deliver as of (default: today)")
+    d.add_argument(
+        "--dry-run",
+        nargs="?",
+        const="outbox",
+        metavar="DIR",
+        help="write the messages as .eml files into DIR (default: outbox) instead of sending them; records nothing",
+    )
+    d.add_argument("--force", action="store_true", help="send again what was already sent for the period")
+    d.set_defaults(run=cmd_deliver)
     return p
 
 

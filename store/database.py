@@ -159,6 +159,19 @@ def schema_statements() -> list[str]:
         "write_id BIGINT NOT NULL, seq BIGINT NOT NULL, tbl VARCHAR NOT NULL, key VARCHAR NOT NULL, "
         "before VARCHAR, after VARCHAR, PRIMARY KEY (write_id, seq))"
     )
+    # Reports by e-mail (delivery/): each delivery tried, and the target statuses an alert last told of. A log, not
+    # the foundation's records: the history does not journal them, so a restore never makes a report due again.
+    stmts.append(
+        "CREATE TABLE IF NOT EXISTS deliveries ("
+        "tried_at TIMESTAMPTZ NOT NULL, subscription VARCHAR NOT NULL, sends VARCHAR NOT NULL, period_start DATE NOT NULL, "
+        "period_end DATE NOT NULL, recipients VARCHAR NOT NULL, status VARCHAR NOT NULL "
+        "CHECK (status IN ('sent', 'failed')), detail VARCHAR NOT NULL)"
+    )
+    stmts.append(
+        "CREATE TABLE IF NOT EXISTS alert_states ("
+        "subscription VARCHAR NOT NULL, year INTEGER NOT NULL, metric_id VARCHAR NOT NULL, status VARCHAR, "
+        "told_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (subscription, year, metric_id))"
+    )
     # Derived (see LINK_COPIES): each partner's earliest involvement ever.
     stmts.extend(DERIVED_TABLES)
     return stmts

@@ -5,7 +5,8 @@ foundation (tests/secret.py), names no confidential partner nor a distinctive wo
 The outputs: each page in the community-safe view, every Present slide in it, the community board pack, the
 community report bundle (HTML, PDF text, SVG, PNG alt text, summary.json), every public download (the newsletter
 and slide images of every chart, drawn from the internal view and from the community view, and the CSVs of the
-community view), and `cli.py metrics --community`. A new public output gets a case here before it ships.
+community view), `cli.py metrics --community`, and the community report's e-mail (`cli.py deliver`). A new public
+output gets a case here before it ships.
 
 Then the no-differencing rule: community outputs refuse any period but a calendar quarter or year, and any
 filter, with a sentence; Q4 2023 and 2023 are produced.
@@ -333,6 +334,38 @@ def test_the_command_line_community_metrics_are_safe(secret_db):
         payload["metrics"]["funding_inbound_total"] is None
         and "funding_inbound_total" in payload["community_safe"]["hidden"]
     )
+
+
+@needs_chromium
+@pytest.mark.parametrize(("period", "today"), [("Q4 2023", "2024-01-10"), ("2024", "2025-01-10")])
+def test_the_community_report_by_e_mail_is_safe(secret_db, tmp_path, period, today):
+    # The subscription's e-mail: its subject, its body (headline numbers) and the PDF attached, as `cli.py deliver
+    # --dry-run` writes it (sending it changes none of it).
+    import email
+    import email.policy
+    import shutil
+
+    from delivery import deliver
+
+    db = tmp_path / "secret.duckdb"
+    shutil.copyfile(secret_db, db)
+    kind = "last_full_quarter" if period.startswith("Q") else "last_full_year"
+    conf = tmp_path / "foundation.toml"
+    conf.write_text(
+        '[smtp]\nhost = "127.0.0.1"\nsender = "impact@example.org"\n[[subscriptions]]\nname = "community"\n'
+        f'send = "community_report"\nperiod = "{kind}"\nto = ["news@example.org"]\n',
+        encoding="utf-8",
+    )
+    (outcome,) = deliver.run(db, conf, today=date.fromisoformat(today), dry_run=tmp_path / "outbox")
+    assert outcome.period == period
+    message = email.message_from_bytes(outcome.files[0].read_bytes(), policy=email.policy.default)
+    body = message.get_body(("plain",)).get_content()
+    for text in (message["Subject"], body):
+        assert not leaks(text, markup=None), leaks(text, markup=None)
+    assert "Records through" in body and "never named" in body and exports.INTERNAL not in body
+    (attachment,) = message.iter_attachments()
+    (tmp_path / "report.pdf").write_bytes(attachment.get_content())
+    assert not leaks(pdf_text(tmp_path / "report.pdf"), markup=None)
 
 
 # Markup from the data or the address bar, in the internal view too -----------------------------------------------

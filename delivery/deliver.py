@@ -1,0 +1,444 @@
+"""Delivers what each subscription asks for: the board pack or the community report of the last full period
+before today, as a PDF attached to one e-mail per subscription, sent once per period; and alerts when a headline
+metric's status against its target changes.
+
+A delivery is recorded (when, what, the period, to whom, sent or failed) in the database's deliveries table, so
+that running it again in the same period sends nothing (force sends again). A send that fails is recorded as
+failed and makes the run fail; nothing is marked as sent that was not accepted by the mail server for every
+recipient (one refused recipient stops the message before any is sent).
+"""
+
+from __future__ import annotations
+
+import email.policy
+import smtplib
+import ssl
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid
+from pathlib import Path
+
+import settings as settings_module
+from community import RULES_IN_WORDS
+from delivery.config import OUTPUTS, ConfigProblem, Deliveries, Smtp, Subscription
+from delivery.config import load as load_config
+from lens import Direct, Lens, View
+from metrics import CATALOGUE, HEADLINE, Period
+from metrics import format as fmt
+from metrics import targets as goals
+from store import database
+
+TIMEOUT = 30  # seconds to wait for the mail server
+ALERT = "alert"
+
+
+@dataclass
+class Outcome:
+    """What became of one subscription in this run."""
+
+    subscription: str
+    what: str  # "board pack", "community report", "board pack and community report", "target alert"
+    period: str  # "Q1 2024"
+    status: str  # sent, failed, not due, dry run, no change, armed
+    detail: str = ""
+    files: list[Path] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        said = f"{self.subscription}: {self.what}, {self.period}: {self.status}"
+        return f"{said} ({self.detail})" if self.detail else said
+
+
+@dataclass
+class Letter:
+    """A message ready to send, and what to record once it is sent."""
+
+    subscription: Subscription
+    what: str
+    period: Period
+    message: EmailMessage
+    states: dict[str, str | None] = field(default_factory=dict)  # an alert's statuses, kept once it is sent
+
+
+def last_full(kind: str, today: date) -> Period:
+    """The last full calendar month, quarter or year that ends before today."""
+    if kind == "last_full_month":
+        end = today.replace(day=1) - timedelta(days=1)
+        return Period(end.replace(day=1), end)
+    if kind == "last_full_quarter":
+        first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        end = first - timedelta(days=1)
+        return Period(date(end.year, end.month - 2, 1), end)
+    if kind == "last_full_year":
+        return Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31))
+    raise ValueError(f"unknown period {kind!r}")
+
+
+def alert_year(today: date) -> Period:
+    """The calendar year an alert watches: the year of the last full month (January's run still closes the old
+    year)."""
+    month = last_full("last_full_month", today)
+    return Period(date(month.start.year, 1, 1), date(month.start.year, 12, 31))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What is due
+
+
+def _sent(con, subscription: str, period: Period) -> bool:
+    if not database.has_table(con, "deliveries"):  # a database from before deliveries: its next write adds them
+        return False
+    return bool(
+        database.scalar(
+            con,
+            "SELECT count(*) FROM deliveries WHERE subscription = ? AND period_start = ? AND period_end = ? "
+            "AND status = 'sent'",
+            [subscription, period.start, period.end],
+        )
+    )
+
+
+def _told(con, subscription: str, year: int) -> dict[str, str | None] | None:
+    """The statuses an alert last told of for the year; None when it has not looked at that year yet."""
+    if not database.has_table(con, "alert_states"):
+        return None
+    rows = con.execute(
+        "SELECT metric_id, status FROM alert_states WHERE subscription = ? AND year = ?", [subscription, year]
+    ).fetchall()
+    return dict(rows) if rows else None
+
+
+def _statuses(lens: Lens) -> dict[str, str | None]:
+    """Each headline metric's status against its target, as the Overview shows it (None: no target or value)."""
+    now, targets = lens.current(HEADLINE), lens.targets(HEADLINE)
+    found = {}
+    for metric_id in HEADLINE:
+        status = goals.status(CATALOGUE[metric_id], now.get(metric_id), targets.get(metric_id))
+        found[metric_id] = status.key if status else None
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The messages
+
+
+def _headlines(lens: Lens, currency: str) -> list[str]:
+    """The headline numbers and their change, one line each, in plain text."""
+    now, before = lens.current(HEADLINE), lens.prior(HEADLINE)
+    versus = lens.view.baseline.label
+    lines = []
+    for metric_id in HEADLINE:
+        metric = CATALOGUE[metric_id]
+        shown = fmt.value(metric, now.get(metric_id), currency)
+        change = fmt.change(metric, now.get(metric_id), before.get(metric_id))
+        lines.append(f"- {metric.label}: {shown}" + (f" ({change} vs {versus})" if change else ""))
+    return lines
+
+
+def _records_through(con) -> str:
+    _, last = database.record_dates(con)
+    return f"Records through {last:%-d %B %Y}." if last else "There are no records yet."
+
+
+def _envelope(config, smtp: Smtp, sub: Subscription, subject: str, body: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = formataddr((config.short_name, smtp.sender))
+    msg["To"] = ", ".join(sub.to)
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(localtime=False, usegmt=True)
+    msg["Message-ID"] = make_msgid(domain=smtp.sender.rpartition("@")[2])
+    msg.set_content(body)
+    return msg
+
+
+def _report_letter(db: Path, config, smtp: Smtp, sub: Subscription, period: Period) -> Letter:
+    """The e-mail of a report subscription: the PDF(s) attached, the headline numbers in the body."""
+    from reports import bundle, slides
+
+    what = " and ".join(OUTPUTS[o] for o in sub.outputs)
+    parts = [f"{config.name}: the {what} for {period.label}.", ""]
+    attachments: list[tuple[str, bytes]] = []
+    slug = period.label.replace(" ", "-")
+    with database.read(db) as con:
+        through = _records_through(con)
+        if "board_pack" in sub.outputs:
+            lens = Lens(Direct(con), View(period))
+            parts += [
+                "INTERNAL: the board pack names partners who asked not to be named in public. Keep it within the "
+                "board and staff; do not forward it. The community report is the version to share.",
+                "",
+                f"Headline numbers for {period.label}:",
+                *_headlines(lens, config.currency),
+                "",
+            ]
+        if "community_report" in sub.outputs:
+            lens = Lens(Direct(con), View(period, community=True))
+            parts += [
+                f"The community report for {period.label} is safe to share: every number in it, and below, follows "
+                "the community rules.",
+                "",
+                f"{period.label} at a glance (community-safe):",
+                *_headlines(lens, config.currency),
+                "",
+                RULES_IN_WORDS,
+                "",
+            ]
+    if "board_pack" in sub.outputs:
+        pdf = slides.board_pack_bytes(db, View(period))
+        attachments.append((f"board-pack-{slug}.pdf", pdf))
+    if "community_report" in sub.outputs:
+        with tempfile.TemporaryDirectory() as tmp:
+            written = bundle.write(db, period, Path(tmp))
+            attachments.append((f"community-report-{slug}.pdf", written.pdf.read_bytes()))
+    parts += [
+        f"{through} The {what} {'is' if len(attachments) == 1 else 'are'} attached as PDF.",
+        "",
+        f"Sent by Partnership Impact for the subscription “{sub.name}”. An administrator changes it on the Data "
+        "page (Deliveries) or in foundation.toml.",
+    ]
+    subject = f"{config.short_name}: {what}, {period.label}"
+    msg = _envelope(config, smtp, sub, subject, "\n".join(parts) + "\n")
+    for name, data in attachments:
+        msg.add_attachment(data, maintype="application", subtype="pdf", filename=name)
+    return Letter(sub, what, period, msg)
+
+
+def _alert_letter(
+    db: Path, config, smtp: Smtp, sub: Subscription, year: Period, told: dict, now: dict
+) -> Letter | None:
+    """The e-mail of an alert: each headline metric whose status changed since the last alert (None: no change)."""
+    changed = [m for m in HEADLINE if now.get(m) is not None and now.get(m) != told.get(m)]
+    if not changed:
+        return None
+    with database.read(db) as con:
+        lens = Lens(Direct(con), View(year))
+        values, targets = lens.current(HEADLINE), lens.targets(HEADLINE)
+        through = _records_through(con)
+    lines = []
+    for metric_id in changed:
+        metric = CATALOGUE[metric_id]
+        new = goals.STATUSES[now[metric_id]].words
+        was = goals.STATUSES[told[metric_id]].words.lower() if told.get(metric_id) else "no status"
+        shown = fmt.value(metric, values.get(metric_id), config.currency)
+        target = goals.target_text(metric, targets[metric_id], config.currency)
+        lines.append(f"- {metric.label}: {new} (was {was}): {shown}, {target}")
+    slipped = any(now[m] != "on_track" for m in changed)
+    subject = f"{config.short_name}: target alert, {year.label}: " + (
+        "a headline metric slipped" if slipped else "back on track"
+    )
+    if len(changed) > 1:
+        subject = f"{config.short_name}: target alert, {year.label}: {len(changed)} headline metrics changed"
+    body = "\n".join(
+        [
+            f"{config.name}: the status of {len(changed)} headline metric{'s' if len(changed) > 1 else ''} against "
+            f"its {year.label} target changed.",
+            "",
+            *lines,
+            "",
+            f"{through} The statuses are those of the Overview for {year.label}: on track at or past the target, "
+            "watch within 10% of it, off track beyond.",
+            "",
+            "INTERNAL: for the foundation's staff and board.",
+            "",
+            f"Sent by Partnership Impact for the alert “{sub.name}”, once for each change of status.",
+        ]
+    )
+    return Letter(sub, "target alert", year, _envelope(config, smtp, sub, subject, body + "\n"), dict(now))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sending and recording
+
+
+class SendFailed(Exception):
+    """The mail server could not be reached, or refused the message or a recipient: the sentence says which."""
+
+
+def _connect(smtp: Smtp) -> smtplib.SMTP:
+    try:
+        server = smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise SendFailed(f"the mail server {smtp.host}:{smtp.port} cannot be reached ({exc})") from None
+    try:
+        server.ehlo()
+        if smtp.starttls:
+            server.starttls(context=ssl.create_default_context())
+            server.ehlo()
+        if smtp.user:
+            server.login(smtp.user, smtp.password or "")
+    except smtplib.SMTPAuthenticationError:
+        server.close()
+        raise SendFailed(
+            f"the mail server {smtp.host} refused the user and password (PARTNERSHIP_SMTP_USER, "
+            "PARTNERSHIP_SMTP_PASSWORD)"
+        ) from None
+    except (OSError, smtplib.SMTPException) as exc:
+        server.close()
+        raise SendFailed(f"the mail server {smtp.host}:{smtp.port} could not be used ({exc})") from None
+    return server
+
+
+def _send(server: smtplib.SMTP, smtp: Smtp, letter: Letter) -> None:
+    """Sends one message to all its recipients or to none: a refused recipient stops it before its content is sent."""
+    recipients = list(letter.subscription.to)
+    try:
+        code, reply = server.mail(smtp.sender)
+        if code != 250:
+            raise SendFailed(
+                f"the mail server refused the sender {smtp.sender} ({code} {reply.decode(errors='replace')})"
+            )
+        for address in recipients:
+            code, reply = server.rcpt(address)
+            if code not in (250, 251):
+                server.rset()
+                raise SendFailed(
+                    f"the mail server refused the recipient {address} ({code} {reply.decode(errors='replace')}); "
+                    "nobody was sent the message"
+                )
+        code, reply = server.data(letter.message.as_bytes(policy=email.policy.SMTP))  # lines end in CRLF
+        if code != 250:
+            raise SendFailed(f"the mail server refused the message ({code} {reply.decode(errors='replace')})")
+    except smtplib.SMTPResponseException as exc:
+        raise SendFailed(
+            f"the mail server refused the message ({exc.smtp_code} {exc.smtp_error.decode(errors='replace')})"
+        ) from None
+    except (OSError, smtplib.SMTPException) as exc:
+        raise SendFailed(f"the connection to the mail server broke ({exc})") from None
+
+
+def _record(db: Path, rows: list[tuple], states: list[tuple]) -> None:
+    """Keeps the deliveries tried and the alerts' statuses (one small write, not journaled: a log)."""
+    if not rows and not states:
+        return
+    with database.write(db, rows=len(rows) + len(states)) as con:
+        if rows:
+            con.executemany("INSERT INTO deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        for state in states:
+            con.execute(
+                "INSERT INTO alert_states VALUES (?, ?, ?, ?, ?) ON CONFLICT (subscription, year, metric_id) "
+                "DO UPDATE SET status = excluded.status, told_at = excluded.told_at",
+                state,
+            )
+
+
+def _row(letter: Letter, status: str, detail: str) -> tuple:
+    sub = letter.subscription
+    sends = ALERT if sub.send == ALERT else "+".join(sub.outputs)
+    return (
+        datetime.now(UTC),
+        sub.name,
+        sends,
+        letter.period.start,
+        letter.period.end,
+        ", ".join(sub.to),
+        status,
+        detail,
+    )
+
+
+def _state_rows(sub: Subscription, year: Period, states: dict[str, str | None]) -> list[tuple]:
+    at = datetime.now(UTC)
+    return [(sub.name, year.start.year, metric_id, status, at) for metric_id, status in states.items()]
+
+
+def run(
+    db: Path | str,
+    config_path: Path | str,
+    *,
+    today: date,
+    only: str | None = None,
+    dry_run: Path | None = None,
+    force: bool = False,
+) -> list[Outcome]:
+    """Delivers every due subscription (or only the one named); ConfigProblem before anything is built or sent."""
+    db, config_path = Path(db), Path(config_path)
+    deliveries: Deliveries = load_config(config_path)
+    config = settings_module.load(config_path)
+    subs = [s for s in deliveries.subscriptions if only in (None, s.name)]
+    if only and not subs:
+        names = ", ".join(s.name for s in deliveries.subscriptions) or "none is configured"
+        raise ConfigProblem(config_path, "subscriptions", f"there is no subscription named {only!r} ({names})")
+    if not db.exists():
+        raise ConfigProblem(config_path, "data.database", f"there is no database at {db}")
+    smtp = deliveries.smtp
+    outcomes: list[Outcome] = []
+    letters: list[Letter] = []
+    armed: list[tuple] = []
+    for sub in subs:
+        if sub.send == ALERT:
+            year = alert_year(today)
+            with database.read(db) as con:
+                told = _told(con, sub.name, year.start.year)
+                now = _statuses(Lens(Direct(con), View(year)))
+            if told is None and not force:  # the first look at a year: what it sees is the baseline
+                if dry_run is None:
+                    armed += _state_rows(sub, year, now)
+                outcomes.append(Outcome(sub.name, "target alert", year.label, "armed", _said(now)))
+                continue
+            letter = _alert_letter(db, config, smtp, sub, year, told or {}, now)
+            if letter is None:
+                outcomes.append(Outcome(sub.name, "target alert", year.label, "no change", _said(now)))
+            else:
+                letters.append(letter)
+            continue
+        period = last_full(sub.period, today)
+        with database.read(db) as con:
+            done = _sent(con, sub.name, period)
+        what = " and ".join(OUTPUTS[o] for o in sub.outputs)
+        if done and not force:
+            outcomes.append(Outcome(sub.name, what, period.label, "not due", "already sent for this period"))
+            continue
+        letters.append(_report_letter(db, config, smtp, sub, period))
+    if dry_run is not None:
+        dry_run.mkdir(parents=True, exist_ok=True)
+        for letter in letters:
+            path = dry_run / f"{letter.subscription.name}-{letter.period.label.replace(' ', '-')}.eml"
+            path.write_bytes(letter.message.as_bytes())
+            outcomes.append(
+                Outcome(letter.subscription.name, letter.what, letter.period.label, "dry run", str(path), [path])
+            )
+        return outcomes
+    rows: list[tuple] = []
+    states = list(armed)
+    if letters:
+        try:
+            server = _connect(smtp)
+        except SendFailed as exc:
+            for letter in letters:
+                rows.append(_row(letter, "failed", str(exc)))
+                outcomes.append(Outcome(letter.subscription.name, letter.what, letter.period.label, "failed", str(exc)))
+            _record(db, rows, states)
+            return outcomes
+        try:
+            for letter in letters:
+                try:
+                    _send(server, smtp, letter)
+                except SendFailed as exc:
+                    rows.append(_row(letter, "failed", str(exc)))
+                    outcomes.append(
+                        Outcome(letter.subscription.name, letter.what, letter.period.label, "failed", str(exc))
+                    )
+                    continue
+                rows.append(_row(letter, "sent", ""))
+                if letter.states:
+                    states += _state_rows(letter.subscription, letter.period, letter.states)
+                to = ", ".join(letter.subscription.to)
+                outcomes.append(Outcome(letter.subscription.name, letter.what, letter.period.label, "sent", f"to {to}"))
+        finally:
+            try:
+                server.quit()
+            except (OSError, smtplib.SMTPException):
+                server.close()
+    _record(db, rows, states)
+    return outcomes
+
+
+def _said(states: dict[str, str | None]) -> str:
+    counts: dict[str, int] = {}
+    for status in states.values():
+        if status:
+            counts[status] = counts.get(status, 0) + 1
+    if not counts:
+        return "no headline metric has a target this year"
+    return ", ".join(f"{n} {goals.STATUSES[k].words.lower()}" for k, n in counts.items())
