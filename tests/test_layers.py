@@ -23,6 +23,7 @@ LAYERS = {
     "exports": {"charts", "community", "contract", "lens"},
     "reports": {"charts", "community", "contract", "exports", "lens", "metrics", "reports", "settings", "store"},
     "samples": {"contract", "samples", "store"},
+    "delivery": {"community", "delivery", "lens", "metrics", "reports", "settings", "store"},
 }
 PROJECT = {p.stem for p in ROOT.glob("*.py")} | {p.name for p in ROOT.iterdir() if (p / "__init__.py").exists()}
 PURE = (
@@ -37,6 +38,7 @@ PURE = (
     "charts",
     "exports",
     "reports",
+    "delivery",
 )
 
 
