@@ -27,6 +27,7 @@ NEEDS = {
     "build_report": "editor",  # the community report's PDF and the board pack (Chromium runs)
     "restore": "admin",  # putting the data back to an earlier write
     "manage_access": "admin",  # the access list
+    "manage_deliveries": "admin",  # the reports sent by e-mail: subscriptions and alerts
 }
 WORDS = {
     "public": "the public",

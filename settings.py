@@ -113,6 +113,11 @@ def _resolve(path: str | None, base: Path) -> Path | None:
     return p if p.is_absolute() else base / p
 
 
+def config_path() -> Path:
+    """The foundation's configuration file: the one PARTNERSHIP_CONFIG names, else foundation.toml."""
+    return Path(os.environ.get("PARTNERSHIP_CONFIG") or CONFIG_FILE)
+
+
 @lru_cache(maxsize=8)
 def load(config_file: Path | None = None) -> Settings:
     """Reads foundation.toml (or the file PARTNERSHIP_CONFIG names); PARTNERSHIP_DB overrides the database path."""

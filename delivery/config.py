@@ -178,3 +178,30 @@ def load(path: Path) -> Deliveries:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigProblem(path, "-", f"is not valid TOML ({exc})") from None
     return parse(raw, path)
+
+
+def save(path: Path, subscriptions: list[Subscription]) -> None:
+    """Writes the subscriptions into the file in place of its [[subscriptions]], keeping every other line and comment
+    as it is (tomlkit); ConfigProblem, with nothing written, when the result would not work."""
+    import tomlkit
+
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    doc = tomlkit.parse(text)
+    if "subscriptions" in doc:
+        del doc["subscriptions"]
+    if subscriptions:
+        tables = tomlkit.aot()
+        for sub in subscriptions:
+            table = tomlkit.table()
+            table["name"] = sub.name
+            table["send"] = sub.send
+            if sub.period is not None:
+                table["period"] = sub.period
+            table["to"] = list(sub.to)
+            tables.append(table)
+        doc["subscriptions"] = tables
+    new = tomlkit.dumps(doc)
+    parse(tomllib.loads(new), path)  # the whole file must still work
+    tmp = path.with_name(f".{path.name}.saving")
+    tmp.write_text(new, encoding="utf-8")
+    tmp.replace(path)

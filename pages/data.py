@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import access_list, backup, data, edits, history, imports, session, staff
+from ui import access_list, backup, data, deliveries, edits, history, imports, session, staff
 
 st.title("Data")
 session.require("write")  # editors only, however the page was reached
@@ -15,7 +15,7 @@ st.caption(
 )
 # Admins (and local mode) also see who may do what.
 admin = session.allowed("manage_access")
-tabs = st.tabs(["Import", "Templates", "Edits", "History", "Export", *(["Access"] if admin else [])])
+tabs = st.tabs(["Import", "Templates", "Edits", "History", "Export", *(["Access", "Deliveries"] if admin else [])])
 import_tab, templates_tab, edits_tab, history_tab, export_tab = tabs[:5]
 with import_tab, staff.guarded("the import"):
     imports.section()
@@ -30,3 +30,5 @@ with export_tab, staff.guarded("the export"):
 if admin:
     with tabs[5], staff.guarded("the access list"):
         access_list.section()
+    with tabs[6], staff.guarded("the deliveries"):
+        deliveries.section()

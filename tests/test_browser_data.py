@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PERIOD = "period=custom&from=2025-01-01&to=2025-12-31"  # a fixed period: nothing depends on today's date
-TABS = ["Import", "Templates", "Edits", "History", "Export", "Access"]  # local mode: as an admin
+TABS = ["Import", "Templates", "Edits", "History", "Export", "Access", "Deliveries"]  # local mode: as an admin
 pytestmark = browser_marks()
 
 

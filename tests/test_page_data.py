@@ -24,7 +24,7 @@ from ui import edits, imports, session, staff
 from ui import history as history_ui
 
 PAGE = "pages/data.py"
-TABS = ["Import", "Templates", "Edits", "History", "Export", "Access"]  # local mode: as an admin
+TABS = ["Import", "Templates", "Edits", "History", "Export", "Access", "Deliveries"]  # local mode: as an admin
 
 
 @pytest.fixture

@@ -129,7 +129,7 @@ def test_an_editor_keeps_the_data_but_only_an_admin_puts_it_back(dashboard, secr
     assert "Putting the data back needs an admin" not in shown(editor)  # no write is chosen yet
     admin = dashboard(secret_db, "ada@lumen.org", page="pages/data.py")
     assert not admin.error
-    assert [t.label for t in admin.tabs][-1] == "Access"
+    assert [t.label for t in admin.tabs][-2:] == ["Access", "Deliveries"]
     [table] = [t for t in admin.table if list(t.value.columns) == ["Role", "Who", "May"]]
     assert table.value.to_dict("records")[2] == {
         "Role": "Admins",
