@@ -20,7 +20,7 @@ SENDS = {
     "board_pack": "Board pack (internal)",
     "community_report": "Community report",
     "both": "Both",
-    "alert": "Alert when a target's status changes",
+    "alert": "Target alert",
 }
 PERIODS = {
     "last_full_month": "Last full month",
@@ -29,9 +29,12 @@ PERIODS = {
 }
 COLUMNS = {
     "name": st.column_config.TextColumn("Name", required=True, help="Lower-case letters, digits, - and _"),
-    "send": st.column_config.SelectboxColumn("Sends", options=list(SENDS), required=True),
+    "send": st.column_config.SelectboxColumn("Sends", options=list(SENDS), required=True, format_func=SENDS.get),
     "period": st.column_config.SelectboxColumn(
-        "Period", options=list(PERIODS), help="Not for an alert: it watches this year's targets"
+        "Period",
+        options=list(PERIODS),
+        help="Not for an alert: it watches this year's targets",
+        format_func=PERIODS.get,
     ),
     "to": st.column_config.TextColumn("To", required=True, help="E-mail addresses, separated by commas", width="large"),
 }
@@ -55,6 +58,7 @@ def frame(subscriptions: tuple[delivery.Subscription, ...]) -> pd.DataFrame:
 
 def subscriptions_of(edited: pd.DataFrame) -> list[delivery.Subscription]:
     """The edited table's rows as subscriptions (checked when saved); empty rows left out."""
+
     def text(value: object) -> str:
         return "" if value is None or pd.isna(value) else str(value).strip()
 
