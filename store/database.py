@@ -163,8 +163,8 @@ def schema_statements() -> list[str]:
     # the foundation's records: the history does not journal them, so a restore never makes a report due again.
     stmts.append(
         "CREATE TABLE IF NOT EXISTS deliveries ("
-        "tried_at TIMESTAMPTZ NOT NULL, subscription VARCHAR NOT NULL, sends VARCHAR NOT NULL, period_start DATE NOT NULL, "
-        "period_end DATE NOT NULL, recipients VARCHAR NOT NULL, status VARCHAR NOT NULL "
+        "tried_at TIMESTAMPTZ NOT NULL, subscription VARCHAR NOT NULL, sends VARCHAR NOT NULL, "
+        "period_start DATE NOT NULL, period_end DATE NOT NULL, recipients VARCHAR NOT NULL, status VARCHAR NOT NULL "
         "CHECK (status IN ('sent', 'failed')), detail VARCHAR NOT NULL)"
     )
     stmts.append(

@@ -294,11 +294,8 @@ def parse_files(
     for f, label in zip(files, labels, strict=True):
         try:
             source = None if label in chosen else sources.source_for(Path(f), (formats or {}).get(label), db_path)
-        except FileProblem as exc:
-            problems.append(Problem(label, exc.row, exc.column, str(exc)))
-            continue
-        except OSError as exc:
-            problems.append(Problem(label, 1, "-", f"the file cannot be read ({exc.strerror or exc})"))
+        except (FileProblem, OSError) as exc:
+            problems.append(_unreadable(label, exc))
             continue
         used[label] = source.name if source else sources.CONTRACT
         found.append((Path(f), label, source))
@@ -313,11 +310,8 @@ def parse_files(
             undetermined[label] = exc.candidates
             problems.append(Problem(label, exc.row, exc.column, str(exc)))
             continue
-        except FileProblem as exc:
-            problems.append(Problem(label, exc.row, exc.column, str(exc)))
-            continue
-        except OSError as exc:
-            problems.append(Problem(label, 1, "-", f"the file cannot be read ({exc.strerror or exc})"))
+        except (FileProblem, OSError) as exc:
+            problems.append(_unreadable(label, exc))
             continue
         for raw in raws:
             present.add(raw.table)
@@ -327,6 +321,13 @@ def parse_files(
             records.extend(_parse_table(raw, settings, problems))
     _check_duplicates(records, problems)
     return records, problems, present, undetermined
+
+
+def _unreadable(label: str, exc: FileProblem | OSError) -> Problem:
+    """A file that cannot be read (at all, or past a row), as its problem line."""
+    if isinstance(exc, FileProblem):
+        return Problem(label, exc.row, exc.column, str(exc))
+    return Problem(label, 1, "-", f"the file cannot be read ({exc.strerror or exc})")
 
 
 def _check_duplicates(records: list[Record], problems: list[Problem]) -> None:

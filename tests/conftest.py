@@ -20,6 +20,25 @@ SAMPLE_FILES = sorted((ROOT / "sample_data").glob("*.csv"))
 TINY_FILES = sorted((ROOT / "tests" / "data" / "tiny").glob("*.csv"))
 
 
+def write_files(folder: Path, **contents: str) -> list[Path]:
+    """Writes each name=text as a UTF-8 file in folder (made if needed); the paths, in order."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in contents.items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def fetch(db: Path, sql: str) -> list[tuple]:
+    """Every row of a query on the database at db."""
+    from store import database
+
+    with database.read(db) as con:
+        return con.execute(sql).fetchall()
+
+
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory) -> Path:
     """The sample foundation, imported from the committed CSVs exactly as `make run` does."""

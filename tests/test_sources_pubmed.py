@@ -14,6 +14,8 @@ from metrics import compute
 from store import database
 from store.importer import import_files, preview
 from tests.conftest import ROOT
+from tests.conftest import fetch as rows
+from tests.conftest import write_files as files
 
 PARTNERS = "partner_id,name,sector\nP1,Acme Pharma,pharma\nP2,North University,academic\n"
 # The foundation's grant to North University is R01-NS012345; Acme's sponsorship carries a partnership.
@@ -68,21 +70,6 @@ CSV = (
     "38000002,Registry methods,Roe R,J Neurol. 2024 Feb 3. doi: 10.1007/j.2024.2. Online ahead of print.,Roe R,"
     "J Neurol,2024,2024/02/04,,,10.1007/j.2024.2\n"
 )
-
-
-def files(folder: Path, **contents: str) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, text in contents.items():
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    with database.read(db) as con:
-        return con.execute(sql).fetchall()
 
 
 @pytest.fixture

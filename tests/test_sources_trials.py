@@ -18,6 +18,8 @@ from store.importer import import_files, preview
 from store.sources import Known
 from store.sources.clinicaltrials import CLINICALTRIALS
 from tests.conftest import ROOT
+from tests.conftest import fetch as rows
+from tests.conftest import write_files as files
 
 PARTNERS = "partner_id,name,sector\nP1,Acme Pharma,pharma\nP2,North University,academic\nP3,Cedar Biotech,biotech\n"
 # PRG-1 names two trials in its name and already counts North University among its partners; NCT02345678's program
@@ -128,21 +130,6 @@ PAGE = {
 
 def text(data: object) -> str:
     return json.dumps(data, indent=2)
-
-
-def files(folder: Path, **contents: str) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, content in contents.items():
-        path = folder / name
-        path.write_text(content, encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    with database.read(db) as con:
-        return con.execute(sql).fetchall()
 
 
 @pytest.fixture

@@ -83,6 +83,10 @@ class Choices:
     def key(self) -> tuple:
         return tuple(tuple(sorted(d.items())) for d in (self.tables, self.formats, self.trials))
 
+    def arguments(self) -> dict:
+        """The choices as the importer takes them."""
+        return {"tables": self.tables or None, "formats": self.formats or None, "trial_programs": self.trials or None}
+
 
 def _preview(paths: list[Path], labels: list[str], chosen: Choices) -> importer.ImportResult:
     """What the files would do to the database as it is now; kept while neither the files, the choices, the saved
@@ -93,13 +97,7 @@ def _preview(paths: list[Path], labels: list[str], chosen: Choices) -> importer.
     if memo_key not in memo:
         with st.spinner("Reading the files…"):
             memo[memo_key] = importer.preview(
-                data.db_path(),
-                paths,
-                settings.load(),
-                labels=labels,
-                tables=chosen.tables or None,
-                formats=chosen.formats or None,
-                trial_programs=chosen.trials or None,
+                data.db_path(), paths, settings.load(), labels=labels, **chosen.arguments()
             )
     return memo[memo_key]
 
@@ -184,14 +182,7 @@ def _apply(paths: list[Path], labels: list[str], chosen: Choices) -> None:
     session.require("write")
     with st.spinner("Importing…"):
         result = importer.import_files(
-            data.db_path(),
-            paths,
-            settings.load(),
-            labels=labels,
-            tables=chosen.tables or None,
-            formats=chosen.formats or None,
-            trial_programs=chosen.trials or None,
-            by=session.signed_in(),
+            data.db_path(), paths, settings.load(), labels=labels, by=session.signed_in(), **chosen.arguments()
         )
     if not result.ok:  # the database changed since the preview
         st.session_state.pop(f"{KEY}-preview", None)

@@ -21,22 +21,6 @@ from ui.text import plain
 KEY = "import"
 OWN = "(own)"  # the choice of making a mapping of one's own
 NOT_KEPT = "(not kept)"
-# Where in each system a person clicks to get the file (the README's "Bring your records" says the same).
-WHERE = {
-    "pubmed": "PubMed: select the papers, then Send to > Citation manager > Create file (.nbib).",
-    "pubmed-csv": "PubMed: Save > Selection: All results > Format: CSV.",
-    "clinicaltrials": "ClinicalTrials.gov: a study's page, Download > JSON (or the API's /api/v2/studies).",
-    "npsp-accounts": "Salesforce: Setup > Data Export > Export now (Account.csv), or an Accounts report > Export > "
-    "Details Only (CSV), with the Account ID column.",
-    "npsp-opportunities": "Salesforce: Setup > Data Export > Export now (Opportunity.csv), or an Opportunities "
-    "report > Export > Details Only (CSV), with the Opportunity ID column.",
-    "npsp-funding-requests": "Salesforce (Outbound Funds): Setup > Data Export > Export now, Funding Request "
-    "(Funding_Request__c.csv); import it with the disbursements.",
-    "npsp-disbursements": "Salesforce (Outbound Funds): Setup > Data Export > Export now, Disbursement "
-    "(Disbursement__c.csv), with its funding requests.",
-    "raisers-edge-gifts": "Raiser's Edge NXT: Lists > Gifts > your list > Export (CSV), with Gift ID, Constituent "
-    "name, Gift date, Gift amount, Gift type, Gift status and Fund.",
-}
 
 
 def _title(name: str, catalogue: dict) -> str:
@@ -213,7 +197,7 @@ def formats_section() -> None:
                     custom.delete(data.db_path(), name)
                     st.rerun()
                 continue
-            where = getattr(source, "where", None) or WHERE.get(name)
+            where = getattr(source, "where", None)  # where in that system a person clicks to get the file
             if where:
                 st.markdown(plain(where))
             stem = getattr(source, "mapping", None)

@@ -91,6 +91,7 @@ def mapping(name: str) -> dict:
 class Source(Protocol):
     name: str  # as --format names it
     title: str  # as a person knows it: "PubMed (MEDLINE format)"
+    where: str  # where in that system a person clicks to get the file (a mapping of one's own has none)
 
     def recognises(self, path: Path, head: str) -> bool:
         """Whether the file is in this source's layout (head: its first few thousand characters, decoded)."""

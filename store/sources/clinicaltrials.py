@@ -337,6 +337,7 @@ class _ClinicalTrials:
     name = "clinicaltrials"
     title = "ClinicalTrials.gov (study JSON)"
     mapping = "clinicaltrials"
+    where = "ClinicalTrials.gov: a study's page, Download > JSON; or the API, /api/v2/studies?query.term=..."
 
     def recognises(self, path: Path, head: str) -> bool:
         text = head.lstrip("\ufeff \t\r\n")

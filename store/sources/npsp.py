@@ -166,6 +166,19 @@ class Days:
             raise Invalid(column, str(exc), shown(text)) from None
 
 
+def converted(columns: Columns, cells: list[object], conversions: tuple) -> tuple[dict[str, str], list[Invalid]]:
+    """Each (use, convert) of a row's cells: the values converted (blank stays blank), and the problems found."""
+    values: dict[str, str] = {}
+    found: list[Invalid] = []
+    for use, convert in conversions:
+        text = columns.cell(cells, use)
+        try:
+            values[use] = convert(text) if text else ""
+        except Invalid as exc:
+            found.append(exc)
+    return values, found
+
+
 def report(problems: list[ReadProblem], row: int, found: list[Invalid]) -> None:
     problems.extend(ReadProblem(row, exc.column, str(exc), exc.value) for exc in found)
 
@@ -431,17 +444,16 @@ class _Opportunities:
                 partner = ""
             if partner is None:
                 continue  # a household's opportunity
-            values: dict[str, str] = {}
-            for use, convert in (
-                ("funding_id", lambda t: PREFIX + salesforce_id(t, opportunity, "an opportunity", "006")),
-                ("date", lambda t: day(t, columns.name("date"), export, days)),
-                ("purpose", lambda t: self._purpose(t, columns, purposes, m)),
-            ):
-                text = columns.cell(cells, use)
-                try:
-                    values[use] = convert(text) if text else ""
-                except Invalid as exc:
-                    found.append(exc)
+            values, more = converted(
+                columns,
+                cells,
+                (
+                    ("funding_id", lambda t: PREFIX + salesforce_id(t, opportunity, "an opportunity", "006")),
+                    ("date", lambda t: day(t, columns.name("date"), export, days)),
+                    ("purpose", lambda t: self._purpose(t, columns, purposes, m)),
+                ),
+            )
+            found += more
             if found:
                 report(problems, n, found)
                 continue

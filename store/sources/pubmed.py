@@ -221,6 +221,7 @@ class _Medline:
     name = "pubmed"
     title = "PubMed (MEDLINE format)"
     mapping = "pubmed_medline"
+    where = "PubMed: select the papers, then Send to > Citation manager > Create file (.nbib); or Save > Format: PubMed"
 
     def recognises(self, path: Path, head: str) -> bool:
         first = next((line for line in head.splitlines() if line.strip()), "")
@@ -262,6 +263,7 @@ class _Csv:
     name = "pubmed-csv"
     title = "PubMed (CSV)"
     mapping = "pubmed_csv"
+    where = "PubMed: Save > Selection: All results (or the selected ones) > Format: CSV"
 
     def recognises(self, path: Path, head: str) -> bool:
         first = next((line for line in head.splitlines() if line.strip()), "")

@@ -16,7 +16,18 @@ from pathlib import Path
 
 from store.readers import RawTable, read_source_csv
 from store.sources import Known, fold, mapping
-from store.sources.npsp import FUNDING, Columns, Days, Invalid, choices, header_names, listed, partner_by_name, report
+from store.sources.npsp import (
+    FUNDING,
+    Columns,
+    Days,
+    Invalid,
+    choices,
+    converted,
+    header_names,
+    listed,
+    partner_by_name,
+    report,
+)
 from store.values import shown
 
 PREFIX = "re:"
@@ -57,19 +68,16 @@ class _Gifts:
                 continue
             if fold(columns.cell(cells, "constituent_type")) in individuals:
                 continue
-            found: list[Invalid] = []
-            values: dict[str, str] = {}
-            for use, convert in (
-                ("funding_id", lambda t: PREFIX + self._gift_id(t, columns)),
-                ("date", lambda t: days.read(self._day(t, columns), columns.name("date"))),
-                ("name", lambda t: partner_by_name(t, known, columns.name("name"))),
-                ("purpose", lambda t: self._purpose(t, columns, purposes, m)),
-            ):
-                text = columns.cell(cells, use)
-                try:
-                    values[use] = convert(text) if text else ""
-                except Invalid as exc:
-                    found.append(exc)
+            values, found = converted(
+                columns,
+                cells,
+                (
+                    ("funding_id", lambda t: PREFIX + self._gift_id(t, columns)),
+                    ("date", lambda t: days.read(self._day(t, columns), columns.name("date"))),
+                    ("name", lambda t: partner_by_name(t, known, columns.name("name"))),
+                    ("purpose", lambda t: self._purpose(t, columns, purposes, m)),
+                ),
+            )
             if found:
                 report(problems, n, found)
                 continue
