@@ -32,14 +32,14 @@ def test_a_role_is_the_highest_list_that_names_the_address_or_its_domain(email, 
 
 
 # What each role may do, one column per action in the order of NEEDS:
-# see_internal, download_internal, write, build_report, restore, manage_access.
+# see_internal, download_internal, write, build_report, restore, manage_access, manage_deliveries.
 ALLOWED = {
-    "public": (False, False, False, False, False, False),
-    "viewer": (True, True, False, False, False, False),
-    "editor": (True, True, True, True, False, False),
-    "admin": (True, True, True, True, True, True),
-    LOCAL: (True, True, True, True, True, True),
-    None: (False, False, False, False, False, False),
+    "public": (False, False, False, False, False, False, False),
+    "viewer": (True, True, False, False, False, False, False),
+    "editor": (True, True, True, True, False, False, False),
+    "admin": (True, True, True, True, True, True, True),
+    LOCAL: (True, True, True, True, True, True, True),
+    None: (False, False, False, False, False, False, False),
 }
 
 
