@@ -134,7 +134,7 @@ def test_an_editor_keeps_the_data_but_only_an_admin_puts_it_back(dashboard, secr
     assert table.value.to_dict("records")[2] == {
         "Role": "Admins",
         "Who": "ada@lumen\\.org",  # shown as text: its markdown escaped
-        "May": "Plus putting the data back to an earlier write, and this list\\.",
+        "May": "Plus putting the data back to an earlier write, this list, and the reports by e\\-mail\\.",
     }
 
 

@@ -13,7 +13,7 @@ from ui.text import plain
 WHAT = {
     "viewers": "Every page, the internal view, read-only (the board, leadership).",
     "editors": "Plus the Data page, notes, events, targets and report builds (staff).",
-    "admins": "Plus putting the data back to an earlier write, and this list.",
+    "admins": "Plus putting the data back to an earlier write, this list, and the reports by e-mail.",
 }
 
 
