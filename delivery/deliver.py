@@ -123,16 +123,26 @@ def _statuses(lens: Lens) -> dict[str, str | None]:
 # The messages
 
 
+# Needs engagements in two calendar quarters (shared/METRICS.md): a quarter or a month is always 0%, so a quarterly
+# or monthly e-mail leaves it out rather than report a fall no one can act on.
+LONGITUDINAL = "relationship_longitudinal_share"
+
+
 def _headlines(lens: Lens, currency: str) -> list[str]:
     """The headline numbers and their change, one line each, in plain text."""
     now, before = lens.current(HEADLINE), lens.prior(HEADLINE)
     versus = lens.view.baseline.label
+    short = lens.view.period.calendar in ("quarter", "month")
     lines = []
     for metric_id in HEADLINE:
+        if short and metric_id == LONGITUDINAL:
+            continue
         metric = CATALOGUE[metric_id]
         shown = fmt.value(metric, now.get(metric_id), currency)
         change = fmt.change(metric, now.get(metric_id), before.get(metric_id))
         lines.append(f"- {metric.label}: {shown}" + (f" ({change} vs {versus})" if change else ""))
+    if short:
+        lines.append(f"({CATALOGUE[LONGITUDINAL].label} are measured over half-years and years.)")
     return lines
 
 

@@ -147,6 +147,9 @@ def test_a_due_board_pack_arrives_once_per_period_with_its_numbers_and_pdf(db, t
     assert f"- Touchpoints: {now['engagement_count']:,} (" in body
     assert f"- Funding received: ${now['funding_inbound_total']:,.0f} (" in body
     assert "vs Q2 2025)" in body
+    # A quarter cannot hold a longitudinal relationship (two quarters needed): left out, and said so.
+    assert "Longitudinal relationships:" not in body
+    assert "(Longitudinal relationships are measured over half-years and years.)" in body
     assert "INTERNAL: the board pack names partners who asked not to be named" in body
     (attachment,) = message.iter_attachments()
     assert attachment.get_filename() == "board-pack-Q3-2025.pdf"
