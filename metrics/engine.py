@@ -206,9 +206,10 @@ def _whole_months(spans: list[tuple[date, date]]) -> bool:
     return all(start.day == 1 and (end + timedelta(days=1)).day == 1 for start, end in spans)
 
 
-def _period_params(periods: list[Period], prior: bool = True) -> dict[str, list]:
-    """The periods as parameters, and the window they (and, with prior, their prior periods) span."""
-    spans = _spans(periods, prior)
+def _period_params(periods: list[Period], prior: bool = True, chosen_only: bool = False) -> dict[str, list]:
+    """The periods as parameters, and the window they (and, with prior, their prior periods) span; chosen_only:
+    the SQL reads the chosen (last) period alone, and the window is its span."""
+    spans = _spans(periods[-1:] if chosen_only else periods, prior)
     return {
         "period_ids": list(range(len(periods))),
         "starts": [p.start for p in periods],
@@ -292,10 +293,15 @@ def wrap(body: str, periods: list[Period], filters: Filters | None = None) -> tu
         ],
         body,
     )
+    # A table of the chosen period alone (every period it reads comes through `chosen`) reads the records of that
+    # period only: DuckDB then skips the row groups of the other periods.
+    chosen_only = not any(
+        re.search(r"\bperiods\b", _code(text)) for name, text in [*ctes, ("result", body)] if name != "chosen"
+    )
     ctes.append(("result", body))
     sql = "WITH " + ",\n".join(f"{name} AS (\n{_indent(text)}\n)" for name, text in ctes)
     sql += "\nSELECT * FROM result"
-    bound = {**_period_params(periods, prior), **params}
+    bound = {**_period_params(periods, prior, chosen_only), **params}
     return sql, {k: v for k, v in bound.items() if re.search(rf"\${k}\b", sql)}
 
 

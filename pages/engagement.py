@@ -7,16 +7,31 @@ import streamlit as st
 import settings
 from contract import INDUSTRY_SECTORS
 from metrics.catalogue import ids_in
-from metrics.format import words
 from ui import blocks, data, header, notes
 from ui import community as public
 from ui.cards import cards
 from ui.context import view
+from ui.tables import words_of
 
 config = settings.load()
 v = view()
 SHOWN = ids_in("Engagement")
-lens = data.page_lens(v, "Engagement", SHOWN)
+lens = data.page_lens(
+    v,
+    "Engagement",
+    SHOWN,
+    charts=(
+        "touchpoints-by-type",
+        "patients",
+        "patient-voice",
+        "touchpoints-by-stage",
+        "relationship-classes",
+        "convenings",
+        "reciprocity",
+    ),
+    tables=("engagement_relationship_partners", "engagement_convenings"),
+    notes=SHOWN,
+)
 series = lens.series(SHOWN)
 RELATIONSHIPS = {"longitudinal": "Longitudinal", "developing": "Developing", "transactional": "Transactional"}
 
@@ -88,7 +103,7 @@ else:
     if "confidential" in rows:
         named = named + rows["confidential"].map({True: " (confidential)", False: ""})
     shown = rows.assign(
-        partner=named, sector=rows["sector"].map(words), relationship=rows["relationship"].map(RELATIONSHIPS)
+        partner=named, sector=words_of(rows["sector"]), relationship=rows["relationship"].map(RELATIONSHIPS)
     )[["relationship", "partner", "sector", "engagements", "quarters", "types"]]
     blocks.table(
         rows,
@@ -124,7 +139,7 @@ if convenings.empty:
 else:
     blocks.table(
         convenings,
-        convenings.assign(type=convenings["type"].map(words))[
+        convenings.assign(type=words_of(convenings["type"]))[
             ["date", "title", "type", "sectors", "patient_participants"]
         ].rename(
             columns={

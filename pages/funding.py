@@ -15,7 +15,21 @@ from ui.context import view
 config = settings.load()
 v = view()
 SHOWN = ids_in("Funding")
-lens = data.page_lens(v, "Funding", SHOWN)
+lens = data.page_lens(
+    v,
+    "Funding",
+    SHOWN,
+    charts=(
+        "funding-by-quarter",
+        "funding-by-sector",
+        "funding-by-kind",
+        "funding-by-stage",
+        "funders",
+        "funding-hhi",
+        "funding-dependence",
+    ),
+    notes=SHOWN,
+)
 series = lens.series(SHOWN)
 
 st.title("Funding")

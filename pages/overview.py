@@ -18,9 +18,10 @@ from ui.tables import metric_table, metric_values
 
 config = settings.load()
 v = view()
-lens = data.page_lens(v, "Overview")
 STORY = ["funding", "touchpoints", "partners", "publications", "milestones", "open-access"]
 STORY_METRICS = [m for name in STORY for m in CHARTS[name].metric_ids]
+NOTED = list(dict.fromkeys([*HEADLINE, *STORY_METRICS]))
+lens = data.page_lens(v, "Overview", charts=STORY, notes=NOTED)
 series = lens.series(HEADLINE)
 current = lens.current()
 prior = lens.prior()
@@ -71,4 +72,4 @@ st.caption(
     f"period. {len(table)} metrics, defined once in the metric catalogue."
 )
 
-notes.notes_block(lens, list(dict.fromkeys([*HEADLINE, *STORY_METRICS])), key="overview-notes")
+notes.notes_block(lens, NOTED, key="overview-notes")

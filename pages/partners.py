@@ -18,11 +18,13 @@ from ui import blocks, data
 from ui import community as public
 from ui.cards import cards
 from ui.context import view
+from ui.tables import words_of
 from ui.text import plain
 
 config = settings.load()
 v = view()
-lens = data.page_lens(v, "Partners", [])  # the portfolio needs no metric; a profile reads its own
+# The portfolio needs no metric; a profile reads its own.
+lens = data.page_lens(v, "Partners", [], tables=("partners_portfolio",))
 period = v.period
 MONEY = SYMBOLS.get(config.currency, config.currency + " ") + "%,.0f"  # $1,234,567
 RELATIONSHIPS = (
@@ -124,8 +126,8 @@ def portfolio_table(portfolio: pd.DataFrame) -> None:
             }
         )
     table = shown.assign(
-        sector=shown["sector"].map(words),
-        relationship=shown["relationship"].map(words),
+        sector=words_of(shown["sector"]),
+        relationship=words_of(shown["relationship"]),
     )
     if "confidential" in table:  # internal view: said beside the name, as the funders' chart says it
         table = table.assign(name=table["name"] + table["confidential"].map({True: " (confidential)"}).fillna(""))

@@ -16,7 +16,7 @@ from ui import data, session
 from ui.context import view
 
 v = view()
-data.page_lens(v, "Present")  # a community-safe view the rules refuse stops here, with the sentence why
+data.page_lens(v, "Present", [])  # a community-safe view the rules refuse stops here, with the sentence why
 DARK_KEY = "present_dark"
 # One pixel of the 1920×1080 slide on this screen: a slide scales to fit the window whatever its size.
 UNIT = "min(calc(100vw / 1920), calc(100vh / 1080))"

@@ -7,16 +7,31 @@ import streamlit as st
 import settings
 from charts.science import STAGE_NOTE
 from metrics.catalogue import ids_in
-from metrics.format import words
 from ui import blocks, data, header, notes
 from ui import community as public
 from ui.cards import cards
 from ui.context import view
+from ui.tables import words_of
 
 config = settings.load()
 v = view()
 SHOWN = ids_in("Publications", "Science progress")
-lens = data.page_lens(v, "Publications and science", SHOWN)
+lens = data.page_lens(
+    v,
+    "Publications and science",
+    SHOWN,
+    charts=(
+        "publications",
+        "openness",
+        "days-to-publish",
+        "median-days",
+        "programs-by-stage",
+        "patient-insights",
+        "program-milestones",
+    ),
+    tables=("science_programs",),
+    notes=SHOWN,
+)
 series = lens.series(SHOWN)
 
 
@@ -102,8 +117,8 @@ else:
     st.dataframe(
         programs.assign(
             patient_insights=programs["patient_insights"].map({True: "Yes", False: "No"}),
-            stage=programs["stage"].map(words),
-            latest_milestone=programs["latest_milestone"].map(words),
+            stage=words_of(programs["stage"]),
+            latest_milestone=words_of(programs["latest_milestone"]),
         ),
         hide_index=True,
         width="stretch",

@@ -14,6 +14,7 @@ import settings
 from charts import catalogue
 from lens import Lens
 from metrics import CATALOGUE, explain
+from ui import plot
 from ui.text import plain
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
@@ -67,11 +68,23 @@ def _drawn(key: tuple, name: str, _lens: Lens) -> catalogue.Drawn:
     return catalogue.draw(name, _lens)
 
 
-def draw(name: str, lens: Lens) -> catalogue.Drawn:
-    """The chart for the lens's view, drawn at most once per view, database version and settings."""
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _encoded(key: tuple, name: str, _lens: Lens) -> plot.Encoded:
+    """The drawn chart's figure as the JSON the page sends, encoded once (kept like the chart): st.plotly_chart
+    would copy and encode it on every rerun, a second of each at 10 million engagements (ui/plot.py)."""
+    return plot.encode(_drawn(key, name, _lens).figure)
+
+
+def _key(name: str, lens: Lens) -> tuple:
     from ui import data
 
-    return _drawn((name, lens.view, str(data.db_path()), data.db_version(), repr(settings.load())), name, lens)
+    # Strings: Streamlit hashes them at once, where it would walk the view field by field (ui/data.py: _key).
+    return (name, repr(lens.view), str(data.db_path()), repr(data.db_version()), repr(settings.load()))
+
+
+def draw(name: str, lens: Lens) -> catalogue.Drawn:
+    """The chart for the lens's view, drawn at most once per view, database version and settings."""
+    return _drawn(_key(name, lens), name, lens)
 
 
 def chart(name: str, lens: Lens, *, empty_reason: str = "", key: str | None = None) -> catalogue.Drawn:
@@ -79,12 +92,13 @@ def chart(name: str, lens: Lens, *, empty_reason: str = "", key: str | None = No
     its numbers as formula-safe CSV, newsletter images drawn through the community gate whatever the view, and a
     slide image. Images are drawn only when their button is clicked. Returns what was drawn."""
     key = key or name
-    drawn = draw(name, lens)
+    cached = _key(name, lens)
+    drawn = _drawn(cached, name, lens)
     spec = drawn.chart
     if drawn.empty:
         empty(drawn.note or empty_reason or nothing_matches(lens, "records"))
         return drawn
-    st.plotly_chart(drawn.figure, theme=None, key=key, config=PLOTLY_CONFIG)
+    plot.show(drawn.figure, _encoded(cached, name, lens), key=key, config=PLOTLY_CONFIG)
     with st.container(horizontal=True, wrap=False, vertical_alignment="top"):
         how_computed(lens, metric_ids=spec.metric_ids, query=spec.query, note=spec.note)
         with st.popover("Download", icon=":material/download:", help="The numbers, or the chart as an image"):

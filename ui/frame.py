@@ -7,14 +7,29 @@ through it (ui/context.py).
 
 from __future__ import annotations
 
+import gc
+
 import streamlit as st
 
 import settings
 from lens import View
 from metrics import Filters
-from ui import data, filters, session
+from ui import blocks, data, filters, session  # noqa: F401 (blocks: the charts' libraries, imported before the freeze)
 from ui.context import set_view
 from ui.text import plain
+
+
+def _freeze_libraries() -> None:
+    """Streamlit collects garbage after every run of the script (runner.postScriptGC), and a full collection walks
+    every object of every library imported (some 130,000 of them: Plotly's classes, pandas, Streamlit itself):
+    about 0.12 s after every click, holding the lock the server needs to send the page. Once the libraries the pages
+    use are imported (here, when the dashboard first starts), their objects are moved out of the collector's way
+    (gc.freeze): they live as long as the process anyway, and what the runs make is still collected."""
+    gc.collect()
+    gc.freeze()
+
+
+_freeze_libraries()
 
 
 def pages() -> tuple[list, list, object]:

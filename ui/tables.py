@@ -34,3 +34,9 @@ def metric_values(current: dict, prior: dict, period_label: str) -> pd.DataFrame
             for m in METRICS
         ]
     )
+
+
+def words_of(values: pd.Series) -> pd.Series:
+    """fmt.words of every value of a column, worked out once per distinct value (a table can have a hundred
+    thousand rows and a handful of values)."""
+    return values.map({v: fmt.words(v) for v in values.unique()})

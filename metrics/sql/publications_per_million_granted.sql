@@ -1,15 +1,19 @@
 -- publication_count / (funding_outbound_total / 1,000,000); null when no grants were made.
+-- (Both counted by day first.)
 WITH counts AS (
-  SELECT p.period_id, count(pub.publication_id) AS publications
+  SELECT p.period_id, coalesce(sum(d.publications), 0)::BIGINT AS publications
   FROM periods AS p
-  LEFT JOIN window_publications AS pub ON pub.published_date BETWEEN p.start_date AND p.end_date
+  LEFT JOIN (
+    SELECT published_date, count(*) AS publications FROM window_publications GROUP BY published_date
+  ) AS d ON d.published_date BETWEEN p.start_date AND p.end_date
   GROUP BY p.period_id
 ),
 grants AS (
-  SELECT p.period_id, coalesce(sum(f.amount), 0) AS granted
+  SELECT p.period_id, coalesce(sum(d.amount), 0) AS granted
   FROM periods AS p
-  LEFT JOIN window_funding AS f
-    ON f.direction = 'outbound' AND f.date BETWEEN p.start_date AND p.end_date
+  LEFT JOIN (
+    SELECT date, sum(amount) AS amount FROM window_funding WHERE direction = 'outbound' GROUP BY date
+  ) AS d ON d.date BETWEEN p.start_date AND p.end_date
   GROUP BY p.period_id
 )
 SELECT

@@ -11,10 +11,13 @@ stages AS (
   UNION ALL
   SELECT 'not_staged', 99
 ),
+days AS (
+  -- The engagements from the first period's first day to the last one's last day, counted by day and stage.
+  SELECT date, stage, count(*) AS engagements FROM window_engagements GROUP BY date, stage
+),
 counts AS (
-  SELECT year(e.date) AS year, coalesce(e.stage::VARCHAR, 'not_staged') AS stage, count(*) AS engagements
-  FROM span
-  JOIN engagements AS e ON e.date BETWEEN span.first_day AND span.last_day
+  SELECT year(date) AS year, coalesce(stage::VARCHAR, 'not_staged') AS stage, sum(engagements)::BIGINT AS engagements
+  FROM days
   GROUP BY ALL
 )
 SELECT y.year, s.stage, coalesce(c.engagements, 0) AS engagements
