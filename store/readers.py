@@ -339,14 +339,14 @@ def _table(
     return RawTable(label, table, header, rows, problems, header_row)
 
 
-def _choose_delimiter(first_line: str, table: str | None) -> str:
+def _choose_delimiter(header: str, table: str | None) -> str:
     """Picks the delimiter that splits the header into the most known column names."""
     known = set().union(*(t.column_names for t in IMPORTABLE.values()))
     if table:
         known = set(IMPORTABLE[table].column_names)
 
     def score(d: str) -> tuple[int, int]:
-        cells = next(csv.reader([first_line], delimiter=d), [])
+        cells = next(csv.reader([header], delimiter=d), [])
         return (sum(_normal(c) in known for c in cells), len(cells))
 
     return max(DELIMITERS, key=score)
@@ -408,8 +408,7 @@ def read_csv(path: Path, label: str, table: str | None = None) -> list[RawTable]
             f"this is not a CSV text file ({odd:,} control characters or unreadable bytes); export the table as CSV"
         )
     table = table or table_for_stem(path.stem)
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = _choose_delimiter(first_line, table)
+    delimiter = _choose_delimiter(first_line(text), table)
     records, broken = _records(decoded, delimiter)
     if decoded.cut and records and (not broken or broken[-1].row < records[-1][0]):
         # The last row ends in the first bytes of a character: the file was cut off (not a stray byte).
@@ -428,6 +427,11 @@ def read_csv(path: Path, label: str, table: str | None = None) -> list[RawTable]
     return [_table(label, table, records, broken, decoded.encoding, count_cells=True, ends_with_break=ends_with_break)]
 
 
+def first_line(text: str) -> str:
+    """The first line of the text that is not blank ("" when there is none): a file's header."""
+    return next((line for line in text.splitlines() if line.strip()), "")
+
+
 def read_source_csv(path: Path, label: str) -> RawTable:
     """A CSV file in another system's layout (store/sources): its own header and rows, read as strictly as a file in
     the contract's layout (the table is SOURCE until the source names it)."""
@@ -435,8 +439,7 @@ def read_source_csv(path: Path, label: str) -> RawTable:
     decoded = decode(data)
     if not decoded.text.strip():
         raise FileProblem("the file is empty: the first row must name the columns")
-    first_line = next((line for line in decoded.text.splitlines() if line.strip()), "")
-    delimiter = max(DELIMITERS, key=first_line.count)
+    delimiter = max(DELIMITERS, key=first_line(decoded.text).count)
     records, broken = _records(decoded, delimiter)
     ends_with_break = decoded.text.endswith(("\n", "\r"))
     return _table(label, SOURCE, records, broken, decoded.encoding, count_cells=True, ends_with_break=ends_with_break)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from store.entries import IMPORTABLE
-from store.readers import FileProblem, RawTable, read_source_csv
+from store.readers import FileProblem, RawTable, first_line, read_source_csv
 from store.sources import Known
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -66,7 +66,7 @@ class Custom:
         return found
 
     def recognises(self, path: Path, head: str) -> bool:
-        first = next((line for line in head.splitlines() if line.strip()), "")
+        first = first_line(head)
         wanted = _header_key(list(self.columns))
         return any(_header_key(next(csv.reader([first], delimiter=d), [])) == wanted for d in (",", ";", "\t"))
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from store import values
-from store.readers import DELIMITERS, FileProblem, RawTable, ReadProblem, decode, read_source_csv
+from store.readers import DELIMITERS, FileProblem, RawTable, ReadProblem, decode, first_line, read_source_csv
 from store.sources import Known, fold, head_of, mapping
 from store.values import FALSE, TRUE, DateConvention, parse_date, shown
 
@@ -52,7 +52,7 @@ class Invalid(ValueError):
 
 def header_names(head: str) -> set[str]:
     """The names in a file's first row, as compared: lower case, surrounding spaces aside."""
-    first = next((line for line in head.splitlines() if line.strip()), "")
+    first = first_line(head)
     cells = next(csv.reader([first], delimiter=max(DELIMITERS, key=first.count)), [])
     return {c.strip().lower() for c in cells}
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from store.readers import FileProblem, RawTable, ReadProblem, cell_problem, decode, read_source_csv
+from store.readers import FileProblem, RawTable, ReadProblem, cell_problem, decode, first_line, read_source_csv
 from store.sources import Known, grant_key
 from store.values import shown
 
@@ -224,7 +224,7 @@ class _Medline:
     where = "PubMed: select the papers, then Send to > Citation manager > Create file (.nbib); or Save > Format: PubMed"
 
     def recognises(self, path: Path, head: str) -> bool:
-        first = next((line for line in head.splitlines() if line.strip()), "")
+        first = first_line(head)
         return first.startswith("PMID-")
 
     def read(self, path: Path, label: str, known: Known) -> list[RawTable]:
@@ -266,7 +266,7 @@ class _Csv:
     where = "PubMed: Save > Selection: All results (or the selected ones) > Format: CSV"
 
     def recognises(self, path: Path, head: str) -> bool:
-        first = next((line for line in head.splitlines() if line.strip()), "")
+        first = first_line(head)
         cells = [c.strip().strip('"').lower() for c in first.split(",")]
         return cells[:4] == [c.lower() for c in CSV_HEADER[:4]]
 
