@@ -199,7 +199,7 @@ def chromium_clicks(db: Path, repeat: int = 3) -> list[tuple[str, float]]:
                 page.get_by_role("option", name="2024", exact=True).click()
 
             period = after(page, pick_year)
-            nav = page.locator('[data-testid="stSidebarNav"] a', has_text="Engagement").first
+            nav = page.locator(".st-key-nav a", has_text="Engagement").first
             switched = after(page, nav.click)
             page.close()
             if attempt:

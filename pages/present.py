@@ -109,7 +109,7 @@ st.html(
     f"""<style>
 {slides.css(dark, UNIT)}
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
-[data-testid="stSidebarNav"], header[data-testid="stHeader"], [data-testid="stToolbar"],
+.st-key-nav, header[data-testid="stHeader"], [data-testid="stToolbar"],
 [data-testid="stDecoration"] {{ display: none !important; }}
 .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{
   background: {theme["bg"]}; color: {theme["fg"]}; }}

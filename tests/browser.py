@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -65,6 +66,8 @@ def streamlit_server(
         if plain
         else [sys.executable, str(ROOT / "serve.py")]
     )
+    # The server's output goes to a file: a pipe nobody reads fills up (64 KB) and stops the server mid-test.
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [
             *start,
@@ -80,7 +83,7 @@ def streamlit_server(
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -93,7 +96,8 @@ def streamlit_server(
                         break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start: {proc.stdout.read().decode()[-2000:]}") from None
+                    log.seek(0)
+                    raise RuntimeError(f"streamlit did not start: {log.read().decode()[-2000:]}") from None
                 time.sleep(0.3)
         yield url
     finally:
@@ -102,6 +106,7 @@ def streamlit_server(
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 @contextmanager

@@ -85,7 +85,7 @@ def test_each_person_signs_in_and_sees_their_role(tmp_path, sample_db, provider,
         try:
             sign_in(page, url, provider, sub)
             expect(page.get_by_text(sees)).to_be_visible()
-            nav = page.get_by_test_id("stSidebarNav")
+            nav = page.locator(".st-key-nav")
             if sub == "dan":
                 expect(nav.get_by_text("Data", exact=True)).to_have_count(0)
             else:

@@ -44,7 +44,7 @@ def touchpoints(page):
 
 def go_to(page, name: str, path: str) -> None:
     """Opens a page from the sidebar's navigation (the session and its period carry over)."""
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name).click()
+    page.locator(".st-key-nav").get_by_role("link", name=name).click()
     expect(page).to_have_url(re.compile(rf"/{path}\?"))
     wait_for_app(page)
     expect(page.locator("h1").first).to_have_text(name)

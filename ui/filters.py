@@ -26,6 +26,7 @@ COMPARE = {"prior": "The prior period", "year": "The same period a year earlier"
 MANAGED = ("period", "year", "from", "to", "compare", "sector", "kind", "stage", "view")
 WRITTEN = "_url_written"  # the managed part of the link as this session last wrote it
 PAGE = "_url_page"  # the page this session last ran
+KEEP = "session"  # the filters' widgets keep their values across pages (Streamlit drops them otherwise)
 
 
 def _page() -> str:
@@ -113,9 +114,10 @@ def restore_from_url(years: list[int]) -> None:
 
 def write_to_url(
     period_key: str, period: Period, filters: Filters, community: bool = False, compare: str = "prior"
-) -> None:
+) -> dict[str, list[str]]:
     """Keeps the link in the address bar equal to what is shown, so it can be sent and opens exactly so. The link
-    changes in one step (one entry in the browser's history, so one Back undoes one change)."""
+    changes in one step (one entry in the browser's history, so one Back undoes one change). Returns the link's
+    filter parameters, for the links to other pages."""
     wanted: dict[str, list[str]] = {}
     if period_key != "last-full-year":
         wanted["period"] = [period_key]
@@ -132,10 +134,10 @@ def write_to_url(
         wanted["view"] = [COMMUNITY]
     wanted = {key: wanted[key] for key in MANAGED if key in wanted}
     st.session_state[WRITTEN] = wanted
-    if _managed(st.query_params) == wanted:
-        return
-    others = {key: st.query_params.get_all(key) for key in st.query_params if key not in MANAGED}
-    st.query_params.from_dict({**others, **wanted})
+    if _managed(st.query_params) != wanted:
+        others = {key: st.query_params.get_all(key) for key in st.query_params if key not in MANAGED}
+        st.query_params.from_dict({**others, **wanted})
+    return wanted
 
 
 def select_period(years: list[int], today: date | None = None, last_record: date | None = None) -> tuple[str, Period]:
@@ -147,18 +149,20 @@ def select_period(years: list[int], today: date | None = None, last_record: date
     def label(key: str) -> str:
         return f"{PRESETS[key]} ({default_year})" if key == "last-full-year" else PRESETS[key]
 
-    choice = st.sidebar.selectbox("Period", list(PRESETS), format_func=label, key="period")
+    choice = st.sidebar.selectbox("Period", list(PRESETS), format_func=label, key="period", persist_state=KEEP)
     if choice == "year":
         options = years or [default_year]
         if st.session_state.get("year") not in options:
             st.session_state["year"] = default_year if default_year in options else options[-1]
-        year = st.sidebar.selectbox("Year", options, key="year")
+        year = st.sidebar.selectbox("Year", options, key="year", persist_state=KEEP)
         return choice, preset(choice, today, year)
     if choice == "custom":
         default = preset("last-full-year", today, last_record=last_record)
         if "dates" not in st.session_state:
             st.session_state["dates"] = (default.start, default.end)
-        picked = st.sidebar.date_input("From and to (both included)", key="dates", format="YYYY-MM-DD")
+        picked = st.sidebar.date_input(
+            "From and to (both included)", key="dates", format="YYYY-MM-DD", persist_state=KEEP
+        )
         if isinstance(picked, (tuple, list)) and len(picked) == 2:
             return choice, Period(*picked)
         st.sidebar.caption("Pick an end date too; until then the last full year is shown.")
@@ -180,6 +184,7 @@ def select_compare(period: Period) -> str:
         list(COMPARE),
         format_func=labels.get,
         key="compare",
+        persist_state=KEEP,
         help="Every card's change, and the Change column, are against this period. Kept in the link as `compare=year`.",
     )
 
@@ -187,12 +192,19 @@ def select_compare(period: Period) -> str:
 def select_filters() -> Filters:
     """Draws the sector, partnership-kind and stage filters and returns them."""
     sectors = st.sidebar.multiselect(
-        "Partner sector", SECTORS, format_func=words, key="sector", placeholder="All sectors"
+        "Partner sector", SECTORS, format_func=words, key="sector", placeholder="All sectors", persist_state=KEEP
     )
     kinds = st.sidebar.multiselect(
-        "Partnership kind", PARTNERSHIP_KINDS, format_func=words, key="kind", placeholder="All kinds"
+        "Partnership kind",
+        PARTNERSHIP_KINDS,
+        format_func=words,
+        key="kind",
+        placeholder="All kinds",
+        persist_state=KEEP,
     )
-    stages = st.sidebar.multiselect("R&D stage", STAGES, format_func=words, key="stage", placeholder="All stages")
+    stages = st.sidebar.multiselect(
+        "R&D stage", STAGES, format_func=words, key="stage", placeholder="All stages", persist_state=KEEP
+    )
     chosen = Filters(tuple(sectors), tuple(kinds), tuple(stages))
     if chosen.active:
         st.sidebar.caption(
@@ -208,6 +220,7 @@ def select_view() -> bool:
     return st.sidebar.toggle(
         "Community-safe view",
         key="community",
+        persist_state=KEEP,
         help="For sharing a screen in public: counts of people are rounded (1 to 10 read “<11”), partners who asked "
         "not to be named are never named nor shown on their own, and every page says so. It covers whole calendar "
         "quarters and years of the whole foundation, without filters. Kept in the link as `view=community`.",

@@ -32,6 +32,9 @@ def _freeze_libraries() -> None:
 _freeze_libraries()
 
 
+NAV = "nav"  # the sidebar's links to the pages (CSS class st-key-nav)
+
+
 def pages() -> tuple[list, list, object]:
     """Every page (Overview first), the staff's pages, and the community report's page."""
     every = [
@@ -65,6 +68,8 @@ def frame():
             [st.Page(session.sign_in_page, title="Sign in", icon=":material/login:")], position="hidden"
         )
 
+    # The pages' links, at the top of the sidebar; drawn once the filters are known, since each link carries them.
+    links = st.sidebar.container(key=NAV)
     st.sidebar.markdown(f"**{plain(config.name)}**")
     session.sidebar(who)
     years = data.years()
@@ -72,11 +77,18 @@ def frame():
     # The public sees the community-safe view only: no switch, and no filters (the community-safe rules take none).
     community = True if who.public else filters.select_view()
     shown = [p for p in every if p is not report] if who.public else every
-    nav = st.navigation(shown + staff if who.can("write") and not community else shown)
+    shown = shown + staff if who.can("write") and not community else shown
+    nav = st.navigation(shown, position="hidden")
     period_key, period = filters.select_period(years, last_record=data.facts()["last_date"])
     compare = filters.select_compare(period)
     chosen = Filters() if who.public else filters.select_filters()
-    filters.write_to_url(period_key, period, chosen, community, compare)
+    link = filters.write_to_url(period_key, period, chosen, community, compare)
+    with links:
+        # Streamlit's own navigation opens a page with whatever its browser copy of the link holds, sometimes
+        # nothing, and the filters then came back in a second entry of the browser's history (two presses of Back).
+        # A link that names its parameters opens the page with them, in one entry.
+        for page in shown:
+            st.page_link(page, query_params=link)
     st.sidebar.caption(f"{data.records_text()}. {data.as_of_text()}.")
     set_view(View(period, chosen, dark=st.context.theme.type == "dark", community=community, compare=compare))
     return nav
