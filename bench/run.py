@@ -155,50 +155,54 @@ def chromium_clicks(db: Path, repeat: int = 3) -> list[tuple[str, float]]:
         return app && app.getAttribute('data-test-script-state') === 'notRunning'
             && !document.querySelector('[data-testid="stSkeleton"]');
     }"""
-    # Counts the times the script finishes, so that a click is timed to the end of the rerun it starts.
+    # Resolves once the browser paints the next frame: after the charts' drawing, which holds its main thread.
+    painted = "() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))"
+    # Counts the runs of the script that end, from each change of the app's script state as it was recorded (a
+    # quick rerun goes from running to notRunning within one batch of the observer's records: reading the state
+    # when the batch arrives would miss it, and wait forever).
     watch = """() => {
         window.__done = 0;
-        new MutationObserver(() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            const state = app && app.getAttribute('data-test-script-state');
-            if (state !== window.__state && state === 'notRunning') window.__done += 1;
-            window.__state = state;
-        }).observe(document.body, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
+        new MutationObserver((records) => {
+            for (const r of records) if (r.oldValue === 'running') window.__done += 1;
+        }).observe(document.body, {attributes: true, subtree: true, attributeOldValue: true,
+                                   attributeFilter: ['data-test-script-state']});
     }"""
 
-    def after(page, action) -> float:
+    def after(page, click, prepare=None) -> float:
+        """Seconds from the click that changes something to the page being ready again; prepare (opening a
+        drop-down, which the browser does alone) is not counted."""
+        if prepare:
+            prepare()
         done = page.evaluate("() => window.__done")
         t = time.perf_counter()
-        action()
+        click()
         page.wait_for_function(f"() => window.__done > {done}", timeout=120_000)
         page.wait_for_function(ready_js, timeout=120_000)
+        page.evaluate(painted)
         return time.perf_counter() - t
 
     times: dict[str, list[float]] = {}
     with streamlit_server(db, timeout=120) as url, browser() as b:
+        # One browser context for every round, as one person's browser: Streamlit's components are fetched once.
+        context = b.new_context(viewport={"width": 1366, "height": 900})
         for attempt in range(repeat + 1):  # the first round warms the server's caches and is not counted
-            page = b.new_page(viewport={"width": 1366, "height": 900})
+            page = context.new_page()
             t = time.perf_counter()
             page.goto(f"{url}/?period=year&year=2025")
             page.wait_for_function(ready_js, timeout=120_000)
             page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
+            page.evaluate(painted)
             opened = time.perf_counter() - t
             page.evaluate(watch)
             sector = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
-
-            def pick_sector(sector=sector, page=page) -> None:
-                sector.click()
-                page.get_by_role("option", name="Pharma", exact=True).click()
-                page.keyboard.press("Escape")
-
-            filtered = after(page, pick_sector)
+            filtered = after(
+                page,
+                page.get_by_role("option", name="Pharma", exact=True).click,
+                prepare=sector.click,
+            )
+            page.keyboard.press("Escape")
             year = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1)
-
-            def pick_year(year=year, page=page) -> None:
-                year.click()
-                page.get_by_role("option", name="2024", exact=True).click()
-
-            period = after(page, pick_year)
+            period = after(page, page.get_by_role("option", name="2024", exact=True).click, prepare=year.click)
             nav = page.locator(".st-key-nav a", has_text="Engagement").first
             switched = after(page, nav.click)
             page.close()

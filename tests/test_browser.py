@@ -39,12 +39,17 @@ def open_page(chromium, url: str, width: int = 1366, height: int = 768):
     return page
 
 
-def chart_data(page, index: int = 0) -> list:
-    """The traces' y values of the index-th Plotly chart on the page."""
-    return page.evaluate(
-        "i => Array.from(document.querySelectorAll('.js-plotly-plot'))[i]._fullData.map(t => Array.from(t.y || t.x))",
-        index,
-    )
+# The traces' y values of the chart drawn with a key (its element's class st-key-KEY), or null while it is not
+# there. By its key, not its place: while a rerun replaces the page's elements, the first chart on the page may
+# for a moment be another one.
+CHART_DATA = """key => {
+    const plot = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+    return plot && plot._fullData ? plot._fullData.map(t => Array.from(t.y || t.x)) : null;
+}"""
+
+
+def chart_data(page, key: str) -> list | None:
+    return page.evaluate(CHART_DATA, key)
 
 
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["1366x768", "1920x1080"])
@@ -69,19 +74,19 @@ def test_every_page_on_an_empty_database_explains_itself(tmp_path, chromium):
 
 def test_a_filter_change_updates_a_chart(served, chromium):
     page = open_page(chromium, f"{served}/funding?period=year&year=2024", 1366, 900)
-    page.locator(".js-plotly-plot").first.wait_for()
-    before = chart_data(page)
+    page.locator(".st-key-funding-by-quarter .js-plotly-plot").wait_for()
+    before = chart_data(page, "funding-by-quarter")
     page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
     page.get_by_role("option", name="Pharma", exact=True).click()
     page.keyboard.press("Escape")
     expect(page).to_have_url(re.compile("sector=pharma"))  # waits for the rerun, however long it takes to start
     wait_for_app(page)
     page.wait_for_function(
-        "before => JSON.stringify(Array.from(document.querySelectorAll('.js-plotly-plot'))[0]._fullData"
-        ".map(t => Array.from(t.y || t.x))) !== JSON.stringify(before)",
+        f"before => {{ const now = ({CHART_DATA})('funding-by-quarter');"
+        " return now !== null && JSON.stringify(now) !== JSON.stringify(before); }",
         arg=before,
     )
-    after = chart_data(page)
+    after = chart_data(page, "funding-by-quarter")
     assert after != before
     assert sum(after[0]) < sum(before[0])  # pharma alone pays less than every partner together
     page.close()
