@@ -181,6 +181,11 @@ def chromium_clicks(db: Path, repeat: int = 3) -> list[tuple[str, float]]:
         page.evaluate(painted)
         return time.perf_counter() - t
 
+    def opened_on(box, option) -> None:
+        """Opens a drop-down and waits for the option to show (what the browser does alone, not timed)."""
+        box.click()
+        option.wait_for(state="visible")
+
     times: dict[str, list[float]] = {}
     with streamlit_server(db, timeout=120) as url, browser() as b:
         # One browser context for every round, as one person's browser: Streamlit's components are fetched once.
@@ -195,14 +200,13 @@ def chromium_clicks(db: Path, repeat: int = 3) -> list[tuple[str, float]]:
             opened = time.perf_counter() - t
             page.evaluate(watch)
             sector = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
-            filtered = after(
-                page,
-                page.get_by_role("option", name="Pharma", exact=True).click,
-                prepare=sector.click,
-            )
+            pharma = page.get_by_role("option", name="Pharma", exact=True)
+            filtered = after(page, pharma.click, prepare=lambda box=sector, option=pharma: opened_on(box, option))
             page.keyboard.press("Escape")
+            page.get_by_role("listbox").wait_for(state="detached")  # the sector's drop-down closed
             year = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1)
-            period = after(page, page.get_by_role("option", name="2024", exact=True).click, prepare=year.click)
+            y2024 = page.get_by_role("option", name="2024", exact=True)
+            period = after(page, y2024.click, prepare=lambda box=year, option=y2024: opened_on(box, option))
             nav = page.locator(".st-key-nav a", has_text="Engagement").first
             switched = after(page, nav.click)
             page.close()

@@ -14,7 +14,7 @@ from ui import blocks, data, header, notes
 from ui import community as public
 from ui.cards import cards, target_legend
 from ui.context import view
-from ui.tables import metric_table, metric_values
+from ui.tables import html_table, metric_table, metric_values
 
 config = settings.load()
 v = view()
@@ -57,7 +57,7 @@ for i, name in enumerate(STORY):
 st.subheader("Every metric")
 table = metric_table(current, prior, p.label, config.currency)
 # A static table, so that every definition reads whole, wrapped in its column, at any width.
-st.table(table, hide_index=True, border="horizontal")
+st.html(html_table(table))
 st.download_button(
     "Every metric (CSV)" + ("" if v.community else ", internal"),
     exports.csv_bytes(metric_values(current, prior, p.label), internal=not v.community),

@@ -92,6 +92,20 @@ def test_a_filter_change_updates_a_chart(served, chromium):
     page.close()
 
 
+def test_how_is_this_computed_opens_on_a_click_with_its_definitions_and_sql(served, chromium):
+    page = open_page(chromium, f"{served}/funding?period=year&year=2024", 1366, 900)
+    chart = page.locator(".st-key-funding-by-quarter")
+    chart.locator(".js-plotly-plot").wait_for()
+    how = page.locator('[data-testid="stExpander"]', has_text="How is this computed?").first
+    assert how.locator('[data-testid="stCode"]').count() == 0  # closed: nothing of it is drawn
+    how.get_by_text("How is this computed?").click()
+    # The click reruns the page and the content arrives: the definition in words, then the SQL that ran.
+    expect(how.locator('[data-testid="stCode"]').first).to_be_visible()
+    expect(how).to_contain_text("Funding received")
+    expect(how).to_contain_text("SQL of funding_inbound_total")
+    page.close()
+
+
 def test_a_shared_link_opens_in_a_fresh_browser_exactly_as_sent(served, chromium):
     link = f"{served}/funding?period=year&year=2019&sector=pharma&sector=biotech&stage=clinical"
     context = chromium.new_context(viewport={"width": 1366, "height": 768})

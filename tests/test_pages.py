@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from html.parser import HTMLParser
 
+import pandas as pd
 import pytest
 
 from metrics import CATALOGUE, METRICS, Filters, Period, compute
 from metrics import format as fmt
 from store import database
 from ui import filters as period
+from ui.tables import html_table
 
 PAGES = {
     "pages/overview.py": "Overview",
@@ -137,16 +140,69 @@ def plotly_figures(at) -> dict[str, dict]:
     return {f["layout"]["title"]["text"]: f for f in figures}
 
 
+class _Cells(HTMLParser):
+    """The rows of an HTML table as lists of cell texts (entities decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append("".join(self.cell).strip())
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def html_tables(at) -> list[list[list[str]]]:
+    """Every table drawn with st.html, as rows of cell texts."""
+    out = []
+    for element in at.get("html"):
+        parser = _Cells()
+        parser.feed(element.proto.body)
+        if parser.rows:
+            out.append(parser.rows)
+    return out
+
+
 def test_the_overview_metric_table_reads_labels_and_whole_definitions_without_ids(app, sample_db):
     at = app(sample_db, "pages/overview.py", period="year", year="2024")
-    [table] = at.table  # a static table: every definition wraps in its column, none is cut
-    shown = table.value
-    assert "Metric id" not in shown.columns
-    assert list(shown["Metric"]) == [m.label for m in METRICS]
-    assert list(shown["Definition"]) == [m.description for m in METRICS]
+    [rows] = html_tables(at)  # one static table: every definition wraps in its column, none is cut
+    header, body = rows[0], rows[1:]
+    assert header == ["Area", "Metric", "2024", "Prior period", "Change", "Definition"]
+    assert [row[1] for row in body] == [m.label for m in METRICS]
+    assert [row[5] for row in body] == [m.description for m in METRICS]
     ids = set(CATALOGUE)
-    assert not any(cell in ids for column in shown.columns for cell in shown[column].astype(str))
-    assert len(at.dataframe) == 0
+    assert not any(cell in ids for row in body for cell in row)
+    # The values as the catalogue computes them: funding received in 2024 and in 2023, and its change.
+    with database.read(sample_db) as con:
+        now = compute(con, date(2024, 1, 1), date(2024, 12, 31))
+        before = compute(con, date(2023, 1, 1), date(2023, 12, 31))
+    funding = CATALOGUE["funding_inbound_total"]
+    row = body[[m.id for m in METRICS].index("funding_inbound_total")]
+    assert row[2:5] == [
+        fmt.value(funding, now[funding.id], "USD"),
+        fmt.value(funding, before[funding.id], "USD"),
+        fmt.change(funding, now[funding.id], before[funding.id]),
+    ]
+    assert len(at.dataframe) == 0 and len(at.table) == 0
+
+
+def test_a_table_drawn_as_html_escapes_what_it_holds():
+    frame = pd.DataFrame([{"Metric": "<script>alert(1)</script>", "Definition": "R&D <b>bold</b>"}])
+    body = html_table(frame)
+    assert "<script>" not in body and "<b>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "R&amp;D &lt;b&gt;bold&lt;/b&gt;" in body
 
 
 def test_the_overview_draws_touchpoints_and_patients_each_on_its_own_axis(app, sample_db):
@@ -172,3 +228,19 @@ def test_the_funding_page_says_the_band_of_its_concentration(app, sample_db):
     assert subtitle.endswith(f"2025: {hhi:,.0f}, unconcentrated")
     bands = [a["text"].replace("<br>", " ") for a in figure["layout"]["annotations"] if a.get("name") == "band"]
     assert bands == ["unconcentrated", "moderately concentrated", "highly concentrated"]
+
+
+def test_how_is_this_computed_draws_its_definitions_and_sql_when_opened(app, sample_db):
+    at = app(sample_db, "pages/funding.py", period="year", year="2025", sector="pharma")
+    how = [e for e in at.expander if e.label == "How is this computed?"]
+    assert len(how) >= 7  # one under every chart and table of the page
+    assert not at.code  # closed, nothing of it is drawn: the browser has fewer elements to lay out after a click
+    at.session_state["how-funding-by-quarter"] = True  # what a click on the first chart's expander does
+    at.run()
+    opened = next(e for e in at.expander if e.label == "How is this computed?" and e.markdown)
+    words = " ".join(m.value for m in opened.markdown)
+    assert CATALOGUE["funding_inbound_total"].description in words
+    assert "Filtered to sector pharma" in words  # the filter is said, and the SQL restricts the tables
+    sql = [c.value for c in opened.code]
+    assert sql and all("SELECT" in s.upper() for s in sql)
+    assert any("funding_inbound_total" in c.value for c in opened.caption)  # "SQL of funding_inbound_total"

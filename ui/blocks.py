@@ -26,11 +26,18 @@ def _params_text(params: dict) -> str:
     )
 
 
-def how_computed(lens: Lens, *, metric_ids: Iterable[str] = (), query: str | None = None, note: str = "") -> None:
-    """The "How is this computed?" expander: the definitions in words, then the exact SQL that ran."""
+def how_computed(
+    lens: Lens, *, key: str, metric_ids: Iterable[str] = (), query: str | None = None, note: str = ""
+) -> None:
+    """The "How is this computed?" expander: the definitions in words, then the exact SQL that ran. Its content is
+    drawn only while it is open (a click reruns the page): closed, the SQL of every chart of a page was four in ten
+    of the page's elements, and the browser laid them all out again after every click."""
     metric_ids = list(metric_ids)
     view = lens.view
-    with st.expander("How is this computed?"):
+    box = st.expander("How is this computed?", key=f"how-{key}", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         for metric_id in metric_ids:
             metric = CATALOGUE[metric_id]
             st.markdown(f"**{metric.label}** (`{metric.id}`): {metric.description}")
@@ -100,7 +107,7 @@ def chart(name: str, lens: Lens, *, empty_reason: str = "", key: str | None = No
         return drawn
     plot.show(drawn.figure, _encoded(cached, name, lens), key=key, config=PLOTLY_CONFIG)
     with st.container(horizontal=True, wrap=False, vertical_alignment="top"):
-        how_computed(lens, metric_ids=spec.metric_ids, query=spec.query, note=spec.note)
+        how_computed(lens, key=key, metric_ids=spec.metric_ids, query=spec.query, note=spec.note)
         with st.popover("Download", icon=":material/download:", help="The numbers, or the chart as an image"):
             for file in exports.chart_downloads(name, lens, drawn, key):
                 if file.make is None:
@@ -137,7 +144,7 @@ def explain_and_download(
     internal = not lens.community
     explanation, download = st.columns([3, 1], vertical_alignment="top")
     with explanation:
-        how_computed(lens, metric_ids=metric_ids, query=query, note=note)
+        how_computed(lens, key=key, metric_ids=metric_ids, query=query, note=note)
     with download:
         st.download_button(
             "CSV, internal" if internal else "CSV",
