@@ -290,10 +290,12 @@ def parse_files(
             known[0].trial_programs.update(trial_programs or {})
         return known[0]
 
+    listed = sources.sources(db_path)  # once for the whole upload: it reads the database's saved mappings
     found: list[tuple[Path, str, sources.Source | None]] = []
     for f, label in zip(files, labels, strict=True):
         try:
-            source = None if label in chosen else sources.source_for(Path(f), (formats or {}).get(label), db_path)
+            forced = (formats or {}).get(label)
+            source = None if label in chosen else sources.source_for(Path(f), forced, db_path, known=listed)
         except (FileProblem, OSError) as exc:
             problems.append(_unreadable(label, exc))
             continue
@@ -301,7 +303,7 @@ def parse_files(
         found.append((Path(f), label, source))
     # Sources in their own order, whatever the files' order: a CRM's accounts before its opportunities, its funding
     # requests before their disbursements (Known carries what the earlier tell the later).
-    order = {name: i for i, name in enumerate(sources.sources(db_path))}
+    order = {name: i for i, name in enumerate(listed)}
     found.sort(key=lambda item: order[item[2].name] if item[2] else -1)
     for path, label, source in found:
         try:

@@ -119,12 +119,15 @@ def head_of(path: Path, size: int = 8192) -> str:
         return decode(fh.read(size)).text
 
 
-def source_for(path: Path, forced: str | None = None, db_path: Path | str | None = None) -> Source | None:
+def source_for(
+    path: Path, forced: str | None = None, db_path: Path | str | None = None, known: dict[str, Source] | None = None
+) -> Source | None:
     """The source a file comes from: the one named (FileProblem for an unknown name; CONTRACT: the contract's own
-    layout), else the one that recognises it, else None (a file in the contract's own layout)."""
+    layout), else the one that recognises it, else None (a file in the contract's own layout). known: the sources
+    as sources(db_path) lists them, when the caller has them already (an upload of many files lists them once)."""
     if forced == CONTRACT:
         return None
-    known = sources(db_path)
+    known = sources(db_path) if known is None else known
     if forced:
         if forced not in known:
             raise FileProblem(f"there is no format {forced!r}; the formats are {', '.join([CONTRACT, *known])}")
