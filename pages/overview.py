@@ -18,10 +18,19 @@ from ui.tables import html_table, metric_table, metric_values
 
 config = settings.load()
 v = view()
-STORY = ["funding", "touchpoints", "partners", "publications", "milestones", "open-access"]
+# The story's charts, one tab each (the tab's label: the chart's subject).
+STORY = {
+    "funding": "Funding",
+    "touchpoints": "Touchpoints and patients",
+    "partners": "Partners",
+    "publications": "Publications",
+    "milestones": "Milestones",
+    "open-access": "Open access",
+}
+STORY_KEY = "overview-story"  # the open tab, in the session
 STORY_METRICS = [m for name in STORY for m in CHARTS[name].metric_ids]
 NOTED = list(dict.fromkeys([*HEADLINE, *STORY_METRICS]))
-lens = data.page_lens(v, "Overview", charts=STORY, notes=NOTED)
+lens = data.page_lens(v, "Overview", charts=list(STORY), notes=NOTED)
 series = lens.series(HEADLINE)
 current = lens.current()
 prior = lens.prior()
@@ -49,10 +58,11 @@ if card_targets or (not v.filters.active and not v.community and lens.reader.tar
 
 bins = v.bins
 st.subheader(f"The story of {bins[0].label} to {bins[-1].label}" if len(bins) > 1 else f"The story of {p.label}")
-columns = st.columns(2)
-for i, name in enumerate(STORY):
-    with columns[i % 2]:
-        blocks.chart(name, lens, key=f"overview-{name}", empty_reason=blocks.nothing_matches(lens, "records"))
+# One chart at a time: only the open tab's is drawn (blocks.section).
+shown, box = blocks.section(list(STORY.values()), key=STORY_KEY)
+with box:
+    name = next(name for name, label in STORY.items() if label == shown)
+    blocks.chart(name, lens, key=f"overview-{name}", empty_reason=blocks.nothing_matches(lens, "records"))
 
 st.subheader("Every metric")
 table = metric_table(current, prior, p.label, config.currency)

@@ -80,67 +80,77 @@ cards(
     community=v.community,
 )
 
-st.subheader("Publications over time")
-if not any(values["publication_count"] for values in series):
-    blocks.empty(no_publications())
-else:
-    left, right = st.columns(2)
-    with left:
-        blocks.chart("publications", lens)
-    with right:
-        blocks.chart("openness", lens)
+# The page's sections, one tab each; only the open one is drawn (blocks.section).
+SECTIONS = {
+    "publications": "Publications",
+    "speed": "How quickly results are published",
+    "programs": "Research programs",
+}
+shown, box = blocks.section(list(SECTIONS.values()), key="science-section")
+with box:
+    if shown == SECTIONS["programs"]:
+        st.subheader("How research programs move forward")
+        programs = lens.rows("science_programs").frame
+        if programs.empty:
+            blocks.empty(no_milestones())
+        else:
+            left, right = st.columns(2)
+            with left:
+                blocks.chart("programs-by-stage", lens)
+            with right:
+                blocks.chart("patient-insights", lens)
+            blocks.chart("program-milestones", lens)
 
-    st.subheader("How quickly results are published")
-    left, right = st.columns(2)
-    with left:
-        blocks.chart("days-to-publish", lens, empty_reason=no_publications("publications with a study completion date"))
-    with right:
-        blocks.chart("median-days", lens, empty_reason=no_publications("publications with a study completion date"))
-
-st.subheader("How research programs move forward")
-programs = lens.rows("science_programs").frame
-if programs.empty:
-    blocks.empty(no_milestones())
-else:
-    left, right = st.columns(2)
-    with left:
-        blocks.chart("programs-by-stage", lens)
-    with right:
-        blocks.chart("patient-insights", lens)
-    blocks.chart("program-milestones", lens)
-
-    st.subheader(f"Programs at the end of {v.period.label}")
-    st.caption(
-        "The programs with at least one milestone by then, which the share informed by patients counts; "
-        "the most advanced first."
-    )
-    st.dataframe(
-        programs.assign(
-            patient_insights=programs["patient_insights"].map({True: "Yes", False: "No"}),
-            stage=words_of(programs["stage"]),
-            latest_milestone=words_of(programs["latest_milestone"]),
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "program": "Program",
-            "modality": "Modality",
-            "partners": st.column_config.NumberColumn("Partners", help="Partners named on the program"),
-            "patient_insights": st.column_config.TextColumn(
-                "Patient insights", help="Patient insights informed the program"
-            ),
-            "stage": "Stage",
-            "latest_milestone": "Latest milestone",
-            "latest_milestone_date": st.column_config.DateColumn("Date", format="MMM YYYY"),
-        },
-    )
-    blocks.explain_and_download(
-        programs,
-        lens,
-        key="science-programs",
-        metric_ids=["program_patient_insight_share"],
-        query="science_programs",
-        note=STAGE_NOTE,
-    )
+            st.subheader(f"Programs at the end of {v.period.label}")
+            st.caption(
+                "The programs with at least one milestone by then, which the share informed by patients counts; "
+                "the most advanced first."
+            )
+            st.dataframe(
+                programs.assign(
+                    patient_insights=programs["patient_insights"].map({True: "Yes", False: "No"}),
+                    stage=words_of(programs["stage"]),
+                    latest_milestone=words_of(programs["latest_milestone"]),
+                ),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "program": "Program",
+                    "modality": "Modality",
+                    "partners": st.column_config.NumberColumn("Partners", help="Partners named on the program"),
+                    "patient_insights": st.column_config.TextColumn(
+                        "Patient insights", help="Patient insights informed the program"
+                    ),
+                    "stage": "Stage",
+                    "latest_milestone": "Latest milestone",
+                    "latest_milestone_date": st.column_config.DateColumn("Date", format="MMM YYYY"),
+                },
+            )
+            blocks.explain_and_download(
+                programs,
+                lens,
+                key="science-programs",
+                metric_ids=["program_patient_insight_share"],
+                query="science_programs",
+                note=STAGE_NOTE,
+            )
+    elif not any(values["publication_count"] for values in series):
+        blocks.empty(no_publications())
+    elif shown == SECTIONS["publications"]:
+        st.subheader("Publications over time")
+        left, right = st.columns(2)
+        with left:
+            blocks.chart("publications", lens)
+        with right:
+            blocks.chart("openness", lens)
+    else:
+        st.subheader("How quickly results are published")
+        left, right = st.columns(2)
+        with left:
+            blocks.chart(
+                "days-to-publish", lens, empty_reason=no_publications("publications with a study completion date")
+            )
+        with right:
+            blocks.chart("median-days", lens, empty_reason=no_publications("publications with a study completion date"))
 
 notes.notes_block(lens, SHOWN, key="science-notes")

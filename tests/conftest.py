@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,31 @@ def secret_db(tmp_path_factory) -> Path:
 def plain_text(markdown: str) -> str:
     """What a reader sees of markdown that ui.text.plain escaped: the text without its backslashes."""
     return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\1", markdown)
+
+
+# The pages drawn in sections (ui/blocks.section: tabs of which only the open one is drawn), by their tabs' key.
+SECTIONS = {
+    "pages/overview.py": "overview-story",
+    "pages/funding.py": "funding-section",
+    "pages/engagement.py": "engagement-section",
+    "pages/science.py": "science-section",
+}
+
+
+def each_section(at: AppTest, page: str) -> Iterator[str]:
+    """Runs a page opened in AppTest with each of its sections open in turn (a page without sections: as it is);
+    yields each open section's label, the AppTest then showing that section."""
+    key = SECTIONS.get(page)
+    if key is None:
+        yield ""
+        return
+    for label in [tab.label for tab in at.tabs]:
+        at.session_state[key] = label
+        at.run()
+        yield label
+
+
+def open_section(at: AppTest, page: str, label: str) -> AppTest:
+    """Opens a section of a page opened in AppTest (a click on its tab), and returns the AppTest."""
+    at.session_state[SECTIONS[page]] = label
+    return at.run()

@@ -92,6 +92,20 @@ def test_a_filter_change_updates_a_chart(served, chromium):
     page.close()
 
 
+def test_a_section_tab_draws_its_chart_on_a_click_and_only_the_open_section_is_drawn(served, chromium):
+    page = open_page(chromium, f"{served}/?period=year&year=2024", 1366, 768)
+    page.locator(".st-key-overview-funding .js-plotly-plot").wait_for()
+    assert page.locator(".js-plotly-plot").count() == 1  # the story's first tab: one chart, not six
+    page.get_by_role("tab", name="Partners").click()
+    page.locator(".st-key-overview-partners .js-plotly-plot").wait_for()
+    wait_for_app(page)
+    expect(page.locator(".js-plotly-plot")).to_have_count(1)
+    expect(page.get_by_role("tab", name="Partners")).to_have_attribute("aria-selected", "true")
+    assert chart_data(page, "overview-funding") is None
+    assert len(chart_data(page, "overview-partners")[0]) == 8  # the eight years to 2024, a bar a year
+    page.close()
+
+
 def test_how_is_this_computed_opens_on_a_click_with_its_definitions_and_sql(served, chromium):
     page = open_page(chromium, f"{served}/funding?period=year&year=2024", 1366, 900)
     chart = page.locator(".st-key-funding-by-quarter")

@@ -30,11 +30,12 @@ from charts.engagement import per_period
 from charts.figures import count_axis
 from metrics import Filters, Period, compute_many
 from store import database
-from tests.conftest import ROOT
+from tests.conftest import ROOT, each_section, open_section
 
 YEAR_2024 = Period(date(2024, 1, 1), date(2024, 12, 31))
 TREND = YEAR_2024.trend(8)
 CHARTS = 7  # by type; participants; patient-voice sessions; stage by year; classes; convenings; reciprocity
+PAGE = "pages/engagement.py"
 
 
 def run(db: Path, name: str, filters: Filters | None = None) -> pd.DataFrame:
@@ -57,16 +58,21 @@ def app(monkeypatch):
         for key, value in state.items():
             at.session_state[key] = value
         at.run()
-        return at.switch_page("pages/engagement.py").run()
+        return at.switch_page(PAGE).run()
 
     yield make
     settings.load.cache_clear()
 
 
 def figures_of(at: AppTest) -> dict[str, dict]:
-    """Every Plotly chart on the page, as its JSON spec, by title."""
+    """Every Plotly chart of the page's open section, as its JSON spec, by title."""
     specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
     return {spec["layout"]["title"]["text"]: spec for spec in specs}
+
+
+def every_figure(at: AppTest) -> dict[str, dict]:
+    """Every Plotly chart of the page, each section opened in turn, by title."""
+    return {title: spec for _ in each_section(at, PAGE) for title, spec in figures_of(at).items()}
 
 
 def values(array) -> list:
@@ -80,25 +86,29 @@ def test_the_page_renders_on_the_sample_database(app, sample_db):
     at = app(sample_db, period="year", year=2024)
     assert not at.exception
     assert [t.value for t in at.title] == ["Engagement"]
-    assert len(at.get("plotly_chart")) == CHARTS
     assert len(at.metric) == 8
-    assert not at.info
+    figures = {}
+    for _ in each_section(at, PAGE):  # the page's four sections
+        assert not at.exception and not at.info
+        figures.update(figures_of(at))
+    assert len(figures) == CHARTS
 
 
 def test_an_empty_database_shows_empty_states_not_charts(app, empty_db):
     at = app(empty_db)
     assert not at.exception
     assert [t.value for t in at.title] == ["Engagement"]
-    assert len(at.get("plotly_chart")) == 0
-    assert len(at.dataframe) == 0
-    assert at.info and all("Choose another period" in i.value for i in at.info)
+    for _ in each_section(at, PAGE):
+        assert len(at.get("plotly_chart")) == 0
+        assert len(at.dataframe) == 0
+        assert at.info and all("Choose another period" in i.value for i in at.info)
 
 
 def test_a_sector_filter_without_the_other_sectors_explains_the_missing_convenings(app, sample_db):
     at = app(sample_db, period="year", year=2019, sector=["pharma"])
     assert not at.exception
-    assert len(at.get("plotly_chart")) == CHARTS - 1
-    assert any("Under a sector filter" in i.value for i in at.info)
+    assert len(every_figure(at)) == CHARTS - 1
+    assert any("Under a sector filter" in i.value for i in at.info)  # in the convenings' section, open last
 
 
 def test_the_relationship_classes_shown_equal_an_independent_count(app, sample_db):
@@ -130,6 +140,7 @@ def test_the_relationship_classes_shown_equal_an_independent_count(app, sample_d
     expected["Transactional"] = transactional
     assert longitudinal and transactional and expected["Developing"]
 
+    open_section(at, PAGE, "Relationships")
     chart = figures_of(at)["Partners per year, by relationship class"]
     assert {trace["name"]: values(trace["y"])[-1] for trace in chart["data"]} == expected
     assert chart["layout"]["title"]["subtitle"]["text"] == (

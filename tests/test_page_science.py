@@ -27,7 +27,7 @@ import queries
 from contract import MILESTONE_STAGE, MILESTONES, STAGES
 from metrics import CATALOGUE, Filters, Period, compute
 from store import database
-from tests.conftest import plain_text
+from tests.conftest import each_section, plain_text
 
 TABLES = ("partners", "partnerships", "engagements", "funding", "publications", "programs", "milestones")
 YEAR_2024 = Period(date(2024, 1, 1), date(2024, 12, 31))
@@ -47,10 +47,23 @@ CARDS = [
 ]
 
 
+PAGE = "pages/science.py"
+PUBLICATIONS, SPEED, PROGRAMS = "Publications", "How quickly results are published", "Research programs"
+
+
 @pytest.fixture
 def app(app):
     """The shared fixture, opened on this page."""
-    return lambda db, **params: app(db, "pages/science.py", **params)
+    return lambda db, **params: app(db, PAGE, **params)
+
+
+def sections(at) -> dict[str, tuple[int, int, list[str]]]:
+    """Each section of the page opened in turn: its charts, its tables and its messages (info boxes)."""
+    shown = {}
+    for label in each_section(at, PAGE):
+        assert not at.exception, [e.message for e in at.exception]
+        shown[label] = (len(at.get("plotly_chart")), len(at.dataframe), [plain_text(i.value) for i in at.info])
+    return shown
 
 
 def run(db, name: str, filters: Filters | None = None) -> pd.DataFrame:
@@ -83,41 +96,42 @@ def test_the_page_renders_the_sample_foundation(app, sample_db):
     assert [t.value for t in at.title] == ["Publications and science"]
     assert any(c.value.startswith("2024 (1 Jan 2024 to 31 Dec 2024), compared with 2023") for c in at.caption)
     assert [m.label for m in at.metric] == [CATALOGUE[i].label for i in CARDS]
-    # Publications per year, open access and lay summaries, the time-to-publication histogram, the median
-    # days to publish, programs by stage, programs informed by patients, the milestone timeline.
-    assert len(at.get("plotly_chart")) == 7
-    assert len(at.dataframe) == 1
-    assert not at.info
+    # Publications per year, open access and lay summaries; the time-to-publication histogram, the median
+    # days to publish; programs by stage, programs informed by patients, the milestone timeline and the programs.
+    assert sections(at) == {PUBLICATIONS: (2, 0, []), SPEED: (2, 0, []), PROGRAMS: (3, 1, [])}
 
 
 def test_the_page_on_an_empty_database_explains_itself(app, empty_db):
     at = app(empty_db)
     assert not at.exception
     assert [t.value for t in at.title] == ["Publications and science"]
-    assert len(at.get("plotly_chart")) == 0
-    assert len(at.dataframe) == 0
-    messages = [plain_text(i.value) for i in at.info]
-    assert len(messages) == 2
-    assert messages[0].startswith("No publications in")
-    assert messages[1].startswith("No program milestones in")
+    shown = sections(at)
+    assert [(charts, tables, len(messages)) for charts, tables, messages in shown.values()] == [(0, 0, 1)] * 3
+    assert shown[PUBLICATIONS][2][0].startswith("No publications in")
+    assert shown[SPEED][2][0].startswith("No publications in")
+    assert shown[PROGRAMS][2][0].startswith("No program milestones in")
 
 
 def test_a_stage_filter_says_why_publications_are_left_out(app, sample_db):
     at = app(sample_db, period="year", year="2024", stage="clinical")
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 3  # programs by stage, informed by patients, the timeline
-    assert [plain_text(i.value) for i in at.info][1:] == [  # after the notice of the filter (ui/header)
-        "Publications carry no R&D stage, so the R&D stage filter leaves them all out. "
-        "Clear the R&D stage filter to see publications."
-    ]
+    shown = sections(at)
+    assert shown[PROGRAMS][:2] == (3, 1)  # programs by stage, informed by patients, the timeline; the programs
+    for section in (PUBLICATIONS, SPEED):
+        assert shown[section][:2] == (0, 0)
+        assert shown[section][2][1:] == [  # after the notice of the filter (ui/header)
+            "Publications carry no R&D stage, so the R&D stage filter leaves them all out. "
+            "Clear the R&D stage filter to see publications."
+        ]
 
 
 def test_a_partnership_kind_filter_says_why_programs_are_left_out(app, sample_db):
     at = app(sample_db, period="year", year="2024", kind="research_investment")
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 4  # the four publication charts
-    assert len(at.dataframe) == 0
-    assert [plain_text(i.value) for i in at.info][1:] == [  # after the notice of the filter (ui/header)
+    shown = sections(at)
+    assert shown[PUBLICATIONS][:2] == shown[SPEED][:2] == (2, 0)  # the four publication charts
+    assert shown[PROGRAMS][:2] == (0, 0)
+    assert shown[PROGRAMS][2][1:] == [  # after the notice of the filter (ui/header)
         "Research programs and their milestones belong to no partnership, so the partnership-kind filter "
         "leaves them all out. Clear the partnership-kind filter to see research programs."
     ]

@@ -12,6 +12,7 @@ import pytest
 from metrics import CATALOGUE, METRICS, Filters, Period, compute
 from metrics import format as fmt
 from store import database
+from tests.conftest import SECTIONS, each_section, open_section
 from ui import filters as period
 from ui.tables import html_table
 
@@ -206,10 +207,31 @@ def test_a_table_drawn_as_html_escapes_what_it_holds():
 
 
 def test_the_overview_draws_touchpoints_and_patients_each_on_its_own_axis(app, sample_db):
-    at = app(sample_db, "pages/overview.py", period="year", year="2024")
+    at = open_section(
+        app(sample_db, "pages/overview.py", period="year", year="2024"), "pages/overview.py", "Touchpoints and patients"
+    )
     figure = plotly_figures(at)["Touchpoints and the patients in them"]
     axes = {trace["name"]: trace.get("yaxis", "y") for trace in figure["data"]}
     assert axes == {"Touchpoints": "y", "Patient participants": "y2"}
+
+
+# Each sectioned page's charts, by section (their titles in 2024).
+SECTION_CHARTS = {"pages/overview.py": 6, "pages/funding.py": 7, "pages/engagement.py": 7, "pages/science.py": 7}
+
+
+@pytest.mark.parametrize("page", list(SECTIONS))
+def test_a_page_in_sections_draws_the_open_section_alone_and_every_chart_in_one_section(app, sample_db, page):
+    at = app(sample_db, page, period="year", year="2024")
+    first = set(plotly_figures(at))
+    assert first and len(at.tabs) >= 3
+    drawn = {}
+    for label in each_section(at, page):
+        assert not at.exception, [e.message for e in at.exception]
+        drawn[label] = list(plotly_figures(at))
+        assert drawn[label], label  # every section shows a chart
+    assert set(drawn[at.tabs[0].label]) == first  # the first section is open until another is chosen
+    every = [title for titles in drawn.values() for title in titles]
+    assert len(every) == len(set(every)) == SECTION_CHARTS[page]  # no chart in two sections, none left out
 
 
 def test_the_overview_key_to_the_cards_names_no_configuration_file(app, sample_db):
@@ -223,7 +245,9 @@ def test_the_funding_page_says_the_band_of_its_concentration(app, sample_db):
         hhi = compute(con, date(2025, 1, 1), date(2025, 12, 31))["funding_hhi"]
     assert hhi < 1500  # the sample's 2025: many funders
     assert any(f"Funding concentration of {hhi:,.0f} in 2025 is **unconcentrated**" in c.value for c in at.caption)
-    figure = plotly_figures(at)["Funding concentration"]
+    figure = plotly_figures(open_section(at, "pages/funding.py", "Concentration and dependence"))[
+        "Funding concentration"
+    ]
     subtitle = figure["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")
     assert subtitle.endswith(f"2025: {hhi:,.0f}, unconcentrated")
     bands = [a["text"].replace("<br>", " ") for a in figure["layout"]["annotations"] if a.get("name") == "band"]
@@ -233,7 +257,7 @@ def test_the_funding_page_says_the_band_of_its_concentration(app, sample_db):
 def test_how_is_this_computed_draws_its_definitions_and_sql_when_opened(app, sample_db):
     at = app(sample_db, "pages/funding.py", period="year", year="2025", sector="pharma")
     how = [e for e in at.expander if e.label == "How is this computed?"]
-    assert len(how) >= 7  # one under every chart and table of the page
+    assert len(how) == 1  # one under every chart of the open section: the quarters' chart
     assert not at.code  # closed, nothing of it is drawn: the browser has fewer elements to lay out after a click
     at.session_state["how-funding-by-quarter"] = True  # what a click on the first chart's expander does
     at.run()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 import exports
 import queries
@@ -60,6 +61,20 @@ def how_computed(
             sql, params = explain(metric_id, view.period, view.filters)
             st.caption(f"SQL of {metric_id}")
             st.code(sql, language="sql")
+
+
+def section(labels: Sequence[str], *, key: str) -> tuple[str, DeltaGenerator]:
+    """A page's sections as tabs, of which only the open one is drawn (a click on a tab reruns the page); returns
+    the open section's label and its tab, to draw it in.
+
+    The browser draws each Plotly chart that changes twice (once as it mounts, again at its measured width), some
+    0.05 s a time on two cores: a page of seven charts spent most of each click's second drawing charts below the
+    screen's edge. A section's charts are drawn when it is opened."""
+    tabs = st.tabs(list(labels), key=key, on_change="rerun")
+    for label, tab in zip(labels, tabs, strict=True):
+        if tab.open:
+            return label, tab
+    return labels[0], tabs[0]  # no state yet (a page drawn outside a session): the first section
 
 
 def empty(reason: str, markdown: bool = False) -> None:
