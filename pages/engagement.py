@@ -74,6 +74,7 @@ cards(
 # The page's sections, one tab each; only the open one is drawn (blocks.section).
 SECTIONS = {
     "touchpoints": "Touchpoints",
+    "stages": "R&D stages",
     "patients": "Patients at the table",
     "relationships": "Relationships",
     "convenings": "Convenings and insights",
@@ -83,7 +84,7 @@ with box:
     if shown == SECTIONS["touchpoints"]:
         st.subheader("Touchpoints by type")
         blocks.chart("touchpoints-by-type", lens, empty_reason=NO_ENGAGEMENTS)
-
+    elif shown == SECTIONS["stages"]:
         st.subheader("Where in R&D our touchpoints reach")
         blocks.chart("touchpoints-by-stage", lens, empty_reason=NO_ENGAGEMENTS)
     elif shown == SECTIONS["patients"]:

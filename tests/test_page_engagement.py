@@ -88,7 +88,7 @@ def test_the_page_renders_on_the_sample_database(app, sample_db):
     assert [t.value for t in at.title] == ["Engagement"]
     assert len(at.metric) == 8
     figures = {}
-    for _ in each_section(at, PAGE):  # the page's four sections
+    for _ in each_section(at, PAGE):  # the page's five sections
         assert not at.exception and not at.info
         figures.update(figures_of(at))
     assert len(figures) == CHARTS
