@@ -106,6 +106,27 @@ def test_a_section_tab_draws_its_chart_on_a_click_and_only_the_open_section_is_d
     page.close()
 
 
+# Each card's bordered box, by the card's metric: its top and its height, in pixels.
+CARD_BOXES = """() => [...document.querySelectorAll('[data-testid="stMetric"]')].map(metric => {
+    let box = metric.parentElement;
+    while (box && parseFloat(getComputedStyle(box).borderTopWidth) === 0) box = box.parentElement;
+    const r = box.getBoundingClientRect();
+    return [Math.round(r.top), Math.round(r.height)];
+})"""
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["1366x768", "1920x1080"])
+def test_a_row_of_cards_is_as_tall_as_its_tallest_card(served, chromium, size):
+    # The funding concentration's card says its band in words under the sparkline, a line its neighbours lack.
+    page = open_page(chromium, f"{served}/?period=year&year=2025", *size)
+    rows = {}
+    for top, height in page.evaluate(CARD_BOXES):
+        rows.setdefault(top, set()).add(height)
+    assert len(rows) == 2  # eight cards, four to a row
+    assert all(len(heights) == 1 for heights in rows.values()), rows
+    page.close()
+
+
 def test_how_is_this_computed_opens_on_a_click_with_its_definitions_and_sql(served, chromium):
     page = open_page(chromium, f"{served}/funding?period=year&year=2024", 1366, 900)
     chart = page.locator(".st-key-funding-by-quarter")

@@ -141,7 +141,7 @@ def card(
         if metric_id == "funding_hhi" and (band := hhi_band(current))
         else ""
     )
-    with st.container(border=True):
+    with st.container(border=True, height="stretch"):  # a row of cards as tall as its tallest
         st.metric(
             metric.label,
             fmt.value(metric, current, currency, compact=True),
