@@ -123,11 +123,14 @@ def browser() -> Iterator[object]:
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:
-    """Waits until Streamlit has finished running the script (its own end-to-end tests wait the same way)."""
+    """Waits until Streamlit has finished running the script (its own end-to-end tests wait the same way) and every
+    element is drawn: an element whose code the browser is still loading shows a placeholder (stSkeleton), for
+    long on a loaded machine."""
     page.wait_for_timeout(300)  # a click takes a moment to start a rerun
     page.wait_for_selector(
         '[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached", timeout=timeout
     )
+    page.wait_for_selector('[data-testid="stSkeleton"]', state="detached", timeout=timeout)
     page.wait_for_timeout(500)  # the last deltas and chart layouts settle
 
 

@@ -119,6 +119,7 @@ CARD_BOXES = """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
 def test_a_row_of_cards_is_as_tall_as_its_tallest_card(served, chromium, size):
     # The funding concentration's card says its band in words under the sparkline, a line its neighbours lack.
     page = open_page(chromium, f"{served}/?period=year&year=2025", *size)
+    expect(page.locator('[data-testid="stMetric"]')).to_have_count(8)  # every card drawn, however loaded the machine
     rows = {}
     for top, height in page.evaluate(CARD_BOXES):
         rows.setdefault(top, set()).add(height)
