@@ -79,22 +79,22 @@ SECTIONS = {
     "relationships": "Relationships",
     "convenings": "Convenings and insights",
 }
-shown, box = blocks.section(list(SECTIONS.values()), key="engagement-section")
+opened, box = blocks.section(list(SECTIONS.values()), key="engagement-section")
 with box:
-    if shown == SECTIONS["touchpoints"]:
+    if opened == SECTIONS["touchpoints"]:
         st.subheader("Touchpoints by type")
         blocks.chart("touchpoints-by-type", lens, empty_reason=NO_ENGAGEMENTS)
-    elif shown == SECTIONS["stages"]:
+    elif opened == SECTIONS["stages"]:
         st.subheader("Where in R&D our touchpoints reach")
         blocks.chart("touchpoints-by-stage", lens, empty_reason=NO_ENGAGEMENTS)
-    elif shown == SECTIONS["patients"]:
+    elif opened == SECTIONS["patients"]:
         st.subheader("Patients at the table")
         left, right = st.columns(2)
         with left:
             blocks.chart("patients", lens, empty_reason=NO_ENGAGEMENTS)
         with right:
             blocks.chart("patient-voice", lens, empty_reason=NO_ENGAGEMENTS)
-    elif shown == SECTIONS["relationships"]:
+    elif opened == SECTIONS["relationships"]:
         st.subheader(f"Relationships in {v.period.label}")
         st.markdown(
             "A partner's relationship is **longitudinal** when it took part in at least 3 touchpoints in the period, "

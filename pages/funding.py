@@ -63,13 +63,13 @@ SECTIONS = {
     "sources": "Where it came from and went",
     "concentration": "Concentration and dependence",
 }
-shown, box = blocks.section(list(SECTIONS.values()), key="funding-section")
+opened, box = blocks.section(list(SECTIONS.values()), key="funding-section")
 with box:
-    if shown == SECTIONS["quarters"]:
+    if opened == SECTIONS["quarters"]:
         st.subheader("Money in and out, by quarter")
         blocks.chart("funding-by-quarter", lens, empty_reason=blocks.nothing_matches(lens, "funding records"))
         notes.events_block(lens, key="funding-events")
-    elif shown == SECTIONS["sources"]:
+    elif opened == SECTIONS["sources"]:
         st.subheader(f"Where the money came from and went in {v.period.label}")
         left, right = st.columns(2)
         for column, name in ((left, "funding-by-sector"), (right, "funding-by-kind"), (left, "funding-by-stage")):

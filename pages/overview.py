@@ -59,9 +59,9 @@ if card_targets or (not v.filters.active and not v.community and lens.reader.tar
 bins = v.bins
 st.subheader(f"The story of {bins[0].label} to {bins[-1].label}" if len(bins) > 1 else f"The story of {p.label}")
 # One chart at a time: only the open tab's is drawn (blocks.section).
-shown, box = blocks.section(list(STORY.values()), key=STORY_KEY)
+opened, box = blocks.section(list(STORY.values()), key=STORY_KEY)
 with box:
-    name = next(name for name, label in STORY.items() if label == shown)
+    name = next(name for name, label in STORY.items() if label == opened)
     blocks.chart(name, lens, key=f"overview-{name}", empty_reason=blocks.nothing_matches(lens, "records"))
 
 st.subheader("Every metric")

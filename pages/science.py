@@ -86,9 +86,9 @@ SECTIONS = {
     "speed": "How quickly results are published",
     "programs": "Research programs",
 }
-shown, box = blocks.section(list(SECTIONS.values()), key="science-section")
+opened, box = blocks.section(list(SECTIONS.values()), key="science-section")
 with box:
-    if shown == SECTIONS["programs"]:
+    if opened == SECTIONS["programs"]:
         st.subheader("How research programs move forward")
         programs = lens.rows("science_programs").frame
         if programs.empty:
@@ -136,7 +136,7 @@ with box:
             )
     elif not any(values["publication_count"] for values in series):
         blocks.empty(no_publications())
-    elif shown == SECTIONS["publications"]:
+    elif opened == SECTIONS["publications"]:
         st.subheader("Publications over time")
         left, right = st.columns(2)
         with left:
