@@ -11,13 +11,42 @@ from metrics.catalogue import GROUPS, SQL_DIR, UNITS
 from tests.conftest import ROOT
 
 METRICS_MD = ROOT.parent / "shared" / "METRICS.md"
+# The sections of METRICS.md whose metrics an open issue builds: their ids are checked apart, as not yet built.
+NOT_YET_BUILT = {"Outcomes beyond papers": "issue 23 builds the outcome metrics"}
+
+
+def metrics_md_ids(text: str) -> dict[str, list[str]]:
+    """The ids of METRICS.md's metric tables (`| id | definition |`), by the section (## heading) they are in."""
+    ids: dict[str, list[str]] = {}
+    section = ""
+    for line in text.splitlines():
+        if line.startswith("## "):
+            section = line[3:].strip()
+        elif (m := re.match(r"^\|\s*([a-z][a-z0-9_]*)\s*\|", line)) and m.group(1) != "id":
+            ids.setdefault(section, []).append(m.group(1))
+    return ids
+
+
+def _metrics_md() -> dict[str, list[str]]:
+    if not METRICS_MD.exists():
+        pytest.skip("shared/METRICS.md is not beside this checkout")
+    return metrics_md_ids(METRICS_MD.read_text(encoding="utf-8"))
 
 
 def test_ids_equal_those_of_metrics_md():
-    if not METRICS_MD.exists():
-        pytest.skip("shared/METRICS.md is not beside this checkout")
-    ids = re.findall(r"^\| ([a-z_]+) \|", METRICS_MD.read_text(), re.M)
-    assert [i for i in ids if i != "id"] == list(CATALOGUE)
+    built = [i for section, ids in _metrics_md().items() if section not in NOT_YET_BUILT for i in ids]
+    assert built == list(CATALOGUE)
+
+
+@pytest.mark.parametrize("section", sorted(NOT_YET_BUILT))
+def test_each_section_not_yet_built_is_in_metrics_md_with_metrics(section):
+    assert _metrics_md().get(section), f"METRICS.md has no section {section!r}: take it out of NOT_YET_BUILT"
+
+
+@pytest.mark.parametrize("section", sorted(NOT_YET_BUILT))
+@pytest.mark.xfail(strict=True, reason="a section an open issue builds (NOT_YET_BUILT): take it out when built")
+def test_the_sections_not_yet_built_are_not_in_the_catalogue_yet(section):
+    assert set(_metrics_md()[section]) <= set(CATALOGUE), NOT_YET_BUILT[section]
 
 
 @pytest.mark.parametrize("metric", METRICS, ids=lambda m: m.id)
