@@ -8,10 +8,14 @@ Roles, each with everything of the ones before it:
 - admin: plus restores and the access list.
 
 Local mode (no sign-in configured) is one person on their own machine: they may do everything, as an admin.
+
+A role comes only from an e-mail address the identity provider vouches for (its `email_verified` claim) that is
+one well-formed mailbox: many providers let a person type in an address they do not own.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from settings import Access
@@ -40,10 +44,12 @@ WORDS = {
 
 @dataclass(frozen=True)
 class Person:
-    """Who is using the dashboard: their e-mail (None when not signed in) and their role (None: no access)."""
+    """Who is using the dashboard: their e-mail (None when not signed in, or not vouched for), their role (None: no
+    access) and, when a signed-in person has no role, the sentence that says why."""
 
     email: str | None
     role: str | None
+    why: str = ""
 
     def can(self, action: str) -> bool:
         """Whether this person may do the action (one of NEEDS)."""
@@ -59,30 +65,107 @@ class Person:
         return self.role == "public"
 
 
-def _matches(email: str, entries: tuple[str, ...]) -> bool:
-    address = email.strip().lower()
+# A domain of DNS labels (letters, digits, inner hyphens; 63 characters at most), with at least one dot and a
+# top-level label that is not a number.
+_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+_DOMAIN = re.compile(rf"(?:{_LABEL}\.)+(?=[a-z0-9-]*[a-z])(?:{_LABEL})")
+# The local part as a dot-atom (RFC 5322): the characters an unquoted address may hold, dots only between them.
+# Anything else (spaces, control characters, quotes, angle brackets, commas) is not one plain mailbox.
+_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~\-\u0080-\U0010ffff]+"
+_LOCAL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*")
+
+
+def mailbox(text: object) -> str | None:
+    """The address lower-cased when text is exactly one well-formed mailbox (one @, a plain local part, a domain of
+    DNS labels with a dot); else None."""
+    if not isinstance(text, str) or len(text) > 254:
+        return None
+    # ASCII letters only are lower-cased: some others become ASCII ones (the Kelvin sign becomes k), which would
+    # make an address the provider vouched for read as another one.
+    address = "".join(c.lower() if c.isascii() else c for c in text)
+    local, at, domain = address.partition("@")
+    if not at or not domain.isascii() or len(domain) > 253 or not _DOMAIN.fullmatch(domain):
+        return None
+    if not _LOCAL.fullmatch(local) or any(not c.isprintable() or c.isspace() for c in local):
+        return None
+    return address
+
+
+def vouched(claim: object, *, trust_missing: bool = False) -> bool:
+    """Whether the provider's email_verified claim says the address is the person's: the JSON true, or the string
+    "true" in any case (as some providers, AWS Cognito among them, send it). trust_missing: a claim the provider
+    does not send at all counts as true ([access] trust_unverified_email)."""
+    if claim is None:
+        return trust_missing
+    return claim is True or (isinstance(claim, str) and claim.lower() == "true")
+
+
+def _matches(address: str, entries: tuple[str, ...]) -> bool:
     domain = address.rpartition("@")[2]
     return any(entry == address or entry == f"@{domain}" for entry in entries)
 
 
 def role_of(email: str, access: Access) -> str | None:
-    """The highest role whose list names the address or its domain (@lumen.org); None when no list does."""
+    """The highest role whose list names the address or its domain (@lumen.org); None when no list does, or when
+    email is not one well-formed mailbox."""
+    address = mailbox(email)
+    if address is None:
+        return None
     for role in reversed(ROLES[1:]):
-        if _matches(email, getattr(access, f"{role}s")):
+        if _matches(address, getattr(access, f"{role}s")):
             return role
     return None
 
 
-def person(*, sign_in: bool, logged_in: bool, email: str | None, access: Access) -> Person:
+def _shown(text: object) -> str:
+    """The claim as a person may read it in a sentence: invisible characters as ?, at most 80 characters."""
+    shown = "".join(c if c.isprintable() else "?" for c in str(text))
+    return shown if len(shown) <= 80 else shown[:79] + "…"
+
+
+def person(*, sign_in: bool, logged_in: bool, email: object, access: Access, email_verified: object = None) -> Person:
     """The person using the dashboard.
 
-    sign_in: whether sign-in is configured (else local mode); logged_in and email: what the identity provider said.
+    sign_in: whether sign-in is configured (else local mode); logged_in, email and email_verified: what the identity
+    provider said, as it said it (email_verified missing: None).
     """
     if not sign_in:
         return Person(None, LOCAL)
-    if not logged_in or not email:
+    if not logged_in:
         return Person(None, "public" if access.public else None)
-    return Person(email.strip().lower(), role_of(email, access))
+    if email is None or email == "":
+        return Person(
+            None,
+            None,
+            "Your identity provider did not send an e-mail address, so it cannot give you a role here. Sign in "
+            "with an account that has one, or ask the foundation's administrator.",
+        )
+    address = mailbox(email)
+    if address is None:
+        return Person(
+            None,
+            None,
+            f"Your identity provider gave {_shown(email)} as your e-mail, which is not one e-mail address, so it "
+            "cannot give you a role here. Sign in with another account, or ask the foundation's administrator.",
+        )
+    if not vouched(email_verified, trust_missing=access.trust_unverified_email):
+        said = "did not say whether" if email_verified is None else "has not confirmed that"
+        return Person(
+            None,
+            None,
+            f"Your identity provider {said} {address} is your address (email_verified), so it cannot give you a "
+            "role here. Confirm the address with your provider and sign in again, or ask the foundation's "
+            "administrator.",
+        )
+    role = role_of(address, access)
+    if role is None:
+        return Person(
+            address,
+            None,
+            f"{address} is not on this dashboard's access list. Ask the foundation's administrator to add you, or "
+            "sign in with another account.",
+        )
+    return Person(address, role)
 
 
 class NotAllowed(PermissionError):
@@ -94,6 +177,8 @@ def require(who: Person, action: str) -> None:
     if who.can(action):
         return
     needed = WORDS[NEEDS[action]]
+    if who.email is None and who.why:
+        raise NotAllowed(f"This needs {needed}. {who.why}")
     if who.email is None:
         raise NotAllowed(f"This needs {needed}: sign in first.")
     role = f"signed in as {WORDS[who.role]}" if who.role else "not on the access list"
