@@ -206,6 +206,16 @@ def test_an_editor_keeps_the_data_but_only_an_admin_puts_it_back(dashboard, secr
     }
 
 
+def test_the_access_list_warns_admins_when_the_foundation_trusts_unconfirmed_addresses(dashboard, secret_db, tmp_path):
+    admin = dashboard(secret_db, "ada@lumen.org", page="pages/data.py")
+    assert not [w for w in admin.warning if "trust_unverified_email" in w.value]
+    config = tmp_path / "foundation.toml"
+    config.write_text(config.read_text() + "trust_unverified_email = true\n")
+    admin.run()
+    [warning] = [plain_text(w.value) for w in admin.warning if "trust_unverified_email" in w.value]
+    assert "anyone who can set that address at the provider gets it" in warning
+
+
 def test_a_forged_write_from_someone_who_lost_the_role_is_refused_on_the_server(dashboard, secret_db, tmp_path):
     import shutil
 
