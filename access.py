@@ -15,10 +15,9 @@ one well-formed mailbox: many providers let a person type in an address they do 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from settings import Access
+from settings import Access, mailbox
 
 ROLES = ("public", "viewer", "editor", "admin")
 LOCAL = "local"
@@ -63,32 +62,6 @@ class Person:
     def public(self) -> bool:
         """Whether this person sees the community-safe view only."""
         return self.role == "public"
-
-
-# A domain of DNS labels (letters, digits, inner hyphens; 63 characters at most), with at least one dot and a
-# top-level label that is not a number.
-_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
-_DOMAIN = re.compile(rf"(?:{_LABEL}\.)+(?=[a-z0-9-]*[a-z])(?:{_LABEL})")
-# The local part as a dot-atom (RFC 5322): the characters an unquoted address may hold, dots only between them.
-# Anything else (spaces, control characters, quotes, angle brackets, commas) is not one plain mailbox.
-_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~\-\u0080-\U0010ffff]+"
-_LOCAL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*")
-
-
-def mailbox(text: object) -> str | None:
-    """The address lower-cased when text is exactly one well-formed mailbox (one @, a plain local part, a domain of
-    DNS labels with a dot); else None."""
-    if not isinstance(text, str) or len(text) > 254:
-        return None
-    # ASCII letters only are lower-cased: some others become ASCII ones (the Kelvin sign becomes k), which would
-    # make an address the provider vouched for read as another one.
-    address = "".join(c.lower() if c.isascii() else c for c in text)
-    local, at, domain = address.partition("@")
-    if not at or not domain.isascii() or len(domain) > 253 or not _DOMAIN.fullmatch(domain):
-        return None
-    if not _LOCAL.fullmatch(local) or any(not c.isprintable() or c.isspace() for c in local):
-        return None
-    return address
 
 
 def vouched(claim: object, *, trust_missing: bool = False) -> bool:

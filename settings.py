@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,6 +27,32 @@ class Brand:
     font: str = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 
 
+# A domain of DNS labels (letters, digits, inner hyphens; 63 characters at most), with at least one dot and a
+# top-level label that is not a number.
+_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+_DOMAIN = re.compile(rf"(?:{_LABEL}\.)+(?=[a-z0-9-]*[a-z])(?:{_LABEL})")
+# The local part as a dot-atom (RFC 5322): the characters an unquoted address may hold, dots only between them.
+# Anything else (spaces, control characters, quotes, angle brackets, commas) is not one plain mailbox.
+_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~\-\u0080-\U0010ffff]+"
+_LOCAL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*")
+
+
+def mailbox(text: object) -> str | None:
+    """The address lower-cased when text is exactly one well-formed mailbox (one @, a plain local part, a domain of
+    DNS labels with a dot); else None."""
+    if not isinstance(text, str) or len(text) > 254:
+        return None
+    # ASCII letters only are lower-cased: some others become ASCII ones (the Kelvin sign becomes k), which would
+    # make an address the provider vouched for read as another one.
+    address = "".join(c.lower() if c.isascii() else c for c in text)
+    local, at, domain = address.partition("@")
+    if not at or not domain.isascii() or len(domain) > 253 or not _DOMAIN.fullmatch(domain):
+        return None
+    if not _LOCAL.fullmatch(local) or any(not c.isprintable() or c.isspace() for c in local):
+        return None
+    return address
+
+
 @dataclass(frozen=True)
 class Access:
     """Who may sign in, by role ([access] in foundation.toml): e-mail addresses or whole domains ("@lumen.org"),
@@ -46,8 +73,6 @@ ACCESS_SETTINGS = ("viewers", "editors", "admins", "public", "trust_unverified_e
 def _access(raw: object, path: Path) -> Access:
     """The [access] table: viewers, editors and admins as lists of addresses or @domains; public and
     trust_unverified_email = true/false."""
-    from access import mailbox  # access.py builds on this module's Access; imported here, once both are loaded
-
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: [access] must be a table of viewers, editors, admins and public")
     unknown = sorted(set(raw) - set(ACCESS_SETTINGS))
