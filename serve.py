@@ -7,50 +7,71 @@ makes every link, the first one included, go through dashboard.py. Extra argumen
 
 Without sign-in configured ([auth] in .streamlit/secrets.toml) the dashboard is for one person on their own
 machine: it refuses to listen beyond localhost, unless started with --public-only, which serves the
-community-safe view alone to everyone (no sign-in, no internal page, no write).
+community-safe view alone to everyone (no sign-in, no internal page, no write). The address and the secrets are
+judged as Streamlit itself reads them (its flags, environment and config files), so no form of giving them
+gets round the rule.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
-import tomllib
 from pathlib import Path
 
+import click
+from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
-from streamlit.web import cli
+from streamlit.web import bootstrap, cli
 
 ROOT = Path(__file__).resolve().parent
-LOCAL_ADDRESSES = {"localhost", "127.0.0.1", "::1", ""}
+DASHBOARD = ROOT / "dashboard.py"
 PUBLIC_ONLY = "--public-only"
 
 
-def address(argv: list[str]) -> str:
-    """The address the server will listen on: --server.address, else .streamlit/config.toml's (localhost)."""
-    for i, arg in enumerate(argv):
-        if arg.startswith("--server.address="):
-            return arg.split("=", 1)[1]
-        if arg == "--server.address" and i + 1 < len(argv):
-            return argv[i + 1]
-    config = ROOT / ".streamlit" / "config.toml"
-    if config.exists():
-        return str(tomllib.loads(config.read_text(encoding="utf-8")).get("server", {}).get("address", "localhost"))
-    return "localhost"
+def load_streamlit_config(argv: list[str]) -> None:
+    """Loads Streamlit's configuration as `streamlit run dashboard.py ARGV` will, with its own code: the config files
+    (~/.streamlit, the project's, the script's), STREAMLIT_* environment variables, then the flags in any form (the
+    last of one given twice wins). Raises click's error for arguments `streamlit run` would refuse."""
+    with cli.main.make_context("streamlit", ["run"]) as group:
+        run = cli.main_run.make_context("run", [str(DASHBOARD), *argv], parent=group)
+    flags = {name: value for name, value in run.params.items() if name not in ("target", "args")}
+    config._main_script_path = str(Path(run.params["target"]).resolve())  # as cli._main_run sets it
+    bootstrap.load_config_options(flag_options=flags)
+
+
+def local(address: str) -> bool:
+    """Whether the address is this machine's alone: localhost, 127.0.0.0/8 or ::1 (empty means every interface)."""
+    if address.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 def sign_in_configured() -> bool:
-    """Whether a secrets file Streamlit reads holds an [auth] section."""
-    for path in (ROOT / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"):
-        if path.exists() and "auth" in tomllib.loads(path.read_text(encoding="utf-8")):
-            return True
-    return False
+    """Whether the secrets Streamlit will read (its secrets.files, flags included) hold an [auth] section, as the
+    dashboard asks (ui/session.py); secrets Streamlit could not read count as none, as the dashboard then finds none."""
+    from streamlit.runtime.secrets import Secrets
+
+    reader, found = Secrets(), {}
+    try:
+        for path in config.get_option("secrets.files"):
+            found.update(reader._parse_file_path(path)[0])  # Streamlit's reading of one file or folder
+    except Exception:
+        return False
+    return "auth" in found
 
 
 def refusal(argv: list[str]) -> str | None:
-    """Why the server must not start with these arguments, or None."""
-    where = address(argv)
-    if where in LOCAL_ADDRESSES or PUBLIC_ONLY in argv or sign_in_configured():
+    """Why the server must not start with these arguments (--public-only left out), or None; loads Streamlit's
+    configuration first."""
+    load_streamlit_config(argv)
+    address = str(config.get_option("server.address") or "")
+    if local(address) or sign_in_configured():
         return None
+    where = address or "every interface (server.address is empty)"
     return (
         f"serve.py: not listening on {where} without sign-in: anyone who reached it could read every confidential "
         "partner and change the data. Configure sign-in ([auth] in .streamlit/secrets.toml, see the README), or "
@@ -59,15 +80,22 @@ def refusal(argv: list[str]) -> str | None:
 
 
 def main(argv: list[str]) -> None:
-    why = refusal(argv)
+    public = PUBLIC_ONLY in argv
+    argv = [a for a in argv if a != PUBLIC_ONLY]
+    try:
+        why = None if public else refusal(argv)
+    except click.ClickException as problem:  # what `streamlit run` would say of these arguments, before any start
+        problem.show()
+        sys.exit(problem.exit_code)
+    except click.exceptions.Exit as done:  # --help
+        sys.exit(done.exit_code)
     if why:
         print(why, file=sys.stderr)
         sys.exit(2)
-    if PUBLIC_ONLY in argv:
-        argv = [a for a in argv if a != PUBLIC_ONLY]
+    if public:
         os.environ["PARTNERSHIP_PUBLIC_ONLY"] = "1"
     PagesManager.uses_pages_directory = False
-    sys.argv = ["streamlit", "run", str(ROOT / "dashboard.py"), *argv]
+    sys.argv = ["streamlit", "run", str(DASHBOARD), *argv]
     sys.exit(cli.main())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,41 +27,83 @@ class Brand:
     font: str = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 
 
+# A domain of DNS labels (letters, digits, inner hyphens; 63 characters at most), with at least one dot and a
+# top-level label that is not a number.
+_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+_DOMAIN = re.compile(rf"(?:{_LABEL}\.)+(?=[a-z0-9-]*[a-z])(?:{_LABEL})")
+# The local part as a dot-atom (RFC 5322): the characters an unquoted address may hold, dots only between them.
+# Anything else (spaces, control characters, quotes, angle brackets, commas) is not one plain mailbox.
+_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~\-\u0080-\U0010ffff]+"
+_LOCAL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*")
+
+
+def mailbox(text: object) -> str | None:
+    """The address lower-cased when text is exactly one well-formed mailbox (one @, a plain local part, a domain of
+    DNS labels with a dot); else None."""
+    if not isinstance(text, str) or len(text) > 254:
+        return None
+    # ASCII letters only are lower-cased: some others become ASCII ones (the Kelvin sign becomes k), which would
+    # make an address the provider vouched for read as another one.
+    address = "".join(c.lower() if c.isascii() else c for c in text)
+    local, at, domain = address.partition("@")
+    if not at or not domain.isascii() or len(domain) > 253 or not _DOMAIN.fullmatch(domain):
+        return None
+    if not _LOCAL.fullmatch(local) or any(not c.isprintable() or c.isspace() for c in local):
+        return None
+    return address
+
+
 @dataclass(frozen=True)
 class Access:
     """Who may sign in, by role ([access] in foundation.toml): e-mail addresses or whole domains ("@lumen.org"),
-    lower case; public: whether visitors who are not signed in see the community-safe view."""
+    lower case; public: whether visitors who are not signed in see the community-safe view;
+    trust_unverified_email: whether an e-mail the identity provider sends without email_verified still gives a role
+    (for a provider that never sends the claim: anyone who can set that address there then gets its role)."""
 
     viewers: tuple[str, ...] = ()
     editors: tuple[str, ...] = ()
     admins: tuple[str, ...] = ()
     public: bool = False
+    trust_unverified_email: bool = False
+
+
+ACCESS_SETTINGS = ("viewers", "editors", "admins", "public", "trust_unverified_email")
 
 
 def _access(raw: object, path: Path) -> Access:
-    """The [access] table: viewers, editors and admins as lists of addresses or @domains; public = true/false."""
+    """The [access] table: viewers, editors and admins as lists of addresses or @domains; public and
+    trust_unverified_email = true/false."""
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: [access] must be a table of viewers, editors, admins and public")
-    unknown = sorted(set(raw) - {"viewers", "editors", "admins", "public"})
+    unknown = sorted(set(raw) - set(ACCESS_SETTINGS))
     if unknown:
-        raise ValueError(f"{path}: [access] {unknown[0]}: not a setting; use viewers, editors, admins or public")
+        raise ValueError(
+            f"{path}: [access] {unknown[0]}: not a setting; use viewers, editors, admins, public or "
+            "trust_unverified_email"
+        )
     lists = {}
     for role in ("viewers", "editors", "admins"):
         entries = raw.get(role, [])
         if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
             raise ValueError(f"{path}: [access] {role} must be a list of e-mail addresses or @domains")
+        lists[role] = []
         for entry in entries:
-            text = entry.strip().lower()
-            if text.count("@") != 1 or " " in text or text.endswith("@") or "." not in text.rpartition("@")[2]:
+            # An entry is read as the sign-in reads an address: one well-formed mailbox, or a domain that would be one.
+            text = entry.strip()
+            domain = text.startswith("@")
+            address = mailbox(f"someone{text}" if domain else text)
+            if address is None:
                 raise ValueError(
                     f"{path}: [access] {role}: {entry!r} is neither an e-mail address (ada@lumen.org) nor a "
                     "domain (@lumen.org)"
                 )
-        lists[role] = tuple(e.strip().lower() for e in entries)
-    public = raw.get("public", False)
-    if not isinstance(public, bool):
-        raise ValueError(f"{path}: [access] public must be true or false, not {public!r}")
-    return Access(public=public, **lists)
+            lists[role].append(address.removeprefix("someone") if domain else address)
+    flags = {}
+    for name in ("public", "trust_unverified_email"):
+        flags[name] = raw.get(name, False)
+        if not isinstance(flags[name], bool):
+            raise ValueError(f"{path}: [access] {name} must be true or false, not {flags[name]!r}")
+    return Access(**{role: tuple(entries) for role, entries in lists.items()}, **flags)
 
 
 @dataclass(frozen=True)
@@ -118,11 +161,36 @@ def config_path() -> Path:
     return Path(os.environ.get("PARTNERSHIP_CONFIG") or CONFIG_FILE)
 
 
-@lru_cache(maxsize=8)
 def load(config_file: Path | None = None) -> Settings:
+    """The settings in foundation.toml (or the file PARTNERSHIP_CONFIG names) as the file is now: read again when it
+    has changed, so a change (a role taken away) applies at the next page view, without a restart."""
+    path = Path(config_file or os.environ.get("PARTNERSHIP_CONFIG") or CONFIG_FILE)
+    return _cached(path, _stamp(path), os.environ.get("PARTNERSHIP_DB"))
+
+
+def _stamp(path: Path) -> tuple[int, ...] | None:
+    """What changes when the file does (None: no file): a stat per call, against a read and a parse."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino, stat.st_dev)
+
+
+@lru_cache(maxsize=8)
+def _cached(path: Path, stamp: tuple[int, ...] | None, database: str | None) -> Settings:
+    """The file read once per version of it (stamp) and of PARTNERSHIP_DB: every page view asks for the settings
+    many times."""
+    return _read(path)
+
+
+def _read(config_file: Path | None = None) -> Settings:
     """Reads foundation.toml (or the file PARTNERSHIP_CONFIG names); PARTNERSHIP_DB overrides the database path."""
     path = Path(config_file or os.environ.get("PARTNERSHIP_CONFIG") or CONFIG_FILE)
-    raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except tomllib.TOMLDecodeError as problem:
+        raise ValueError(f"{path}: not TOML: {problem}") from None
     base = path.parent
     foundation, data, brand = raw.get("foundation", {}), raw.get("data", {}), raw.get("brand", {})
     defaults = Settings()
@@ -149,3 +217,7 @@ def load(config_file: Path | None = None) -> Settings:
         targets=_targets(raw.get("targets", {}), path),
         access=_access(raw.get("access", {}), path),
     )
+
+
+load.cache_clear = _cached.cache_clear  # tests and the Data page forget what was read, as with an lru_cache
+load.__wrapped__ = _read  # the file read now, never from the cache

@@ -18,11 +18,16 @@ pytestmark = browser_marks()
 
 ACCESS = '[access]\nviewers = ["@board.org"]\neditors = ["@lumen.org"]\nadmins = ["ada@lumen.org"]\n'
 SAMPLE_SECRETS = re.compile(r"\b(Castrelle|Sableford|Kestrane|Blue|Heron)\b", re.I)  # confidential in sample_data
-PEOPLE = {  # sub -> the claims a test gives the provider for them
-    "ada": {"email": "ada@lumen.org", "name": "Ada"},
-    "bob": {"email": "bob@lumen.org", "name": "Bob"},
-    "dan": {"email": "dan@board.org", "name": "Dan"},
-    "mallory": {"email": "mallory@example.com", "name": "Mallory"},
+PEOPLE = {  # sub -> the claims a test gives the provider for them, email_verified as real providers send it
+    "ada": {"email": "ada@lumen.org", "email_verified": True, "name": "Ada"},
+    "bob": {"email": "bob@lumen.org", "email_verified": "true", "name": "Bob"},  # a string, as AWS Cognito sends it
+    "dan": {"email": "dan@board.org", "email_verified": True, "name": "Dan"},
+    "mallory": {"email": "mallory@example.com", "email_verified": True, "name": "Mallory"},
+    # Set by themselves at a provider that lets people type in any address:
+    "fake-ada": {"email": "ada@lumen.org", "email_verified": False, "name": "Not Ada"},
+    "two-at": {"email": "evil@attacker.com@lumen.org", "email_verified": True, "name": "Evil"},
+    # At a provider that never sends email_verified:
+    "plain-ada": {"email": "ada@lumen.org", "name": "Ada"},
 }
 
 
@@ -35,8 +40,9 @@ def provider():
         yield f"http://127.0.0.1:{server.server_port}"
 
 
-def serve(tmp_path, db, provider: str, public: bool):
-    """The dashboard with sign-in configured against the provider (secrets and access list in tmp_path)."""
+def serve(tmp_path, db, provider: str, public: bool, trust: bool = False):
+    """The dashboard with sign-in configured against the provider (secrets and access list in tmp_path); trust:
+    [access] trust_unverified_email."""
     port = free_port()
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(
@@ -50,7 +56,7 @@ def serve(tmp_path, db, provider: str, public: bool):
     config = tmp_path / "foundation.toml"
     config.write_text(
         f'[foundation]\nname = "Lumen Foundation for Ondine Syndrome"\nlogo = "{ROOT / "assets" / "logo.svg"}"\n'
-        f"{ACCESS}public = {str(public).lower()}\n"
+        f"{ACCESS}public = {str(public).lower()}\n" + ("trust_unverified_email = true\n" if trust else "")
     )
     return streamlit_server(
         db, port=port, env={"PARTNERSHIP_CONFIG": str(config)}, args=("--secrets.files", str(secrets))
@@ -124,3 +130,81 @@ def test_a_visitor_who_is_not_signed_in(tmp_path, sample_db, provider, chromium,
             assert not SAMPLE_SECRETS.search(page.inner_text("body"))
         finally:
             page.close()
+
+
+@pytest.mark.parametrize(
+    ("sub", "says"),
+    [
+        (
+            "fake-ada",
+            "Your identity provider has not confirmed that ada@lumen.org is your address (email_verified), so it "
+            "cannot give you a role here.",
+        ),
+        (
+            "plain-ada",
+            "Your identity provider did not say whether ada@lumen.org is your address (email_verified), so it "
+            "cannot give you a role here.",
+        ),
+        (
+            "two-at",
+            "Your identity provider gave evil@attacker.com@lumen.org as your e-mail, which is not one e-mail "
+            "address, so it cannot give you a role here.",
+        ),
+    ],
+)
+def test_an_address_the_provider_does_not_vouch_for_gives_no_role_and_says_why(
+    tmp_path, sample_db, provider, chromium, sub, says
+):
+    with serve(tmp_path, sample_db, provider, public=True) as url:
+        page = chromium.new_page(viewport={"width": 1366, "height": 768})
+        try:
+            sign_in(page, url, provider, sub)
+            expect(page.get_by_text(says)).to_be_visible()
+            expect(page.get_by_test_id("stMetric")).to_have_count(0)
+            expect(page.get_by_role("link", name="Data")).to_have_count(0)
+            assert not SAMPLE_SECRETS.search(page.inner_text("body"))
+        finally:
+            page.close()
+
+
+def test_a_foundation_that_trusts_its_provider_lets_an_address_sent_without_email_verified_in(
+    tmp_path, sample_db, provider, chromium
+):
+    with serve(tmp_path, sample_db, provider, public=False, trust=True) as url:
+        page = chromium.new_page(viewport={"width": 1366, "height": 768})
+        try:
+            sign_in(page, url, provider, "plain-ada")
+            expect(page.get_by_text("Signed in as ada@lumen.org (an admin).")).to_be_visible()
+        finally:
+            page.close()
+        page = chromium.new_page(viewport={"width": 1366, "height": 768})
+        try:  # one the provider says is not confirmed is still refused
+            sign_in(page, url, provider, "fake-ada")
+            expect(page.get_by_text("has not confirmed that ada@lumen.org is your address")).to_be_visible()
+        finally:
+            page.close()
+
+
+def test_a_role_taken_away_in_foundation_toml_goes_at_the_next_page_view_without_a_restart(
+    tmp_path, sample_db, provider, chromium
+):
+    with serve(tmp_path, sample_db, provider, public=False) as url:
+        signed_in = chromium.new_page(viewport={"width": 1366, "height": 768})
+        try:
+            sign_in(signed_in, url, provider, "bob")
+            expect(signed_in.get_by_text("Signed in as bob@lumen.org (an editor).")).to_be_visible()
+            config = tmp_path / "foundation.toml"
+            config.write_text(config.read_text().replace('editors = ["@lumen.org"]', "editors = []"))
+            signed_in.reload()  # the next page view, same session, same server
+            wait_for_app(signed_in)
+            expect(signed_in.get_by_text("bob@lumen.org is not on this dashboard's access list")).to_be_visible()
+            expect(signed_in.get_by_test_id("stMetric")).to_have_count(0)
+            fresh = chromium.new_page(viewport={"width": 1366, "height": 768})
+            try:  # and a new sign-in
+                sign_in(fresh, url, provider, "bob")
+                expect(fresh.get_by_text("bob@lumen.org is not on this dashboard's access list")).to_be_visible()
+                expect(fresh.get_by_test_id("stMetric")).to_have_count(0)
+            finally:
+                fresh.close()
+        finally:
+            signed_in.close()

@@ -31,7 +31,10 @@ SECRET = re.compile(rf"\b({re.escape(CONFIDENTIAL)}|{DISTINCTIVE})\b")
 def dashboard(monkeypatch, tmp_path):
     """An AppTest of the dashboard with sign-in configured, on a database, for a user (None: not signed in)."""
 
-    def make(db, email: str | None, public: bool = False, page: str | None = None, **params) -> AppTest:
+    def make(
+        db, email: str | None, public: bool = False, page: str | None = None, claims: dict | None = None, **params
+    ) -> AppTest:
+        """claims: what the provider sends besides the e-mail (by default email_verified: true, as it vouches)."""
         config = tmp_path / "foundation.toml"
         config.write_text(f'[foundation]\nname = "Lumen Foundation"\n{ACCESS}public = {str(public).lower()}\n')
         monkeypatch.setenv("PARTNERSHIP_CONFIG", str(config))
@@ -39,7 +42,8 @@ def dashboard(monkeypatch, tmp_path):
         settings.load.cache_clear()
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
         at.secrets["auth"] = AUTH
-        at.user = {"is_logged_in": True, "email": email} if email else {"is_logged_in": False}
+        vouched = {"email_verified": True} if claims is None else claims
+        at.user = {"is_logged_in": True, "email": email, **vouched} if email else {"is_logged_in": False}
         for key, value in params.items():
             at.query_params[key] = value
         at.run()
@@ -102,6 +106,70 @@ def test_someone_on_no_list_is_told_so_and_sees_nothing(dashboard, secret_db):
     assert not SECRET.search(shown(at))
 
 
+@pytest.mark.parametrize(
+    ("email", "claims", "says"),
+    [
+        (
+            "ada@lumen.org",
+            {"email_verified": False},
+            "Your identity provider has not confirmed that ada@lumen.org is your address (email_verified), so it "
+            "cannot give you a role here.",
+        ),
+        (
+            "mallory@lumen.org",
+            {},
+            "Your identity provider did not say whether mallory@lumen.org is your address (email_verified), so it "
+            "cannot give you a role here.",
+        ),
+        (
+            "evil@attacker.com@lumen.org",
+            {"email_verified": True},
+            "Your identity provider gave evil@attacker.com@lumen.org as your e-mail, which is not one e-mail "
+            "address, so it cannot give you a role here.",
+        ),
+    ],
+)
+def test_an_address_the_provider_does_not_vouch_for_or_not_one_address_gets_no_role_and_says_why(
+    dashboard, secret_db, email, claims, says
+):
+    at = dashboard(secret_db, email, claims=claims)
+    [warning] = [plain_text(w.value) for w in at.warning]
+    assert warning.startswith(says)
+    assert buttons(at) == ["Sign out"]
+    assert not at.metric and not SECRET.search(shown(at))
+    with pytest.raises(ValueError, match=r"Known pages: \['Sign in'\]"):
+        at.switch_page("pages/data.py")
+
+
+def test_a_role_taken_away_in_foundation_toml_goes_at_the_next_run_without_a_restart(dashboard, secret_db, tmp_path):
+    at = dashboard(secret_db, "ada@lumen.org", page="pages/data.py")
+    assert "Access" in [t.label for t in at.tabs]
+    config = tmp_path / "foundation.toml"
+    config.write_text(config.read_text().replace('admins = ["ada@lumen.org"]', "admins = []"))
+    at.run()  # the next page view of the same session
+    assert [t.label for t in at.tabs] == ["Import", "Templates", "Edits", "History", "Export"]  # an editor's now
+    config.write_text('[foundation]\nname = "Lumen Foundation"\n[access]\nviewers = ["@board.org"]\n')
+    at.run()
+    # On no list now: the page (which AppTest runs all the same) refuses on the server, and shows nothing.
+    assert [plain_text(e.value) for e in at.error] == ["This needs an editor; ada@lumen.org is not on the access list."]
+    assert not at.tabs
+
+
+def test_a_mistake_in_foundation_toml_is_a_sentence_that_names_it_and_no_page(monkeypatch, tmp_path, secret_db):
+    # Read at every page view, a file edited into a mistake while the dashboard runs shows here at the next one.
+    config = tmp_path / "foundation.toml"
+    config.write_text('[access]\nadmins = ["ada@lumen.org"]\npublic = "no"\n')
+    monkeypatch.setenv("PARTNERSHIP_CONFIG", str(config))
+    monkeypatch.setenv("PARTNERSHIP_DB", str(secret_db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": "ada@lumen.org", "email_verified": True}
+    at.run()
+    assert not at.exception
+    assert [plain_text(e.value) for e in at.error] == [f"{config}: [access] public must be true or false, not 'no'"]
+    assert not at.metric and not SECRET.search(shown(at))
+
+
 def test_a_viewer_reads_the_internal_view_but_writes_nothing(dashboard, secret_db):
     first = dashboard(secret_db, "dan@board.org")
     assert "Signed in as dan@board.org (a viewer)." in [plain_text(c.value) for c in first.sidebar.caption]
@@ -138,6 +206,16 @@ def test_an_editor_keeps_the_data_but_only_an_admin_puts_it_back(dashboard, secr
     }
 
 
+def test_the_access_list_warns_admins_when_the_foundation_trusts_unconfirmed_addresses(dashboard, secret_db, tmp_path):
+    admin = dashboard(secret_db, "ada@lumen.org", page="pages/data.py")
+    assert not [w for w in admin.warning if "trust_unverified_email" in w.value]
+    config = tmp_path / "foundation.toml"
+    config.write_text(config.read_text() + "trust_unverified_email = true\n")
+    admin.run()
+    [warning] = [plain_text(w.value) for w in admin.warning if "trust_unverified_email" in w.value]
+    assert "anyone who can set that address at the provider gets it" in warning
+
+
 def test_a_forged_write_from_someone_who_lost_the_role_is_refused_on_the_server(dashboard, secret_db, tmp_path):
     import shutil
 
@@ -147,7 +225,8 @@ def test_a_forged_write_from_someone_who_lost_the_role_is_refused_on_the_server(
     shutil.copy(secret_db, db)
     at = dashboard(db, "bob@lumen.org", period="year", year="2024")  # an editor: the note form is there
     before = len(history.writes(db))
-    at.user = {"is_logged_in": True, "email": "dan@board.org"}  # now a viewer, sending the editor's form
+    at.user = {"is_logged_in": True, "email": "dan@board.org", "email_verified": True}  # now a viewer, sending the
+    # editor's form
     at.text_area(key="overview-notes-text").input("Written by someone who may not.")
     [add] = [b for b in at.get("form_submit_button") if b.label == "Add the note"]
     add.click().run()

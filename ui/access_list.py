@@ -41,8 +41,15 @@ def section() -> None:
         )
     st.markdown(
         "Who may sign in, and with which role. A person has the highest role whose list names their e-mail "
-        "address or its domain (`@lumen.org`); anyone else who signs in is told they are not on the list."
+        "address or its domain (`@lumen.org`), when the identity provider vouches for that address "
+        "(`email_verified`); anyone else who signs in is told why they have no role."
     )
+    if config.access.trust_unverified_email:
+        st.warning(
+            "`trust_unverified_email` is on: an address the identity provider sends without saying it is confirmed "
+            "still gives its role, so anyone who can set that address at the provider gets it.",
+            icon=":material/warning:",
+        )
     st.table(
         frame(config.access).map(plain).rename(columns={"role": "Role", "who": "Who", "may": "May"}),
         hide_index=True,
@@ -57,6 +64,7 @@ def section() -> None:
         )
     )
     st.caption(
-        "The list lives in `foundation.toml` under `[access]` (`viewers`, `editors`, `admins`, `public`), kept with "
-        "the foundation's other settings; edit it there and restart the dashboard."
+        "The list lives in `foundation.toml` under `[access]` (`viewers`, `editors`, `admins`, `public`, "
+        "`trust_unverified_email`), kept with the foundation's other settings; edit it there: it applies at each "
+        "person's next page view."
     )

@@ -55,7 +55,11 @@ def pages() -> tuple[list, list, object]:
 def frame():
     """Draws the frame (logo, sidebar, filters) for this run, records the view, and returns the navigation to
     run: a visitor with no access gets the sign-in page alone."""
-    config = settings.load()
+    try:
+        config = settings.load()
+    except ValueError as problem:  # foundation.toml is read at every page view: a mistake made in it shows here
+        st.error(plain(str(problem)), icon=":material/error:")
+        st.stop()
     st.set_page_config(page_title=config.short_name, page_icon="✦", layout="wide")
     if config.logo and config.logo.exists():
         st.logo(str(config.logo), size="large")

@@ -31,15 +31,17 @@ def current() -> Person:
     if os.environ.get("PARTNERSHIP_PUBLIC_ONLY"):
         return Person(None, "public")
     configured = sign_in_configured()
-    logged_in, email = False, None
+    logged_in, email, verified = False, None, None
     if configured:
         try:
             logged_in = bool(st.user.get("is_logged_in"))
+            # The claims as the provider sent them: access.person decides what they are worth.
             email = st.user.get("email") if logged_in else None
+            verified = st.user.get("email_verified") if logged_in else None
         except Exception:  # no session (a script run outside the server)
-            logged_in, email = False, None
+            logged_in, email, verified = False, None, None
     return access.person(
-        sign_in=configured, logged_in=logged_in, email=str(email) if email else None, access=settings.load().access
+        sign_in=configured, logged_in=logged_in, email=email, email_verified=verified, access=settings.load().access
     )
 
 
@@ -84,14 +86,8 @@ def sign_in_page() -> None:
     _, middle, _ = st.columns([1, 2, 1])
     with middle, st.container(border=True):  # the logo is the frame's, above
         st.title(plain(config.name))
-        if who.email:
-            st.warning(
-                plain(
-                    f"{who.email} is not on this dashboard's access list. Ask the foundation's administrator to add "
-                    "you, or sign in with another account."
-                ),
-                icon=":material/lock:",
-            )
+        if who.why:  # signed in, without a role: the sentence says why
+            st.warning(plain(who.why), icon=":material/lock:")
             st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign-in-page-out")
             return
         st.markdown(
