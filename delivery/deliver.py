@@ -2,10 +2,12 @@
 before today, as a PDF attached to one e-mail per subscription, sent once per period; and alerts when a headline
 metric's status against its target changes.
 
-A delivery is recorded (when, what, the period, to whom, sent or failed) in the database's deliveries table, so
-that running it again in the same period sends nothing (force sends again). A send that fails is recorded as
-failed and makes the run fail; nothing is marked as sent that was not accepted by the mail server for every
-recipient (one refused recipient stops the message before any is sent).
+A delivery is recorded (when, what, the period, to whom, sent or failed) in the database's deliveries table as
+soon as it is settled, so that running it again in the same period sends nothing (force sends again). A message
+is sent once the mail server has accepted it (250 after DATA), whatever the connection does after; one that fails,
+or takes longer than [smtp] timeout in all, is recorded as failed and makes the run fail, and nothing is marked as
+sent that was not accepted for every recipient (one refused recipient stops the message before any is sent). A
+login never goes over an unencrypted connection.
 """
 
 from __future__ import annotations
