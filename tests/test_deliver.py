@@ -574,11 +574,11 @@ def test_ssl_alone_means_implicit_tls_on_port_465_and_a_minute_per_message(tmp_p
 @pytest.mark.parametrize(
     ("delay", "says"),
     [
-        # Each line answered just inside the 2 seconds, the whole past them; the message itself had gone.
-        (1.2, "after the whole message was sent, before the server confirmed it: it may have arrived; the next run "
-              "sends it again"),
-        # A recipient never answered: the message itself never left.
-        (10, "; the message was not sent, and the next run tries again"),
+        # Each line answered in 2 seconds, within the 3 of the timeout, the whole past them; the message had gone.
+        (2, "after the whole message was sent, before the server confirmed it: it may have arrived; the next run "
+            "sends it again"),
+        # A recipient not answered for 20 seconds: the message itself never left.
+        (20, "; the message was not sent, and the next run tries again"),
     ],
     ids=["each line just in time", "a recipient never answers"],
 )  # fmt: skip
@@ -586,15 +586,18 @@ def test_a_slow_server_gets_one_deadline_per_message_and_the_run_goes_on(off_tra
     inbox = Slow(delay)
     with server(inbox) as (heard, port):
         subscriptions = alerts("slow@lumen.example", "ceo@lumen.example")
-        conf = config(tmp_path, port, subscriptions, smtp_table(port, "starttls = false\ntimeout = 2"))
+        conf = config(tmp_path, port, subscriptions, smtp_table(port, "starttls = false\ntimeout = 3"))
         started = time.monotonic()
         late, prompt = within(30, lambda: deliver.run(off_track, conf, today=TODAY, force=True))
         took = time.monotonic() - started
         assert (late.status, prompt.status) == ("failed", "sent")
-        assert late.detail.startswith(f"the mail server 127.0.0.1:{port} did not finish within 2 seconds ([smtp] ")
+        assert late.detail.startswith(f"the mail server 127.0.0.1:{port} did not finish within 3 seconds ([smtp] ")
         assert late.detail.endswith(says), late.detail
-        assert took < 2 + deliver.GRACE + 4  # the slow message's deadline, then the prompt one's few milliseconds
-        assert [to for to, _ in inbox.messages][-1:] == [["ceo@lumen.example"]]
+        assert took < 3 + deliver.GRACE + 6  # the slow message's deadline, then the prompt one's few milliseconds
+        arrived = [to for to, _ in inbox.messages]
+        assert ["ceo@lumen.example"] in arrived
+        if delay == 20:
+            assert arrived == [["ceo@lumen.example"]]
     assert statuses(off_track) == {"slow": ("failed", late.detail), "ceo": ("sent", "")}
 
 
