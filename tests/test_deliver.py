@@ -13,6 +13,7 @@ import io
 import ipaddress
 import logging
 import shutil
+import socket
 import ssl
 import subprocess
 import sys
@@ -624,3 +625,18 @@ def test_a_board_pack_the_server_accepted_before_dropping_the_line_is_not_due_ag
         again = cli(db, conf, "--today", "2025-10-06")
     assert again.stdout.strip() == "board: board pack, Q3 2025: not due (already sent for this period)"
     assert len(inbox.messages) == 1 and [row[-1] for row in deliveries(db)] == ["sent"]
+
+
+def test_a_server_that_never_greets_is_given_up_at_the_deadline(off_track, tmp_path):
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # the kernel completes the connection; nobody answers
+        port = silent.getsockname()[1]
+        conf = config(tmp_path, port, alerts("ceo@lumen.example"), smtp_table(port, "starttls = false\ntimeout = 2"))
+        started = time.monotonic()
+        (failed,) = within(30, lambda: deliver.run(off_track, conf, today=TODAY, force=True))
+        took = time.monotonic() - started
+    assert failed.detail == (
+        f"the mail server 127.0.0.1:{port} did not finish within 2 seconds ([smtp] timeout); the message was not "
+        "sent, and the next run tries again"
+    )
+    assert took < 2 + deliver.GRACE + 6
+    assert statuses(off_track) == {"ceo": ("failed", failed.detail)}
