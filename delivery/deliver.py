@@ -312,7 +312,7 @@ class _Bounded:
 
 
 class _Client(_Bounded, smtplib.SMTP):
-    """A plain connection, made encrypted by STARTTLS (or left plain when nothing secret is sent)."""
+    """A plain connection, made encrypted by STARTTLS (left plain only with starttls = false and no login)."""
 
 
 class _ImplicitClient(_Bounded, smtplib.SMTP_SSL):
