@@ -1,10 +1,12 @@
-"""The [smtp] table and the [[subscriptions]] of foundation.toml, checked: a problem names its key.
+"""The [smtp] table and the [[subscriptions]] of foundation.toml, checked: a problem names its key. The user and
+password come only from PARTNERSHIP_SMTP_USER / PARTNERSHIP_SMTP_PASSWORD.
 
 [smtp]
 host = "smtp.example.org"
 port = 587
 sender = "impact@example.org"
-starttls = true          # user and password only from PARTNERSHIP_SMTP_USER / PARTNERSHIP_SMTP_PASSWORD
+starttls = true          # or ssl = true (implicit TLS, port 465); a login is never sent without either
+timeout = 60             # seconds one message may take in all, from connecting to QUIT
 [[subscriptions]]
 name = "board"
 send = "board_pack"      # board_pack | community_report | both | alert
@@ -26,7 +28,9 @@ USER_ENV = "PARTNERSHIP_SMTP_USER"
 PASSWORD_ENV = "PARTNERSHIP_SMTP_PASSWORD"
 ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+$")
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-SMTP_KEYS = {"host", "port", "sender", "starttls"}
+SMTP_KEYS = {"host", "port", "sender", "starttls", "ssl", "timeout"}
+TIMEOUT = 60  # seconds one message may take in all, unless [smtp] timeout says otherwise
+MAX_TIMEOUT = 3600
 SUBSCRIPTION_KEYS = {"name", "send", "period", "to"}
 # What each kind of subscription sends, as a subject and a person say it.
 OUTPUTS = {"board_pack": "board pack", "community_report": "community report"}
@@ -46,6 +50,13 @@ class Smtp:
     port: int
     sender: str
     starttls: bool = True
+    ssl: bool = False  # implicit TLS (SMTPS): encrypted from the first byte, usually on port 465
+    timeout: float = TIMEOUT  # seconds for one message in all: connect, EHLO, STARTTLS, login, MAIL/RCPT/DATA, QUIT
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the conversation is encrypted before any login (STARTTLS or implicit TLS)."""
+        return self.starttls or self.ssl
 
     @property
     def user(self) -> str | None:
@@ -84,24 +95,58 @@ def _smtp(raw: object, path: Path) -> Smtp:
             raise ConfigProblem(path, f"smtp.{key}", f"is never kept in the file: set the environment variable {env}")
     unknown = sorted(set(raw) - SMTP_KEYS)
     if unknown:
-        raise ConfigProblem(path, f"smtp.{unknown[0]}", "is not a setting; use host, port, sender and starttls")
+        raise ConfigProblem(
+            path, f"smtp.{unknown[0]}", "is not a setting; use host, port, sender, starttls, ssl and timeout"
+        )
     host = raw.get("host")
     if not isinstance(host, str) or not host.strip() or " " in host.strip():
         raise ConfigProblem(
             path, "smtp.host", f"must be the mail server's name, such as smtp.example.org, not {host!r}"
         )
-    port = raw.get("port", 587)
+    implicit = raw.get("ssl", False)
+    if not isinstance(implicit, bool):
+        raise ConfigProblem(path, "smtp.ssl", f"must be true or false, not {implicit!r}")
+    port = raw.get("port", 465 if implicit else 587)
     if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
         raise ConfigProblem(
-            path, "smtp.port", f"must be a port number from 1 to 65535 (587 for STARTTLS), not {port!r}"
+            path, "smtp.port", f"must be a port number from 1 to 65535 (587 for STARTTLS, 465 for ssl), not {port!r}"
         )
     sender = raw.get("sender")
     if not isinstance(sender, str) or not ADDRESS.match(sender.strip()):
         raise ConfigProblem(path, "smtp.sender", f"must be the e-mail address reports come from, not {sender!r}")
-    starttls = raw.get("starttls", True)
+    starttls = raw.get("starttls", not implicit)
     if not isinstance(starttls, bool):
         raise ConfigProblem(path, "smtp.starttls", f"must be true or false, not {starttls!r}")
-    return Smtp(host.strip(), port, sender.strip(), starttls)
+    if starttls and implicit:
+        raise ConfigProblem(
+            path,
+            "smtp.ssl",
+            "and starttls cannot both be true: use ssl = true for a server that is encrypted from the start (port "
+            "465), or starttls = true for one that starts plain and switches (port 587)",
+        )
+    timeout = raw.get("timeout", TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 1 <= timeout <= MAX_TIMEOUT:
+        raise ConfigProblem(
+            path,
+            "smtp.timeout",
+            f"must be the seconds one message may take in all, from 1 to {MAX_TIMEOUT} (default {TIMEOUT}), "
+            f"not {timeout!r}",
+        )
+    return Smtp(host.strip(), port, sender.strip(), starttls, implicit, float(timeout))
+
+
+def check_login(smtp: Smtp, path: Path) -> None:
+    """ConfigProblem when a user or password is set for a server reached without TLS, where they would cross the
+    network readable by anyone on the way."""
+    if smtp.encrypted or not (smtp.user or smtp.password):
+        return
+    raise ConfigProblem(
+        path,
+        "smtp.starttls",
+        f"is false (and ssl is not set), so the mail server's user and password ({USER_ENV}, {PASSWORD_ENV}) would "
+        f"go to {smtp.host}:{smtp.port} unencrypted: nothing is sent until starttls = true is set in [smtp] (port "
+        "587), or ssl = true (port 465), or both variables are unset for a server that takes mail without a login",
+    )
 
 
 def _subscription(raw: object, i: int, path: Path, names: set[str]) -> Subscription:

@@ -2,18 +2,23 @@
 before today, as a PDF attached to one e-mail per subscription, sent once per period; and alerts when a headline
 metric's status against its target changes.
 
-A delivery is recorded (when, what, the period, to whom, sent or failed) in the database's deliveries table, so
-that running it again in the same period sends nothing (force sends again). A send that fails is recorded as
-failed and makes the run fail; nothing is marked as sent that was not accepted by the mail server for every
-recipient (one refused recipient stops the message before any is sent).
+A delivery is recorded (when, what, the period, to whom, sent or failed) in the database's deliveries table as
+soon as it is settled, so that running it again in the same period sends nothing (force sends again). A message
+is sent once the mail server has accepted it (250 after DATA), whatever the connection does after; one that fails,
+or takes longer than [smtp] timeout in all, is recorded as failed and makes the run fail, and nothing is marked as
+sent that was not accepted for every recipient (one refused recipient stops the message before any is sent). A
+login never goes over an unencrypted connection.
 """
 
 from __future__ import annotations
 
 import email.policy
 import smtplib
+import socket
 import ssl
 import tempfile
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
@@ -22,7 +27,7 @@ from pathlib import Path
 
 import settings as settings_module
 from community import RULES_IN_WORDS
-from delivery.config import OUTPUTS, ConfigProblem, Deliveries, Smtp, Subscription
+from delivery.config import OUTPUTS, ConfigProblem, Deliveries, Smtp, Subscription, check_login
 from delivery.config import load as load_config
 from lens import Direct, Lens, View
 from metrics import CATALOGUE, HEADLINE, Period
@@ -30,7 +35,6 @@ from metrics import format as fmt
 from metrics import targets as goals
 from store import database
 
-TIMEOUT = 30  # seconds to wait for the mail server
 ALERT = "alert"
 
 
@@ -265,28 +269,186 @@ class SendFailed(Exception):
     """The mail server could not be reached, or refused the message or a recipient: the sentence says which."""
 
 
-def _connect(smtp: Smtp) -> smtplib.SMTP:
-    try:
-        server = smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise SendFailed(f"the mail server {smtp.host}:{smtp.port} cannot be reached ({exc})") from None
-    try:
+# After the deadline has cut the connection, the seconds a message's thread has to say how it ended.
+GRACE = 2
+
+
+class _Bounded:
+    """smtplib under one deadline for a whole conversation. Its own timeout is per socket operation, so a server
+    that answers each line just in time could hold a message for ever: here each wait gets only the time left,
+    nothing is sent once the deadline has passed or the run has given up, and the moment the message itself has
+    left is noted (from then on the server may have it)."""
+
+    sock: socket.socket | None
+
+    def __init__(self, host: str, port: int, *, talk: _Talk, **kwargs) -> None:
+        self.talk = talk
+        self.content_sent = False
+        talk.server = self  # so that the run can cut the connection while this still connects
+        super().__init__(host, port, **kwargs)
+
+    def left(self) -> float:
+        """The seconds left; TimeoutError once there are none, or the run gave up on this message."""
+        left = self.talk.deadline - time.monotonic()
+        if left <= 0 or self.talk.stopped.is_set():
+            raise TimeoutError("the deadline passed")
+        return left
+
+    def _get_socket(self, host, port, timeout):
+        return super()._get_socket(host, port, self.left())
+
+    def send(self, s):
+        left = self.left()
+        if self.sock:
+            self.sock.settimeout(left)
+        super().send(s)
+        if isinstance(s, bytes):  # smtplib sends its commands as str, and only the message itself (DATA) as bytes
+            self.content_sent = True
+
+    def getreply(self):
+        if self.sock:
+            self.sock.settimeout(self.left())
+        return super().getreply()
+
+
+class _Client(_Bounded, smtplib.SMTP):
+    """A plain connection, made encrypted by STARTTLS (left plain only with starttls = false and no login)."""
+
+
+class _ImplicitClient(_Bounded, smtplib.SMTP_SSL):
+    """A connection encrypted from its first byte (SMTPS, [smtp] ssl = true)."""
+
+
+@dataclass
+class _Talk:
+    """One message's conversation with the mail server, in a thread of its own so that the run waits for it no
+    longer than the deadline, whatever the server (or the name lookup) does."""
+
+    smtp: Smtp
+    letter: Letter
+    deadline: float  # time.monotonic()
+    stopped: threading.Event = field(default_factory=threading.Event)
+    server: _Bounded | None = None
+    accepted: bool = False  # the server answered 250 to the message: it is the server's now
+    failure: str | None = None
+    late: bool = False
+
+    @property
+    def where(self) -> str:
+        return f"{self.smtp.host}:{self.smtp.port}"
+
+    def run(self) -> None:
+        try:
+            self._talk()
+        except SendFailed as exc:
+            self.failure = str(exc)
+        except (OSError, smtplib.SMTPException) as exc:
+            self.late = self.stopped.is_set() or _timed_out(exc)
+            self.failure = self._broke(exc)
+        except Exception as exc:  # noqa: BLE001 (a thread's own error would only be printed; the run says it)
+            self.failure = f"sending failed unexpectedly ({type(exc).__name__}: {exc})"
+        finally:
+            if self.server is not None:
+                self.server.close()
+
+    def _talk(self) -> None:
+        smtp = self.smtp
+        try:
+            if smtp.ssl:
+                server = _ImplicitClient(smtp.host, smtp.port, talk=self, context=ssl.create_default_context())
+            else:
+                server = _Client(smtp.host, smtp.port, talk=self)
+        except ssl.SSLCertVerificationError as exc:
+            raise SendFailed(self._unproven(exc)) from None
+        except (OSError, smtplib.SMTPException) as exc:
+            if self.stopped.is_set() or _timed_out(exc):
+                raise
+            raise SendFailed(f"the mail server {self.where} cannot be reached ({exc})") from None
         server.ehlo()
         if smtp.starttls:
-            server.starttls(context=ssl.create_default_context())
+            if not server.has_extn("starttls"):  # never go on in the clear: say so and send nothing
+                raise SendFailed(
+                    f"the mail server {self.where} does not offer STARTTLS, which [smtp] starttls = true in "
+                    "foundation.toml asks for, so nothing was sent, not even the login; ask the mail provider for "
+                    "its STARTTLS port (usually 587), or set ssl = true for one encrypted from the start (465)"
+                )
+            try:
+                server.starttls(context=ssl.create_default_context())
+            except ssl.SSLCertVerificationError as exc:
+                raise SendFailed(self._unproven(exc)) from None
             server.ehlo()
         if smtp.user:
-            server.login(smtp.user, smtp.password or "")
-    except smtplib.SMTPAuthenticationError:
-        server.close()
-        raise SendFailed(
-            f"the mail server {smtp.host} refused the user and password (PARTNERSHIP_SMTP_USER, "
-            "PARTNERSHIP_SMTP_PASSWORD)"
-        ) from None
-    except (OSError, smtplib.SMTPException) as exc:
-        server.close()
-        raise SendFailed(f"the mail server {smtp.host}:{smtp.port} could not be used ({exc})") from None
-    return server
+            if not isinstance(server.sock, ssl.SSLSocket):  # config.check_login refuses this first; never send it
+                raise SendFailed(f"the connection to {self.where} is not encrypted, so the login was not sent")
+            try:
+                server.login(smtp.user, smtp.password or "")
+            except smtplib.SMTPAuthenticationError:
+                raise SendFailed(
+                    f"the mail server {smtp.host} refused the user and password (PARTNERSHIP_SMTP_USER, "
+                    "PARTNERSHIP_SMTP_PASSWORD)"
+                ) from None
+        _send(server, smtp, self.letter)
+        self.accepted = True
+        try:
+            server.quit()
+        except (OSError, smtplib.SMTPException):
+            pass  # the server has the message: a connection that breaks now changes nothing
+
+    def stop(self) -> None:
+        """Gives up at the deadline: nothing more is sent, and the connection is cut so that a wait ends now."""
+        self.stopped.set()
+        sock = self.server.sock if self.server is not None else None
+        if sock is not None:
+            try:
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's: wakes a read, TLS or not
+            except OSError:
+                pass
+
+    def outcome(self) -> tuple[str, str]:
+        """("sent", "") once the server accepted the message, else ("failed", the sentence why)."""
+        if self.accepted:
+            return "sent", ""
+        if self.stopped.is_set() or self.failure is None:
+            self.late = True
+            return "failed", self._broke(None)
+        return "failed", self.failure
+
+    def _broke(self, exc: BaseException | None) -> str:
+        sent = self.server is not None and self.server.content_sent
+        if self.late:
+            said = f"the mail server {self.where} did not finish within {self.smtp.timeout:g} seconds ([smtp] timeout)"
+        else:
+            said = f"the connection to the mail server {self.where} broke ({exc})"
+        if sent:
+            return (
+                f"{said} after the whole message was sent, before the server confirmed it: it may have arrived; the "
+                "next run sends it again"
+            )
+        return f"{said}; the message was not sent, and the next run tries again"
+
+    def _unproven(self, exc: ssl.SSLCertVerificationError) -> str:
+        return (
+            f"the mail server {self.where} did not prove who it is ({exc.verify_message}), so nothing was sent; its "
+            "certificate must be valid for that name"
+        )
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """Whether the error is a wait that ran out (smtplib wraps some in SMTPServerDisconnected)."""
+    return isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError)
+
+
+def _deliver(smtp: Smtp, letter: Letter) -> tuple[str, str]:
+    """Sends one message within [smtp] timeout seconds in all, from connecting to QUIT: ("sent", "") once the
+    server has accepted it, whatever happens after, else ("failed", why)."""
+    talk = _Talk(smtp, letter, time.monotonic() + smtp.timeout)
+    thread = threading.Thread(target=talk.run, name=f"smtp {letter.subscription.name}", daemon=True)
+    thread.start()
+    thread.join(smtp.timeout)
+    if thread.is_alive():
+        talk.stop()
+        thread.join(GRACE)
+    return talk.outcome()
 
 
 def _send(server: smtplib.SMTP, smtp: Smtp, letter: Letter) -> None:
@@ -313,8 +475,6 @@ def _send(server: smtplib.SMTP, smtp: Smtp, letter: Letter) -> None:
         raise SendFailed(
             f"the mail server refused the message ({exc.smtp_code} {exc.smtp_error.decode(errors='replace')})"
         ) from None
-    except (OSError, smtplib.SMTPException) as exc:
-        raise SendFailed(f"the connection to the mail server broke ({exc})") from None
 
 
 def _record(db: Path, rows: list[tuple], states: list[tuple]) -> None:
@@ -372,6 +532,8 @@ def run(
     if not db.exists():
         raise ConfigProblem(config_path, "data.database", f"there is no database at {db}")
     smtp = deliveries.smtp
+    if subs:
+        check_login(smtp, config_path)  # before anything is built: a login is never sent unencrypted
     outcomes: list[Outcome] = []
     letters: list[Letter] = []
     armed: list[tuple] = []
@@ -409,38 +571,14 @@ def run(
                 Outcome(letter.subscription.name, letter.what, letter.period.label, "dry run", str(path), [path])
             )
         return outcomes
-    rows: list[tuple] = []
-    states = list(armed)
-    if letters:
-        try:
-            server = _connect(smtp)
-        except SendFailed as exc:
-            for letter in letters:
-                rows.append(_row(letter, "failed", str(exc)))
-                outcomes.append(Outcome(letter.subscription.name, letter.what, letter.period.label, "failed", str(exc)))
-            _record(db, rows, states)
-            return outcomes
-        try:
-            for letter in letters:
-                try:
-                    _send(server, smtp, letter)
-                except SendFailed as exc:
-                    rows.append(_row(letter, "failed", str(exc)))
-                    outcomes.append(
-                        Outcome(letter.subscription.name, letter.what, letter.period.label, "failed", str(exc))
-                    )
-                    continue
-                rows.append(_row(letter, "sent", ""))
-                if letter.states:
-                    states += _state_rows(letter.subscription, letter.period, letter.states)
-                to = ", ".join(letter.subscription.to)
-                outcomes.append(Outcome(letter.subscription.name, letter.what, letter.period.label, "sent", f"to {to}"))
-        finally:
-            try:
-                server.quit()
-            except (OSError, smtplib.SMTPException):
-                server.close()
-    _record(db, rows, states)
+    _record(db, [], armed)
+    for letter in letters:  # each recorded as soon as it is settled: a run stopped later keeps what was sent
+        status, detail = _deliver(smtp, letter)
+        sent = status == "sent"
+        states = _state_rows(letter.subscription, letter.period, letter.states) if sent and letter.states else []
+        _record(db, [_row(letter, status, detail)], states)
+        said = f"to {', '.join(letter.subscription.to)}" if sent else detail
+        outcomes.append(Outcome(letter.subscription.name, letter.what, letter.period.label, status, said))
     return outcomes
 
 

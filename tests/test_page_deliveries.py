@@ -100,3 +100,16 @@ def test_the_section_shows_the_subscriptions_the_server_and_the_log(app, sample_
     assert tried.value[["subscription", "period", "status", "detail"]].to_dict("records") == [
         {"subscription": "board", "period": "Q3 2025", "status": "failed", "detail": "the server refused it"}
     ]
+
+
+def test_the_section_warns_when_a_login_would_go_unencrypted(app, sample_db, conf, monkeypatch):
+    conf.write_text(TOML.replace("starttls = true", "starttls = false"), encoding="utf-8")
+    monkeypatch.setenv("PARTNERSHIP_SMTP_USER", "impact")
+    monkeypatch.setenv("PARTNERSHIP_SMTP_PASSWORD", "secret")
+    at = app(sample_db, "pages/data.py")
+    assert not at.exception, [e.message for e in at.exception]
+    text = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Mail server: smtp.lumen.example:587, no encryption, a user and password from the environment" in text
+    (error,) = [e.value.replace("\\", "") for e in at.error]
+    assert f"{conf}: smtp.starttls: is false (and ssl is not set)" in error and "nothing is sent until" in error
+    assert "secret" not in error

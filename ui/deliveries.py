@@ -120,15 +120,20 @@ def section() -> None:
     smtp = configured.smtp if configured else None
     if smtp:
         login = "a user and password from the environment" if smtp.user else "no login"
+        tls = "STARTTLS" if smtp.starttls else "implicit TLS (ssl)" if smtp.ssl else "no encryption"
         st.caption(
             plain(
-                f"Mail server: {smtp.host}:{smtp.port}, {'STARTTLS' if smtp.starttls else 'no encryption'}, "
-                f"{login}; sent from {smtp.sender}."
+                f"Mail server: {smtp.host}:{smtp.port}, {tls}, {login}; sent from {smtp.sender}; each message "
+                f"gets {smtp.timeout:g} seconds in all."
             )
         )
+        try:
+            delivery.check_login(smtp, path)
+        except delivery.ConfigProblem as problem:  # cli.py deliver refuses to send: say so before the next run
+            st.error(plain(staff.sentence(str(problem))), icon=":material/lock_open:")
     else:
         st.warning(
-            "No mail server is set: add [smtp] to foundation.toml (host, port, sender, starttls); the user and "
+            "No mail server is set: add [smtp] to foundation.toml (host, port, sender, starttls or ssl); the user and "
             "password come only from PARTNERSHIP_SMTP_USER and PARTNERSHIP_SMTP_PASSWORD.",
             icon=":material/mail:",
         )
