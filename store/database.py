@@ -658,11 +658,12 @@ def _on_copy(path: Path, fresh: bool) -> Iterator[duckdb.DuckDBPyConnection]:
     tmp = path.with_name(f"{path.name}.tmp-{uuid.uuid4().hex}")
     wal = path.with_name(path.name + ".wal")
     mode = files.mode_of(path)
+    working = mode | 0o600  # its owner, the writer, may write it meanwhile (a read-only database included)
     try:
         if path.exists() and not fresh:
-            files.copy(path, tmp, mode)  # the database's mode before its first byte, not once it is whole
+            files.copy(path, tmp, working)  # the database's mode before its first byte, not once it is whole
             if wal.exists():  # committed in place but not yet checkpointed (a process killed in between)
-                files.copy(wal, tmp.with_name(tmp.name + ".wal"), mode)
+                files.copy(wal, tmp.with_name(tmp.name + ".wal"), working)
         con = duckdb.connect(str(tmp))  # a new file (fresh) is made under the narrowed umask (write)
         try:
             create_schema(con)
@@ -697,7 +698,7 @@ def write(path: Path | str, *, fresh: bool = False, rows: int | None = None) -> 
     files.make_folder(path.parent, mode)
     # Whatever DuckDB makes meanwhile (the write-ahead log of either file, a folder it spills to) is no more open
     # than the database from the moment it exists: DuckDB deletes and remakes its log, so it cannot be made for it.
-    with _writer_lock(path), files.narrowed(mode):
+    with _writer_lock(path), files.narrowed(mode | 0o600):  # its owner, the writer, may write them
         _remove_leftovers(path)
         small = not fresh and rows is not None and rows <= IN_PLACE_ROWS and path.exists()
         with _in_place(path) if small else contextlib.nullcontext() as con:

@@ -250,3 +250,12 @@ def test_narrowings_from_several_threads_add_up_and_the_last_one_out_restores_th
         assert files._current_umask() == 0o022
     finally:
         os.umask(umask)
+
+
+def test_a_read_only_database_stays_read_only_and_its_files_open_to_no_one_else_meanwhile(private_db, tmp_path):
+    os.chmod(private_db, 0o440)
+    with Watcher(private_db.parent) as watcher:
+        assert import_files(private_db, [big_partners(tmp_path / "big", run=3)]).ok  # on a copy
+    assert mode(private_db) == 0o440
+    # Its owner (the writer) may write the copy while it is made; the group reads no more than the database.
+    assert too_open(watcher.seen, 0o640, 0o750) == {}
