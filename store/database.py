@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 import threading
 import time
 import uuid
@@ -576,7 +577,10 @@ def _keep_snapshot(path: Path, keep: int) -> None:
 def _remove_leftovers(path: Path) -> None:
     """Removes the temporary copies a killed write left behind (only called while holding the writer's lock)."""
     for leftover in path.parent.glob(f"{path.name}.tmp-*"):
-        leftover.unlink(missing_ok=True)
+        if leftover.is_dir() and not leftover.is_symlink():  # the folder DuckDB spilled a copy's work into
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
 
 
 def _keep_count() -> int:

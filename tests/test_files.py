@@ -259,3 +259,11 @@ def test_a_read_only_database_stays_read_only_and_its_files_open_to_no_one_else_
     assert mode(private_db) == 0o440
     # Its owner (the writer) may write the copy while it is made; the group reads no more than the database.
     assert too_open(watcher.seen, 0o640, 0o750) == {}
+
+
+def test_a_folder_duckdb_spilled_into_before_a_kill_is_cleared_by_the_next_write(private_db):
+    spilled = private_db.with_name(private_db.name + ".tmp-0123456789abcdef.tmp")  # DuckDB's <file>.tmp
+    spilled.mkdir(mode=0o700)
+    (spilled / "duckdb_temp_storage-0.tmp").write_bytes(b"spilled work")
+    notes.add_note(private_db, "engagement_count", date(2024, 1, 1), date(2024, 12, 31), "After a kill.")
+    assert sorted(p.name for p in private_db.parent.iterdir()) == ["db.duckdb"]
