@@ -88,10 +88,19 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Writes every table as a CSV that import takes back."""
     from store import exporter
+    from store.files import Unsafe
 
     if _missing(args.db):
         return 1
-    for path in exporter.export(args.db, args.out):
+    try:
+        written = exporter.export(args.db, args.out)
+    except Unsafe as why:
+        print(f"cli.py export: {why}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a folder that cannot be made or written, say: named, never a traceback
+        print(f"cli.py export: cannot write into {args.out}: {exc.strerror or exc} ({exc.filename})", file=sys.stderr)
+        return 2
+    for path in written:
         print(path)
     return 0
 

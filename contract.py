@@ -290,18 +290,26 @@ TABLE_ORDER = ("partners", "partnerships", "programs", "engagements", "funding",
 
 # Cells that start with these are data, never formulas, on the way in and on the way out: an exported text cell
 # that starts with one gets a leading apostrophe (a spreadsheet's sign for "this is text"), which import drops.
+# A text that already starts with apostrophes before one of them gets one more, so that every text comes back
+# exactly: '=x is written ''=x and read back '=x.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PATTERN = "^'*[=+@\t\r-]"  # the same test, as a regular expression (for DuckDB)
+
+
+def _formula_like(text: str) -> bool:
+    return text.lstrip("'").startswith(FORMULA_STARTS)
 
 
 def formula_safe(value: object) -> object:
     """A text cell that a spreadsheet would run as a formula gets a leading apostrophe; other values pass."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and _formula_like(value):
         return "'" + value
     return value
 
 
 def from_formula_safe(text: str) -> str:
-    """A text cell as it was before formula_safe: the apostrophe before =, +, -, @ is dropped."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+    """A text cell as it was before formula_safe: one apostrophe before =, +, -, @ (or more apostrophes) is
+    dropped."""
+    if text.startswith("'") and _formula_like(text):
         return text[1:]
     return text

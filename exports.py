@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -14,6 +17,7 @@ from community.gate import Refused
 from contract import formula_safe
 from lens import Lens
 
+NOT_TEXT = (bool, int, float, Decimal, date, np.number, np.bool_)  # datetime and pd.Timestamp are dates
 INTERNAL = "Internal: names confidential partners and small counts of people. Not for sharing."
 STAMP_COLOUR = "#B3261E"
 NOT_PUBLIC = (
@@ -23,16 +27,20 @@ NOT_PUBLIC = (
 
 
 def safe_cell(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe; other values pass."""
-    return formula_safe(value)
+    """A cell as a spreadsheet may open it: numbers, dates and blanks pass; anything else is written as its text,
+    with a leading apostrophe where a spreadsheet would run it as a formula (a list's text included)."""
+    if value is None or value is pd.NA or value is pd.NaT or isinstance(value, NOT_TEXT):
+        return value
+    return formula_safe(value if isinstance(value, str) else str(value))
 
 
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of df in which every text cell is formula-safe (numbers stay numbers)."""
+    """A copy of df in which every cell that is not a number or a date is formula-safe (numbers stay numbers)."""
     out = df.copy()
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(safe_cell)
+        kind = out[column].dtype
+        if not (pd.api.types.is_numeric_dtype(kind) or pd.api.types.is_datetime64_any_dtype(kind)):
+            out[column] = out[column].astype(object).map(safe_cell)  # categories and lists included
     out.columns = [safe_cell(str(c)) for c in out.columns]
     return out
 

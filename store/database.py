@@ -17,7 +17,6 @@ import contextlib
 import fcntl
 import os
 import shutil
-import stat
 import threading
 import time
 import uuid
@@ -29,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from contract import ENUMS, INDUSTRY_SECTORS, TABLES, Table
+from store import files
 
 SCHEMA_VERSION = 3
 READ_RETRIES = 8
@@ -562,13 +562,14 @@ def _keep_snapshot(path: Path, keep: int) -> None:
     if keep <= 0 or not path.exists():
         return
     folder = _snapshot_dir(path)
-    folder.mkdir(mode=0o700, exist_ok=True)
+    mode = files.mode_of(path)
+    files.make_folder(folder, mode)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"{path.stem}-before-{stamp}.duckdb"
     try:
-        os.link(path, target)
+        os.link(path, target)  # the same file, so the same mode
     except OSError:  # a file system without hard links
-        shutil.copy2(path, target)
+        files.copy(path, target, mode)
     for old in snapshots(path)[:-keep]:
         old.unlink(missing_ok=True)
 
@@ -576,7 +577,10 @@ def _keep_snapshot(path: Path, keep: int) -> None:
 def _remove_leftovers(path: Path) -> None:
     """Removes the temporary copies a killed write left behind (only called while holding the writer's lock)."""
     for leftover in path.parent.glob(f"{path.name}.tmp-*"):
-        leftover.unlink(missing_ok=True)
+        if leftover.is_dir() and not leftover.is_symlink():  # the folder DuckDB spilled a copy's work into
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
 
 
 def _keep_count() -> int:
@@ -657,15 +661,14 @@ def _on_copy(path: Path, fresh: bool) -> Iterator[duckdb.DuckDBPyConnection]:
     when the body ends; the live file is kept as a snapshot."""
     tmp = path.with_name(f"{path.name}.tmp-{uuid.uuid4().hex}")
     wal = path.with_name(path.name + ".wal")
+    mode = files.mode_of(path)
+    working = mode | 0o600  # its owner, the writer, may write it meanwhile (a read-only database included)
     try:
-        mode = None
-        if path.exists():
-            mode = stat.S_IMODE(os.stat(path).st_mode)
-            if not fresh:
-                shutil.copyfile(path, tmp)
-                if wal.exists():  # committed in place but not yet checkpointed (a process killed in between)
-                    shutil.copyfile(wal, tmp.with_name(tmp.name + ".wal"))
-        con = duckdb.connect(str(tmp))
+        if path.exists() and not fresh:
+            files.copy(path, tmp, working)  # the database's mode before its first byte, not once it is whole
+            if wal.exists():  # committed in place but not yet checkpointed (a process killed in between)
+                files.copy(wal, tmp.with_name(tmp.name + ".wal"), working)
+        con = duckdb.connect(str(tmp))  # a new file (fresh) is made under the narrowed umask (write)
         try:
             create_schema(con)
             with _transaction(con):
@@ -674,8 +677,7 @@ def _on_copy(path: Path, fresh: bool) -> Iterator[duckdb.DuckDBPyConnection]:
             con.close()
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)  # exactly the database's: the umask may have made a fresh copy narrower
         _keep_snapshot(path, _keep_count())
         os.replace(tmp, path)
         wal.unlink(missing_ok=True)
@@ -692,11 +694,15 @@ def write(path: Path | str, *, fresh: bool = False, rows: int | None = None) -> 
     rows is how many records the write changes at most (None: not known). A write of at most IN_PLACE_ROWS is made
     in the live file; any other on a copy that is swapped in only on success, the live file kept as a snapshot (the
     newest `snapshots` of foundation.toml are kept). With fresh=True the content is replaced (on a copy that starts
-    empty). On any exception the live file keeps its records exactly as they were; the file's permissions are kept.
+    empty). On any exception the live file keeps its records exactly as they were. Every file the write makes has
+    the database's permissions from the moment it exists (store/files.py); a new database is made NEW_DATABASE_MODE.
     """
     path = Path(path).resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _writer_lock(path):
+    mode = files.mode_of(path)
+    files.make_folder(path.parent, mode)
+    # Whatever DuckDB makes meanwhile (the write-ahead log of either file, a folder it spills to) is no more open
+    # than the database from the moment it exists: DuckDB deletes and remakes its log, so it cannot be made for it.
+    with _writer_lock(path), files.narrowed(mode | 0o600):  # its owner, the writer, may write them
         _remove_leftovers(path)
         small = not fresh and rows is not None and rows <= IN_PLACE_ROWS and path.exists()
         with _in_place(path) if small else contextlib.nullcontext() as con:

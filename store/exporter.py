@@ -13,8 +13,9 @@ import io
 import zipfile
 from pathlib import Path
 
-from contract import FORMULA_STARTS, Column, Table
+from contract import FORMULA_PATTERN, Column, Table
 from store import database
+from store import files as disk
 from store.entries import IMPORT_ORDER, IMPORTABLE
 
 QUOTE = "''"  # one apostrophe, in an SQL string literal
@@ -23,8 +24,8 @@ QUOTE = "''"  # one apostrophe, in an SQL string literal
 def _expression(column: Column) -> str:
     """The SQL that writes one column as the text an import reads back (names from the contract, never input)."""
     name = f"t.{column.name}"
-    if column.type == "list":
-        return f"coalesce(l_{column.name}.ids, '')"
+    if column.type == "list":  # the joined ids, formula-safe as one cell (its first id may start like a formula)
+        name = f"l_{column.name}.ids"
     if column.type == "bool":
         return f"CASE WHEN {name} IS NULL THEN '' WHEN {name} THEN 'true' ELSE 'false' END"
     if column.type == "money":  # 1200.5000 is written 1200.5
@@ -34,10 +35,8 @@ def _expression(column: Column) -> str:
             f"coalesce(CASE WHEN {name} = trunc({name}) AND abs({name}) < 1e15 "
             f"THEN CAST(CAST({name} AS BIGINT) AS VARCHAR) ELSE CAST({name} AS VARCHAR) END, '')"
         )
-    if column.type in ("text", "id"):  # formula-safe: a cell that starts like a formula gets an apostrophe
-        return (
-            f"coalesce(CASE WHEN list_contains($starts, left({name}, 1)) THEN '{QUOTE}' || {name} ELSE {name} END, '')"
-        )
+    if column.type in ("text", "id", "list"):  # formula-safe (contract.formula_safe): an apostrophe in front
+        return f"coalesce(CASE WHEN regexp_matches({name}, $formula) THEN '{QUOTE}' || {name} ELSE {name} END, '')"
     return f"coalesce(CAST({name} AS VARCHAR), '')"  # dates (ISO), whole numbers, enumerations
 
 
@@ -61,7 +60,7 @@ def table_csv(con, name: str) -> bytes:
     writer.writerow(table.column_names)
     if database.has_table(con, name):
         sql = _select(table)
-        cursor = con.execute(sql, {"starts": list(FORMULA_STARTS)} if "$starts" in sql else None)
+        cursor = con.execute(sql, {"formula": FORMULA_PATTERN} if "$formula" in sql else None)
         while rows := cursor.fetchmany(50_000):
             writer.writerows(rows)
     return out.getvalue().encode("utf-8")
@@ -74,15 +73,12 @@ def files(db: Path | str) -> dict[str, bytes]:
 
 
 def export(db: Path | str, out_dir: Path | str) -> list[Path]:
-    """Writes every table's CSV into out_dir (created if needed); returns the files written."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, content in files(db).items():
-        path = out / name
-        path.write_bytes(content)
-        written.append(path)
-    return written
+    """Writes every table's CSV into out_dir (made if needed), each with the database's permissions and never
+    through a symbolic link; returns the files written. store.files.Unsafe, with nothing written, when out_dir is a link
+    or not a folder, or one of the files' names in it holds a link or a folder."""
+    out, mode = Path(out_dir), disk.mode_of(db)
+    disk.write_into(out, {}, mode)  # a folder it refuses is refused before the database is read
+    return disk.write_into(out, files(db), mode)
 
 
 def export_zip(db: Path | str) -> bytes:

@@ -205,9 +205,10 @@ def _parse_cell(
         return parse_bool(value)
     if column.type == "enum":
         return parse_enum(value, column)
+    # A leading apostrophe before =, +, -, @ is a spreadsheet's (and our export's) sign for text: dropped (a list's
+    # cell as a whole, as the export writes it).
     if column.type == "list":
-        return parse_list(value)
-    # A leading apostrophe before =, +, -, @ is a spreadsheet's (and our export's) sign for text: dropped.
+        return parse_list(from_formula_safe(as_text(value)))
     text = from_formula_safe(as_text(value))
     if column.type == "id" and any(ch in text for ch in "\r\n"):
         raise Invalid(f"{shown(text)} is on more than one line; an id is one line of text")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ import streamlit as st
 
 import exports
 import settings
+from store import files as disk
 from store import importer, tables
 from store.entries import IMPORT_ORDER
 from store.sources import custom
@@ -20,6 +22,9 @@ from ui import sources as sources_ui
 from ui.text import plain
 
 KEY = "import"
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+NAME_BYTES = 200  # a file system takes 255 bytes for a name
+LABEL_CHARS = 200
 PROBLEM_COLUMNS = {
     "file": st.column_config.TextColumn("File"),
     "row": st.column_config.NumberColumn("Row", format="%d", help="Row 1 is the header"),
@@ -42,23 +47,53 @@ def _round() -> int:
     return st.session_state.setdefault(f"{KEY}-round", 0)
 
 
+def file_name(name: str, i: int) -> str:
+    """The name an upload is saved under: the last part of the name the browser sent, without control characters,
+    at most NAME_BYTES long (its extension kept, which tells the format), never empty, '.' or '..'."""
+    name = CONTROL.sub("_", re.split(r"[/\\]", name)[-1]).strip()
+    if name in ("", ".", ".."):
+        return f"file-{i}"
+    stem, dot, suffix = name.rpartition(".")
+    suffix = f".{suffix}" if dot and stem and len(suffix) <= 10 else ""
+    stem = name[: len(name) - len(suffix)]
+    while len((stem + suffix).encode("utf-8")) > NAME_BYTES:
+        stem = stem[:-1]
+    return stem + suffix
+
+
+def label(name: str) -> str:
+    """An upload's name as messages and the history show it: the person's own, control characters shown as
+    escapes, a very long one shortened."""
+    shown = CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)
+    return shown if len(shown) <= LABEL_CHARS else shown[: LABEL_CHARS - 1] + "…"
+
+
+def save_uploads(files: list, folder: Path) -> tuple[list[Path], list[str]]:
+    """Writes the uploads into the folder (each in a subfolder of its own, so two files of the same name do not
+    collide); returns their paths and their labels, which differ between two files of the same name."""
+    paths: list[Path] = []
+    labels: list[str] = []
+    for i, upload in enumerate(files, start=1):
+        path = folder / str(i) / file_name(upload.name, i)
+        path.parent.mkdir(mode=0o700)
+        fd = disk.create(path, 0o600)  # only the dashboard's user reads an upload (the folder says so too)
+        with open(fd, "wb") as fh:
+            fh.write(upload.getvalue())
+        paths.append(path)
+        shown = label(upload.name) or path.name
+        labels.append(shown if shown not in labels else f"{shown} ({i})")
+    return paths, labels
+
+
 def saved(files: list) -> tuple[list[Path], list[str]]:
-    """The uploads saved to a temporary folder under their own names (each in a subfolder, so two files of the
-    same name do not collide); the same uploads reuse the folder across reruns."""
+    """The uploads saved to a temporary folder (save_uploads); the same uploads reuse the folder across reruns."""
     signature = tuple((f.file_id, f.name, f.size) for f in files)
     held = st.session_state.get(f"{KEY}-folder")
     if held and held["signature"] == signature and all(p.exists() for p in held["paths"]):
         return held["paths"], held["labels"]
     forget()
     folder = Path(tempfile.mkdtemp(prefix="partnership-upload-"))
-    paths, labels = [], []
-    for i, upload in enumerate(files, start=1):
-        name = Path(upload.name).name or f"file-{i}"
-        path = folder / str(i) / name
-        path.parent.mkdir()
-        path.write_bytes(upload.getvalue())
-        paths.append(path)
-        labels.append(name)
+    paths, labels = save_uploads(files, folder)
     st.session_state[f"{KEY}-folder"] = {"signature": signature, "folder": folder, "paths": paths, "labels": labels}
     return paths, labels
 

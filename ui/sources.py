@@ -174,7 +174,11 @@ def own_mapping(path: Path, label: str) -> str | None:
     if st.button(
         "Save the mapping and read the file with it", disabled=bool(problems), key=f"{key}-save", icon=":material/save:"
     ):
-        custom.save(data.db_path(), mapping)
+        try:
+            custom.save(data.db_path(), mapping)
+        except (ValueError, OSError) as why:  # the folder beside the database is a link, or cannot be written
+            st.error(plain(staff.sentence(f"The mapping could not be saved: {why}")), icon=":material/error:")
+            return None
         st.session_state[f"{KEY}-saved-{label}"] = mapping.name
         st.rerun()
     return None

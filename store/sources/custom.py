@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from store import files
 from store.entries import IMPORTABLE
 from store.readers import FileProblem, RawTable, first_line, read_source_csv
 from store.sources import Known
@@ -128,12 +129,10 @@ def save(db_path: Path | str, mapping: Custom) -> Path:
     problems = mapping.problems()
     if problems:
         raise ValueError("; ".join(problems))
-    target = folder(db_path)
-    target.mkdir(parents=True, exist_ok=True)
-    path = target / f"{mapping.name}.toml"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(mapping.text(), encoding="utf-8")
-    tmp.replace(path)
+    # With the database's permissions from the moment it exists, whole, and never through a link (store/files.py).
+    (path,) = files.write_into(
+        folder(db_path), {f"{mapping.name}.toml": mapping.text().encode("utf-8")}, files.mode_of(db_path)
+    )
     return path
 
 
