@@ -22,6 +22,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from store import files
+
 SENDS = ("board_pack", "community_report", "both", "alert")
 PERIODS = ("last_full_month", "last_full_quarter", "last_full_year")
 USER_ENV = "PARTNERSHIP_SMTP_USER"
@@ -247,6 +249,6 @@ def save(path: Path, subscriptions: list[Subscription]) -> None:
         doc["subscriptions"] = tables
     new = tomlkit.dumps(doc)
     parse(tomllib.loads(new), path)  # the whole file must still work
-    tmp = path.with_name(f".{path.name}.saving")
-    tmp.write_text(new, encoding="utf-8")
-    tmp.replace(path)
+    # Written whole, no more open than the file was (it names who receives what), into the file a link points to.
+    target = Path(path).resolve()
+    files.write_into(target.parent, {target.name: new.encode("utf-8")}, files.mode_of(target))

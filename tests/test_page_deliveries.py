@@ -3,6 +3,8 @@ with every other line kept, refused with the key named when they cannot work, an
 
 from __future__ import annotations
 
+import os
+import stat
 import textwrap
 from datetime import UTC, date, datetime
 
@@ -55,6 +57,22 @@ def test_saving_keeps_every_other_line_and_comment(conf):
     assert text.startswith(TOML.split("[[subscriptions]]")[0])  # comments and [smtp] as they were
     assert delivery.load(conf).subscriptions == (board, news, alert)
     assert 'name = "targets"\nsend = "alert"\nto = ["ceo@lumen.example"]' in text  # an alert has no period
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640])
+def test_saving_keeps_the_files_mode_and_writes_into_the_file_a_link_points_to(conf, tmp_path, mode):
+    os.chmod(conf, mode)
+    link = tmp_path / "linked.toml"
+    link.symlink_to(conf)
+    (board,) = delivery.load(conf).subscriptions
+    old = os.umask(0o022)  # a server's usual umask would make a new file 0644
+    try:
+        delivery.save(link, [board, delivery.Subscription("targets", "alert", ("ceo@lumen.example",))])
+    finally:
+        os.umask(old)
+    assert link.is_symlink() and stat.S_IMODE(os.stat(conf).st_mode) == mode
+    assert [s.name for s in delivery.load(conf).subscriptions] == ["board", "targets"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["foundation.toml", "linked.toml"]  # no file left beside
 
 
 def test_a_subscription_that_cannot_work_is_not_saved(conf):
