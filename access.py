@@ -15,6 +15,7 @@ one well-formed mailbox: many providers let a person type in an address they do 
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 
 from settings import Access, mailbox
@@ -139,6 +140,17 @@ def person(*, sign_in: bool, logged_in: bool, email: object, access: Access, ema
             "sign in with another account.",
         )
     return Person(address, role)
+
+
+def loopback(address: str) -> bool:
+    """Whether a server address is this machine's alone: localhost, 127.0.0.0/8 or ::1 (empty means every interface).
+    Local mode, with no sign-in, is only for a server on such an address."""
+    if address.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 class NotAllowed(PermissionError):

@@ -14,7 +14,6 @@ gets round the rule.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -23,6 +22,8 @@ import click
 from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import bootstrap, cli
+
+from access import loopback
 
 ROOT = Path(__file__).resolve().parent
 DASHBOARD = ROOT / "dashboard.py"
@@ -38,16 +39,6 @@ def load_streamlit_config(argv: list[str]) -> None:
     flags = {name: value for name, value in run.params.items() if name not in ("target", "args")}
     config._main_script_path = str(Path(run.params["target"]).resolve())  # as cli._main_run sets it
     bootstrap.load_config_options(flag_options=flags)
-
-
-def local(address: str) -> bool:
-    """Whether the address is this machine's alone: localhost, 127.0.0.0/8 or ::1 (empty means every interface)."""
-    if address.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
 
 
 def sign_in_configured() -> bool:
@@ -69,7 +60,7 @@ def refusal(argv: list[str]) -> str | None:
     configuration first."""
     load_streamlit_config(argv)
     address = str(config.get_option("server.address") or "")
-    if local(address) or sign_in_configured():
+    if loopback(address) or sign_in_configured():
         return None
     where = address or "every interface (server.address is empty)"
     return (

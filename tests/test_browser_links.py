@@ -85,3 +85,17 @@ def test_the_same_period_a_year_earlier_is_kept_in_the_link(plain, chromium):
         expect(page).to_have_url(re.compile("compare=year"))
     finally:
         page.close()
+
+
+def test_a_plain_server_beyond_localhost_without_sign_in_shows_no_data_and_says_why(sample_db, chromium, tmp_path):
+    # serve.py refuses this start; a plain `streamlit run` cannot, so the dashboard itself gives no one a role.
+    beyond = ("--server.address", "0.0.0.0", "--secrets.files", str(tmp_path / "no-secrets.toml"))
+    with streamlit_server(sample_db, plain=True, args=beyond) as url:
+        page = opened(chromium, f"{url}/funding?period=year&year=2024")
+        try:
+            expect(page.get_by_text("is served on 0.0.0.0 without sign-in, so it shows nothing")).to_be_visible()
+            expect(page.get_by_test_id("stMetric")).to_have_count(0)
+            expect(page.locator(".st-key-nav")).to_have_count(0)
+            expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+        finally:
+            page.close()

@@ -9,6 +9,9 @@ from __future__ import annotations
 import os
 
 import streamlit as st
+from streamlit import config as st_config
+from streamlit import runtime
+from streamlit.runtime import Runtime
 
 import access
 import settings
@@ -25,12 +28,30 @@ def sign_in_configured() -> bool:
         return False
 
 
+def open_address() -> str | None:
+    """The address a real Streamlit server runs this script on when it is beyond this machine (empty: every
+    interface), else None. serve.py refuses such a start without sign-in; this catches the one it never saw, a plain
+    `streamlit run dashboard.py --server.address 0.0.0.0`. AppTest's runtime is a stand-in, and has no address."""
+    if not runtime.exists() or type(runtime.get_instance()) is not Runtime:
+        return None
+    address = str(st_config.get_option("server.address") or "")
+    return None if access.loopback(address) else address
+
+
 def current() -> Person:
     """The person using this session, and their role (everyone is the public when the server was started with
-    serve.py --public-only)."""
+    serve.py --public-only; no one has a role in a server beyond localhost without sign-in)."""
     if os.environ.get("PARTNERSHIP_PUBLIC_ONLY"):
         return Person(None, "public")
     configured = sign_in_configured()
+    if not configured and (where := open_address()) is not None:
+        return Person(
+            None,
+            None,
+            f"This dashboard is served on {where or 'every interface'} without sign-in, so it shows nothing: anyone "
+            "who reached it could read every confidential partner and change the data. Start it with serve.py "
+            "(make serve), which listens on this machine alone, or configure sign-in (see the README).",
+        )
     logged_in, email, verified = False, None, None
     if configured:
         try:
@@ -86,9 +107,10 @@ def sign_in_page() -> None:
     _, middle, _ = st.columns([1, 2, 1])
     with middle, st.container(border=True):  # the logo is the frame's, above
         st.title(plain(config.name))
-        if who.why:  # signed in, without a role: the sentence says why
+        if who.why:  # without a role: the sentence says why
             st.warning(plain(who.why), icon=":material/lock:")
-            st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign-in-page-out")
+            if sign_in_configured():
+                st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign-in-page-out")
             return
         st.markdown(
             "The partnership impact dashboard is for the foundation's staff and board. Sign in with your "
