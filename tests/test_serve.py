@@ -61,12 +61,13 @@ def test_without_sign_in_every_way_of_asking_for_more_than_localhost_is_refused(
 
 
 def test_an_address_in_the_config_file_next_to_the_dashboard_is_refused_too(tmp_path):
-    # Streamlit reads the .streamlit/config.toml beside the script last: a copy of serve.py with such a file.
+    # Streamlit reads the .streamlit/config.toml beside the script last: a copy of serve.py with such a file (the
+    # project's modules it imports still found in the checkout).
     shutil.copy(ROOT / "serve.py", tmp_path / "serve.py")
     (tmp_path / ".streamlit").mkdir()
     (tmp_path / ".streamlit" / "config.toml").write_text('[server]\naddress = "0.0.0.0"\n')
     port = free_port()
-    done = serve("--server.port", str(port), cwd=tmp_path, script=tmp_path / "serve.py")
+    done = serve("--server.port", str(port), cwd=tmp_path, script=tmp_path / "serve.py", env={"PYTHONPATH": str(ROOT)})
     assert done.returncode == 2, done.stderr[-2000:]
     assert done.stderr.startswith(f"serve.py: not listening on 0.0.0.0 {REFUSED}")
     assert not listening(port)
