@@ -272,12 +272,13 @@ def _table(
     unnamed: str = "the file name is not a table name",
     *,
     count_cells: bool,
-    ends_with_break: bool = True,
+    unended: int | None = None,
 ) -> RawTable:
     """Builds a RawTable from numbered rows: the first non-empty row is the header; empty rows are dropped.
 
     broken are rows that could not be split into cells at all (bad quotes). With count_cells (CSV), a row with
-    fewer cells than the header names, or a non-empty cell past them, is a problem.
+    fewer cells than the header names, or a non-empty cell past them, is a problem. unended is the last row of a
+    CSV file that ends without a line break after it: the file may be cut off anywhere in that row.
     """
     first_broken = min((p.row for p in broken), default=None)
     filled = [(n, cells) for n, cells in records if _trim(cells) or any(cell_problem(c, encoding) for c in cells)]
@@ -300,23 +301,36 @@ def _table(
         table = recognise(header, unnamed)
     problems = list(broken) + header_problems
     rows = []
-    last = filled[-1][0]
     for n, cells in filled[1:]:
         found = [
             ReadProblem(n, _column_label(header, i, table), message, shown(cell))
             for i, cell in enumerate(cells)
             if (message := cell_problem(cell, encoding))
         ]
-        if not found and count_cells:
+        if n == unended:
+            # A cut can fall anywhere in the last row ("Germ" for "Germany", or just before a last cell that would
+            # have been "true"), and nothing in the row itself tells: only the missing line break does.
+            last = next((c for c in reversed(cells) if not _blank(c)), "")
+            found.insert(
+                0,
+                ReadProblem(
+                    n,
+                    "",
+                    f"the file ends in this row without a line break after it, so it may be cut off here (it ends "
+                    f"with {shown(last)}); check that the row is whole, then end the file with a line break, or "
+                    "export it again",
+                    shown(last),
+                ),
+            )
+        elif not found and count_cells:
             kept = _trim(cells)
-            cut = " (the file seems cut off here)" if n == last and not ends_with_break else ""
             if len(cells) < len(header):
                 found.append(
                     ReadProblem(
                         n,
                         "",
                         f"this row has {len(cells)} cells but the header has {len(header)} columns; every row "
-                        f"needs a cell (empty or not) for each column{cut}",
+                        "needs a cell (empty or not) for each column",
                         shown(cells[-1] if cells else ""),
                     )
                 )
@@ -393,6 +407,30 @@ def _records(decoded: Decoded, delimiter: str) -> tuple[list[tuple[int, list[obj
     return records, broken
 
 
+def _split(decoded: Decoded, delimiter: str) -> tuple[list[tuple[int, list[object]]], list[ReadProblem], int | None]:
+    """The file's records and broken rows (as _records), and the last row when the file may be cut off in it: a row
+    that ends in the first bytes of a character is refused here; a row with no line break after it is left for
+    _table to refuse (unended)."""
+    records, broken = _records(decoded, delimiter)
+    unended = None
+    if decoded.cut and records and (not broken or broken[-1].row < records[-1][0]):
+        # The last row ends in the first bytes of a character: the file was cut off (not a stray byte).
+        n, cells = records.pop()
+        last = str(cells[-1]) if cells else ""
+        broken.append(
+            ReadProblem(
+                n,
+                "",
+                f"the file is cut off in the middle of a character, at the end of this row ({shown(last)}); "
+                "export or copy the whole file again",
+                shown(last),
+            )
+        )
+    elif records and not decoded.text.endswith(("\n", "\r")) and (not broken or broken[-1].row < records[-1][0]):
+        unended = records[-1][0]
+    return records, broken, unended
+
+
 def read_csv(path: Path, label: str, table: str | None = None) -> list[RawTable]:
     """Reads a CSV file: the table chosen, or named by the file's name, or recognised from its header."""
     data = path.read_bytes()
@@ -409,22 +447,8 @@ def read_csv(path: Path, label: str, table: str | None = None) -> list[RawTable]
         )
     table = table or table_for_stem(path.stem)
     delimiter = _choose_delimiter(first_line(text), table)
-    records, broken = _records(decoded, delimiter)
-    if decoded.cut and records and (not broken or broken[-1].row < records[-1][0]):
-        # The last row ends in the first bytes of a character: the file was cut off (not a stray byte).
-        n, cells = records.pop()
-        last = str(cells[-1]) if cells else ""
-        broken.append(
-            ReadProblem(
-                n,
-                "",
-                f"the file is cut off in the middle of a character, at the end of this row ({shown(last)}); "
-                "export or copy the whole file again",
-                shown(last),
-            )
-        )
-    ends_with_break = text.endswith(("\n", "\r"))
-    return [_table(label, table, records, broken, decoded.encoding, count_cells=True, ends_with_break=ends_with_break)]
+    records, broken, unended = _split(decoded, delimiter)
+    return [_table(label, table, records, broken, decoded.encoding, count_cells=True, unended=unended)]
 
 
 def first_line(text: str) -> str:
@@ -440,9 +464,8 @@ def read_source_csv(path: Path, label: str) -> RawTable:
     if not decoded.text.strip():
         raise FileProblem("the file is empty: the first row must name the columns")
     delimiter = max(DELIMITERS, key=first_line(decoded.text).count)
-    records, broken = _records(decoded, delimiter)
-    ends_with_break = decoded.text.endswith(("\n", "\r"))
-    return _table(label, SOURCE, records, broken, decoded.encoding, count_cells=True, ends_with_break=ends_with_break)
+    records, broken, unended = _split(decoded, delimiter)
+    return _table(label, SOURCE, records, broken, decoded.encoding, count_cells=True, unended=unended)
 
 
 def _cell(value: object) -> object:

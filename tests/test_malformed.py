@@ -84,11 +84,50 @@ def test_a_short_row_is_an_error_not_blanks_over_the_stored_values(capsys, db, t
     assert stored(db, "SELECT country, confidential FROM partners WHERE partner_id = 'P01'") == [("US", False)]
 
 
+CUT = (
+    "the file ends in this row without a line break after it, so it may be cut off here (it ends with {}); check "
+    "that the row is whole, then end the file with a line break, or export it again"
+)
+
+
 def test_a_file_cut_off_in_a_row_is_an_error(capsys, db, tmp_path):
     path = put(tmp_path, "partners.csv", PARTNERS + "P01,Acme Pharma,pharma,US,false\nP02,BioN")
-    lines = refused(capsys, db, path)
-    assert where(lines) == [f"{path}:3"]
-    assert lines[0].endswith("(the file seems cut off here)")
+    assert refused(capsys, db, path) == [f"{path}:3: " + CUT.format("'BioN'")]
+
+
+def test_a_file_cut_off_after_a_rows_last_delimiter_changes_no_stored_value(capsys, db, tmp_path):
+    # Whole, the row would keep P03 confidential; cut after "Germany," its blank last cell would mean the default.
+    path = put(
+        tmp_path, "partners.csv", PARTNERS + "P01,Acme Pharma,pharma,US,false\nP11,Confidential Pharma,pharma,Germany,"
+    )
+    assert refused(capsys, db, path) == [f"{path}:3: " + CUT.format("'Germany'")]
+    assert stored(db, "SELECT country, confidential FROM partners WHERE partner_id = 'P11'") == [("JP", True)]
+
+
+def test_a_file_cut_off_in_the_middle_of_a_cell_is_an_error_though_the_row_has_every_cell(capsys, db, tmp_path):
+    path = put(tmp_path, "partners.csv", PARTNERS + "P01,Acme Pharma,pharma,US,false\nP02,BioNova,biotech,Germ")
+    rows = put(tmp_path / "quoted", "partners.csv", PARTNERS + 'P02,BioNova,biotech,"Germ"')
+    assert refused(capsys, db, path, rows) == [
+        f"{path}:3: " + CUT.format("'Germ'"),
+        f"{rows}:2: " + CUT.format("'Germ'"),
+    ]
+
+
+def test_a_csv_of_another_system_cut_off_in_its_last_row_is_an_error(capsys, db, tmp_path):
+    header = "PMID,Title,Authors,Citation,First Author,Journal/Book,Publication Year,Create Date,PMCID,NIHMS ID,DOI\n"
+    path = put(
+        tmp_path,
+        "pubmed.csv",
+        header
+        + "38000001,Gene therapy,Doe J,Nat Med. 2023 Mar;29(3):5-9.,Doe J,Nat Med,2023,2023/02/17,PMC8,,10.1038/s4",
+    )
+    assert refused(capsys, db, path) == [f"{path}:2: " + CUT.format("'10.1038/s4'")]
+
+
+def test_a_file_whose_last_line_is_blank_but_unended_is_whole(db, tmp_path):
+    path = put(tmp_path, "partners.csv", PARTNERS + "P20,Trail Co,other,US,true\n,,,,")
+    assert import_files(db, [path]).ok
+    assert stored(db, "SELECT name, confidential FROM partners WHERE partner_id = 'P20'") == [("Trail Co", True)]
 
 
 def test_a_row_with_more_cells_than_the_header_is_an_error(capsys, db, tmp_path):
