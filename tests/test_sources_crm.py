@@ -339,6 +339,10 @@ MALFORMED = [
      "Gifts.csv:5:Gift status: 'On hold' is a gift status that mappings/raisers_edge_gifts.toml does not list", None),
     ("Gifts.csv", _swap(GIFTS, '"General Operating"', '"Capital Campaign"'),
      "Gifts.csv:3:Fund: 'Capital Campaign' is a fund that mappings/raisers_edge_gifts.toml does not list", None),
+    ("Gifts.csv", GIFTS.replace('"Constituent ID"', '"Constituent type"').replace('"502"', '"Trust"')
+     .replace('"501"', '"Organization"'),
+     "Gifts.csv:3:Constituent type: 'Trust' is a constituent type that mappings/raisers_edge_gifts.toml does not "
+     "list; it lists Individual, Organization, Organisation", None),
     ("Gifts.csv", _swap(GIFTS, '"North University"', '"Jane Smith"'),
      "Gifts.csv:3:Constituent name: 'Jane Smith' is not the name of a partner", None),
 ]  # fmt: skip

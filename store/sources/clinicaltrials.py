@@ -50,9 +50,9 @@ PROGRAMS = ["program_id", "name", "partner_ids"]
 
 # Keys only a ClinicalTrials.gov study has (the first is protocolSection, unless the keys were sorted).
 _KEYS = ("protocolSection", "derivedSection", "hasResults")
-_NCT = re.compile(r"^NCT\d{8}$")
-_NCT_IN = re.compile(r"NCT\d{8}(?!\d)", re.IGNORECASE)
-_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")  # as the API writes dates: 2023-03 or 2023-03-15
+_NCT = re.compile(r"^NCT\d{8}$", re.ASCII)
+_NCT_IN = re.compile(r"NCT\d{8}(?!\d)", re.IGNORECASE | re.ASCII)
+_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$", re.ASCII)  # as the API writes dates: 2023-03 or 2023-03-15
 
 
 class Invalid(ValueError):
@@ -164,6 +164,14 @@ def _started(study: dict, rules: dict, encoding: str) -> bool:
             kind,
         )
     status = _text(study, STATUS, encoding)
+    known = rules["statuses"]["known"]
+    if status is not None and status.upper() not in known:
+        raise Invalid(
+            STATUS,
+            f"{shown(status)} is not a status ClinicalTrials.gov writes ({', '.join(known)}); download the study "
+            "again, or list the new status in mappings/clinicaltrials.toml",
+            status,
+        )
     if status and status.upper() in rules["not_started"]["statuses"]:
         return False
     return kind is None or types[kind.upper()]
