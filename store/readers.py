@@ -349,8 +349,32 @@ def _table(
             problems.extend(found)
         else:
             rows.append((n, _trim(cells)))
+    if table == SOURCE:
+        problems.extend(_source_header_problems(header, header_row, rows))
     problems.sort(key=lambda p: p.row)
     return RawTable(label, table, header, rows, problems, header_row)
+
+
+def _source_header_problems(header: list[str], row: int, rows: list[tuple[int, list[object]]]) -> list[ReadProblem]:
+    """A header of another system's file must say which cell is which, as the contract's must (importer._map_header):
+    a name twice (which of the two columns is the PMCID?) or a column of values with no name (a Type column whose
+    name was lost would leave every opportunity without its purpose, silently) is a problem at the header row."""
+    found = []
+    seen: set[str] = set()
+    for i, name in enumerate(header):
+        key = _normal(name)
+        if key and key in seen:
+            found.append(
+                ReadProblem(
+                    row, name.strip(), f"the column {shown(name.strip())} appears twice in the header; keep one"
+                )
+            )
+        elif not key and any(i < len(cells) and not _blank(cells[i]) for _, cells in rows):
+            found.append(
+                ReadProblem(row, f"column {i + 1}", "this column has values but no name in the header row; name it")
+            )
+        seen.add(key)
+    return found
 
 
 def _choose_delimiter(header: str, table: str | None) -> str:

@@ -48,10 +48,16 @@ class Invalid(ValueError):
 
 
 def _day(year: int, month: int, day: int, text: str, what: str) -> date:
+    """The date, when it is one of the calendar and plausible (values.plausible): every date a paper gives counts,
+    since the earliest is its published date (a DEP typed 2999 would leave DP's later date as the earliest)."""
     try:
-        return date(year, month, day)
+        found = date(year, month, day)
     except ValueError:
         raise Invalid(f"{shown(text)} is not a date of the calendar ({what})") from None
+    try:
+        return values.plausible(found, text)
+    except values.Invalid as exc:
+        raise Invalid(str(exc)) from None
 
 
 def _digits(text: str) -> None:
@@ -72,7 +78,7 @@ def print_date(text: str) -> date:
         )
     year, month, day, season = m.groups()
     if season:
-        return date(int(year), SEASONS[season.lower()], 1)
+        return _day(int(year), SEASONS[season.lower()], 1, text, "DP")
     if month and month.lower() not in MONTHS:
         raise Invalid(f"{shown(text)} names no month PubMed writes (Jan, Feb, ... Dec)")
     return _day(int(year), MONTHS[month.lower()] if month else 1, int(day) if day else 1, text, "DP")
