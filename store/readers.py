@@ -427,8 +427,46 @@ def _records(decoded: Decoded, delimiter: str) -> tuple[list[tuple[int, list[obj
             broken.append(ReadProblem(n, "", message, shown_line))
             continue
         n += 1
+        if any('"' in cell for cell in cells) and (
+            at := _stray_quote("".join(lines[start : reader.line_num]), delimiter)
+        ):
+            broken.append(
+                ReadProblem(
+                    n,
+                    "",
+                    f"cell {at[0] + 1} of this row holds a quote but is not quoted ({shown(at[1])}), so it may have "
+                    'lost its opening quote; quote the whole cell and double the quotes inside it ("")',
+                    shown(at[1]),
+                )
+            )
+            continue
         records.append((n, list(cells)))
     return records, broken
+
+
+def _stray_quote(text: str, delimiter: str) -> tuple[int, str] | None:
+    """The first cell of a record's text that holds a quote without being quoted (its position and text), if any:
+    csv's strict mode keeps such a quote as text, but a cell quoted whole is the only place a quote belongs."""
+    i, field, start, quoted = 0, 0, 0, False
+    while i < len(text):
+        ch = text[i]
+        if i == start and ch == '"':
+            quoted = True
+            i += 1
+            while i < len(text):
+                if text[i] == '"':
+                    if text[i + 1 : i + 2] == '"':
+                        i += 2
+                        continue
+                    break
+                i += 1
+        elif ch in (delimiter, "\r", "\n"):
+            field, start, quoted = field + (ch == delimiter), i + 1, False
+        elif ch == '"' and not quoted:
+            end = min((j for j in (text.find(delimiter, i), text.find("\n", i)) if j >= 0), default=len(text))
+            return field, text[start:end].strip("\r")
+        i += 1
+    return None
 
 
 def _split(decoded: Decoded, delimiter: str) -> tuple[list[tuple[int, list[object]]], list[ReadProblem], int | None]:

@@ -173,6 +173,21 @@ def test_text_after_a_closing_quote_is_an_error_and_reading_goes_on(capsys, db, 
     assert "3 cells but the header has 5" in lines[1]
 
 
+def test_a_quote_in_a_cell_that_is_not_quoted_is_an_error_not_part_of_the_value(capsys, db, tmp_path):
+    # The opening quote of "Acme Pharma" was lost: csv would keep 'Acme Pharma"' as the name.
+    path = put(tmp_path, "partners.csv", PARTNERS + '"P01",Acme Pharma","pharma","US","false"\n')
+    assert refused(capsys, db, path) == [
+        f"{path}:2: cell 2 of this row holds a quote but is not quoted ('Acme Pharma\"'), so it may have lost its "
+        'opening quote; quote the whole cell and double the quotes inside it ("")'
+    ]
+
+
+def test_quotes_doubled_inside_a_quoted_cell_are_kept_as_the_value(db, tmp_path):
+    path = put(tmp_path, "partners.csv", PARTNERS + 'P20,"The ""Best"", Co",other,US,false\n')
+    assert import_files(db, [path]).ok
+    assert stored(db, "SELECT name FROM partners WHERE partner_id = 'P20'") == [('The "Best", Co',)]
+
+
 def test_rows_are_numbered_as_records_when_a_quoted_cell_holds_a_line_break(capsys, db, tmp_path):
     path = put(tmp_path, "partners.csv", PARTNERS + 'P20,"Two\nlines",other,US,false\nP21,X,pharmacy,US,false\n')
     lines = refused(capsys, db, path)
