@@ -87,7 +87,9 @@ def test_a_short_row_is_an_error_not_blanks_over_the_stored_values(capsys, db, t
 
 CUT = (
     "the file ends in this row without a line break after it, so it may be cut off here (it ends with {}); check "
-    "that the row is whole, then end the file with a line break, or export it again"
+    "that the row is whole, then end the file with a line break (open it in a text editor, press Enter after the "
+    "last row and save), export it again, or save it as .xlsx (Google Sheets and Excel: Download or Save as an "
+    "Excel workbook)"
 )
 
 
