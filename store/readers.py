@@ -317,10 +317,10 @@ def _table(
                 ReadProblem(
                     n,
                     "",
-                    f"the file ends in this row without a line break after it, so it may be cut off here (it ends "
-                    f"with {shown(last)}); check that the row is whole, then end the file with a line break (open it in "
-                    "a text editor, press Enter after the last row and save), export it again, or save it as .xlsx "
-                    "(Google Sheets and Excel: Download or Save as an Excel workbook)",
+                    "the file ends in this row without a line break after it, so it may be cut off here (it ends "
+                    f"with {shown(last)}); check that the row is whole, then end the file with a line break (open it "
+                    "in a text editor, press Enter after the last row and save), export it again, or save it as "
+                    ".xlsx (Google Sheets and Excel: Download or Save as an Excel workbook)",
                     shown(last),
                 ),
             )
