@@ -1,0 +1,101 @@
+"""Fuzz: malformed variants of valid files of every format we read (the contract's CSV and XLSX, Salesforce NPSP,
+Raiser's Edge NXT, PubMed MEDLINE and CSV, ClinicalTrials.gov JSON), each imported through the command line's entry
+into a copy of its case's template database. Each must be refused (exit 2, every problem at FILE:ROW[:COLUMN], the
+database byte for byte as it was, no file left behind) or accepted correctly (what is stored is what the file
+means: tests/fuzz/mutations.py's oracles); never exit 1, never a traceback.
+
+The variants are seeded (random.Random(case and number)), so a failing one is the same bytes on every run. `make
+test` runs the first SUBSET of each case; `make fuzz` (FUZZ=all) runs all of them (ALL per case, over 1,000) and
+prints the figures; tests/artifacts/fuzz-report.txt lists every variant that went wrong.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.fuzz.cases import cases
+from tests.fuzz.harness import Bench, Outcome
+
+SUBSET = 12
+ALL = 64
+EVERYTHING = os.environ.get("FUZZ", "").lower() == "all"
+PER_CASE = ALL if EVERYTHING else SUBSET
+CASES = cases()
+# A few variants also go through a real `cli.py import` process (each takes a second or two to start).
+COMMANDS = [(c.name, i) for c in CASES for i in range(0, PER_CASE, 16 if EVERYTHING else PER_CASE)][
+    : None if EVERYTHING else 6
+]
+
+pytestmark = pytest.mark.fuzz
+
+
+@pytest.fixture(scope="module")
+def benches(tmp_path_factory, request) -> dict[str, Bench]:
+    """Each case's bench, and at the end the figures: on the terminal, and every failure in the report file."""
+    work = tmp_path_factory.mktemp("fuzz")
+    found = {c.name: Bench(c, i, work) for i, c in enumerate(CASES)}
+    yield found
+    outcomes: list[Outcome] = request.config.stash.get(_OUTCOMES, [])
+    if not outcomes:
+        return
+    tally = Counter(o.result for o in outcomes)
+    wrong = [o for o in outcomes if not o.ok]
+    kept_refused = sum(1 for o in outcomes if o.result == "refused" and o.oracle == "same")
+    line = (
+        f"fuzz: {len(outcomes) - tally['skipped']} variants: {tally['refused']} refused "
+        f"({kept_refused} of them kept the file's meaning), {tally['accepted']} accepted correctly, "
+        f"{tally['wrong']} accepted wrongly, {tally['crash']} crashed, {tally['unlocated']} unlocated, "
+        f"{tally['changed'] + tally['leftover']} changed the database or left files"
+    )
+    report = ROOT / "tests" / "artifacts" / "fuzz-report.txt"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(line + "\n\n" + "\n".join(map(str, sorted(wrong, key=lambda o: (o.result, o.kind, o.id)))))
+    terminal = request.config.pluginmanager.get_plugin("terminalreporter")
+    if terminal is not None:
+        terminal.write_line("")
+        terminal.write_line(line + f" (the list: {report.relative_to(ROOT)})")
+
+
+_OUTCOMES = pytest.StashKey[list]()
+
+
+def test_each_valid_file_imports_and_the_mutations_write_its_rows_back_unchanged(benches):
+    from tests.fuzz.mutations import CsvFile
+
+    for bench in benches.values():
+        assert bench.meant  # the valid files import, and store something
+        if bench.case.shape.format == "csv":
+            parsed = CsvFile.parse(bench.case.data)
+            assert CsvFile.parse(parsed.dump()).rows == parsed.rows, bench.case.name
+
+
+def test_there_are_over_a_thousand_variants_in_all():
+    assert len(CASES) * ALL >= 1000
+
+
+@pytest.mark.parametrize("case,index", [(c.name, i) for c in CASES for i in range(PER_CASE)])
+def test_a_malformed_file_is_refused_at_its_rows_or_stores_only_what_it_means(benches, request, case, index):
+    outcome = benches[case].run(index)
+    request.config.stash.setdefault(_OUTCOMES, []).append(outcome)
+    assert outcome.ok, str(outcome)
+
+
+@pytest.mark.parametrize("case,index", COMMANDS)
+def test_the_real_command_line_refuses_or_accepts_a_variant_as_the_in_process_entry_does(benches, case, index):
+    bench = benches[case]
+    if bench.variant(index) is None:
+        pytest.skip("no mutation applies")
+    code, stderr = bench.run_command(index)
+    assert "Traceback" not in stderr
+    assert code in (0, 2), stderr
+    assert code == bench.run(index).code, stderr
+
+
+def test_a_variant_is_the_same_bytes_on_every_run(tmp_path):
+    first = Bench(CASES[0], 0, tmp_path / "a")
+    again = Bench(CASES[0], 0, tmp_path / "b")
+    assert [first.variant(i).data for i in range(5)] == [again.variant(i).data for i in range(5)]
