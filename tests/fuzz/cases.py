@@ -73,8 +73,14 @@ def contract_csv(folder: Path, table: str, label: str) -> Case:
     data = (folder / f"{table}.csv").read_bytes()
     before = TABLE_ORDER[: TABLE_ORDER.index(table)]
     base = {f"{t}.csv": (folder / f"{t}.csv").read_bytes() for t in before}
-    return Case(f"{label}-{table}", f"contract CSV ({table})", {f"{table}.csv": data}, f"{table}.csv",
-                contract_shape(table, _header(data)), base)  # fmt: skip
+    return Case(
+        f"{label}-{table}",
+        f"contract CSV ({table})",
+        {f"{table}.csv": data},
+        f"{table}.csv",
+        contract_shape(table, _header(data)),
+        base,
+    )
 
 
 def _typed(table: str, header: list[str], row: list[str]) -> list[object]:
@@ -177,23 +183,45 @@ def cases() -> list[Case]:
         contract_xlsx(SAMPLE, ("funding",), "xlsx-sample-funding", "funding.xlsx", base=("partners", "partnerships"))
     )
     npsp_shapes = {
-        "Account.csv": Shape("csv", key="Id", enums=("Type", "Industry"), change="Name",
-                             kept=lambda r: r.get("npe01__SYSTEMIsIndividual__c") == "false"),
-        "Opportunity.csv": Shape("csv", key="Id", dates=("CloseDate",), numbers=("Amount",), money=("Amount",),
-                                 enums=("Type", "IsWon"), change="Amount",
-                                 kept=lambda r: r.get("IsWon") == "true" and r.get("AccountId") != SMITH),
+        "Account.csv": Shape(
+            "csv",
+            key="Id",
+            enums=("Type", "Industry"),
+            change="Name",
+            kept=lambda r: r.get("npe01__SYSTEMIsIndividual__c") == "false",
+        ),
+        "Opportunity.csv": Shape(
+            "csv",
+            key="Id",
+            dates=("CloseDate",),
+            numbers=("Amount",),
+            money=("Amount",),
+            enums=("Type", "IsWon"),
+            change="Amount",
+            kept=lambda r: r.get("IsWon") == "true" and r.get("AccountId") != SMITH,
+        ),
         "outfunds__Disbursement__c.csv": Shape(
-            "csv", key="Id", dates=("outfunds__Disbursement_Date__c",), numbers=("outfunds__Amount__c",),
-            money=("outfunds__Amount__c",), enums=("outfunds__Status__c",), change="outfunds__Amount__c",
-            kept=lambda r: r.get("outfunds__Status__c") == "Paid"),
-        "outfunds__Funding_Request__c.csv": Shape("csv", key="Id", change="outfunds__Applying_Organization__c",
-                                                  kept=lambda r: r.get("Id") == "a0B5g00000Req01EAB"),
-    }  # fmt: skip
+            "csv",
+            key="Id",
+            dates=("outfunds__Disbursement_Date__c",),
+            numbers=("outfunds__Amount__c",),
+            money=("outfunds__Amount__c",),
+            enums=("outfunds__Status__c",),
+            change="outfunds__Amount__c",
+            kept=lambda r: r.get("outfunds__Status__c") == "Paid",
+        ),
+        "outfunds__Funding_Request__c.csv": Shape(
+            "csv",
+            key="Id",
+            change="outfunds__Applying_Organization__c",
+            kept=lambda r: r.get("Id") == "a0B5g00000Req01EAB",
+        ),
+    }
     garbled_enums = {"Account.csv"}  # open lists (an org's own Types): a new value may say nothing
     for name, shape in npsp_shapes.items():
         if name in garbled_enums:
             shape = Shape(**{**shape.__dict__, "enums": ()})
-        label = name.removesuffix(".csv").removeprefix("outfunds__").lower()
+        label = name.removesuffix(".csv").removeprefix("outfunds__").removesuffix("__c").lower().replace("_", "-")
         found.append(Case(f"npsp-{label}", f"Salesforce NPSP ({name})", dict(NPSP), name, shape))
     found.append(
         Case(
@@ -209,11 +237,10 @@ def cases() -> list[Case]:
                 money=("Amount",),
                 enums=("Stage", "Type"),
                 change="Amount",
-                times=False,
                 kept=lambda r: r.get("Stage") in ("Closed Won", "Received"),
             ),
             CRM_BASE,
-        )  # fmt: skip
+        )
     )
     found.append(
         Case(
@@ -229,11 +256,10 @@ def cases() -> list[Case]:
                 money=("Gift amount",),
                 enums=("Gift type",),
                 change="Gift amount",
-                times=False,
                 kept=lambda r: r.get("Gift type") in ("Cash", "Pay-Cash") and not r.get("Gift status"),
             ),
             CRM_BASE,
-        )  # fmt: skip
+        )
     )
     found.append(
         Case(
@@ -243,7 +269,7 @@ def cases() -> list[Case]:
             "pubmed.nbib",
             Shape("medline", key="PMID", change="TI"),
             PUBMED_BASE,
-        )  # fmt: skip
+        )
     )
     found.append(
         Case(
@@ -251,9 +277,9 @@ def cases() -> list[Case]:
             "PubMed (CSV)",
             {"csv-PubMed-set.csv": pubmed.CSV.encode()},
             "csv-PubMed-set.csv",
-            Shape("csv", key="PMID", dates=("Citation",), change="Title", times=False),
+            Shape("csv", key="PMID", dates=("Citation",), change="Title"),
             PUBMED_BASE,
-        )  # fmt: skip
+        )
     )
     found.append(
         Case(
@@ -263,7 +289,7 @@ def cases() -> list[Case]:
             "gt101.json",
             TRIAL_SHAPE,
             TRIALS_BASE,
-        )  # fmt: skip
+        )
     )
     found.append(
         Case(
@@ -273,6 +299,6 @@ def cases() -> list[Case]:
             "trials.json",
             TRIAL_SHAPE,
             TRIALS_BASE,
-        )  # fmt: skip
+        )
     )
     return found

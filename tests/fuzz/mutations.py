@@ -59,7 +59,6 @@ class Shape:
     enums: tuple[str, ...] = ()  # closed lists the import reads (an unknown value is a problem)
     change: str = ""  # a stored column a second record of the same id may change (XLSX: several, comma-separated)
     text: tuple[str, ...] = ()  # stored text columns (XLSX: where a control character goes)
-    times: bool = True  # the dates may be written with a time of day
     kept: Callable[[dict[str, str]], bool] = field(default=lambda row: True)  # data rows that become records
     types: dict[str, str] = field(default_factory=dict)  # column -> contract type (contract files)
 
@@ -527,9 +526,14 @@ def _changed(value: str) -> str:
 def csv_excel_number(data: bytes, shape: Shape, rng: random.Random) -> Mutated | None:
     """A date cell holding a number: the date's Excel serial, or a year written as a number."""
     f = CsvFile.parse(data)
-    spot = _cells(f, shape, shape.dates, rng)
-    if spot is None:
+    dated = re.compile(r"\s*(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\s*")  # a cell that is a date (not a citation)
+    spots = [
+        (i, j) for i in f.kept_rows(shape) for j, n in enumerate(f.header) if n in shape.dates and j < len(f.rows[i])
+    ]
+    spots = [(i, j) for i, j in spots if dated.fullmatch(f.rows[i][j])]
+    if not spots:
         return None
+    spot = rng.choice(spots)
     cell = f.rows[spot[0]][spot[1]]
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", cell.strip())
     serial = str((date(*map(int, m.groups())) - date(1899, 12, 30)).days) if m else "45000"
@@ -673,18 +677,16 @@ def medline_truncate_last(data: bytes, shape: Shape, rng: random.Random) -> Muta
     )
 
 
-def medline_delimiter(drop: bool) -> Callable:
-    def mutate(data: bytes, shape: Shape, rng: random.Random) -> Mutated | None:
-        lines, newline = _medline_lines(data)
-        tagged = [i for i, line in enumerate(lines) if _TAG.match(line)]
-        i = rng.choice(tagged)
-        out = list(lines)
-        k = lines[i].index("- ")
-        out[i] = lines[i][:k] + lines[i][k + 1 :] if drop else lines[i][:k] + "- " + lines[i][k:]
-        kind = "drop-delimiter" if drop else "extra-delimiter"
-        return Mutated(_medline_dump(out, newline, data), kind, "garble", f"line {i + 1}: {lines[i]!r} -> {out[i]!r}")
-
-    return mutate
+def medline_delimiter(data: bytes, shape: Shape, rng: random.Random) -> Mutated | None:
+    """A tag line without its "-" (a second "- " would be text: "TI  - - x" is the title "- x")."""
+    lines, newline = _medline_lines(data)
+    i = rng.choice([i for i, line in enumerate(lines) if _TAG.match(line)])
+    out = list(lines)
+    k = lines[i].index("- ")
+    out[i] = lines[i][:k] + lines[i][k + 1 :]
+    return Mutated(
+        _medline_dump(out, newline, data), "drop-delimiter", "garble", f"line {i + 1}: {lines[i]!r} -> {out[i]!r}"
+    )
 
 
 def medline_continuation(data: bytes, shape: Shape, rng: random.Random) -> Mutated | None:
@@ -772,8 +774,7 @@ def _after_first_line(data: bytes) -> int:
 MEDLINE_MUTATIONS: dict[str, Callable] = {
     "truncate": csv_truncate,
     "truncate-last": medline_truncate_last,
-    "drop-delimiter": medline_delimiter(drop=True),
-    "extra-delimiter": medline_delimiter(drop=False),
+    "drop-delimiter": medline_delimiter,
     "indent": medline_continuation,
     "control": with_start(control_byte, _after_first_line),
     "encoding": with_start(bad_byte, _after_first_line),
@@ -909,7 +910,9 @@ def json_key_case(data: bytes, shape: Shape, rng: random.Random) -> Mutated | No
     if not isinstance(target, dict) or last not in target:
         return None
     target[last[0].upper() + last[1:]] = target.pop(last)
-    return Mutated(_dump_json(doc, data), "header-case", "garble", f"study {k + 1}: {path} spelt with a capital")
+    # A key the API never writes is unknown and may be passed over, as if the field were missing: the study may then
+    # give fewer records, never other values.
+    return Mutated(_dump_json(doc, data), "header-case", "subset", f"study {k + 1}: {path} spelt with a capital")
 
 
 def json_duplicate(differs: bool) -> Callable:
