@@ -271,6 +271,16 @@ def cases() -> list[Case]:
             PUBMED_BASE,
         )
     )
+    found.append(  # the same records saved from PubMed as "Format: PubMed" (.txt), with Windows line ends
+        Case(
+            "pubmed-medline-txt",
+            "PubMed (MEDLINE, .txt)",
+            {"pubmed-result.txt": crlf(pubmed.MEDLINE, bom=False)},
+            "pubmed-result.txt",
+            Shape("medline", key="PMID", change="TI"),
+            PUBMED_BASE,
+        )
+    )
     found.append(
         Case(
             "pubmed-csv",

@@ -53,7 +53,11 @@ def state(db: Path) -> State:
         rows = list(csv.reader(io.StringIO(content.decode("utf-8"))))
         header = rows[0]
         keys = [header.index(k) for k in table.key_columns]
-        found[table.name] = {tuple(r[k] for k in keys): dict(zip(header, r, strict=True)) for r in rows[1:]}
+        records = [dict(zip(header, r, strict=True)) for r in rows[1:]]
+        for record in records:
+            if record.get("doi"):  # one DOI in any case (the contract compares them so; PubMed writes both)
+                record["doi"] = record["doi"].lower()
+        found[table.name] = {tuple(r[header[k]] for k in keys): r for r in records}
     return found
 
 

@@ -304,6 +304,30 @@ def csv_truncate_last(data: bytes, shape: Shape, rng: random.Random) -> Mutated 
     )
 
 
+def csv_truncate_at_cell(data: bytes, shape: Shape, rng: random.Random) -> Mutated | None:
+    """The file cut right after a delimiter of a row, so that its last cell is empty (the issue's partners.csv cut
+    after "...,Germany,")."""
+    f = CsvFile.parse(data)
+    data = f.dump()
+    rows = f.kept_rows(shape)
+    if not rows:
+        return None
+    i = rng.choice(rows)
+    start, end = f.line_start(i), f.line_start(i + 1)
+    spots, quoted = [], False
+    for k, b in enumerate(data[start:end]):
+        if b == ord('"'):
+            quoted = not quoted
+        elif b == ord(f.delimiter) and not quoted:
+            spots.append(start + k + 1)
+    if not spots:
+        return None
+    at = rng.choice(spots)
+    return Mutated(
+        data[:at], "truncate-at-cell", "subset", f"cut after a delimiter in row {i + 1}: ends {data[start:at]!r}"
+    )
+
+
 def csv_control(data: bytes, shape: Shape, rng: random.Random) -> Mutated | None:
     f = CsvFile.parse(data)
     spot = _cells(f, shape, tuple(f.header), rng)
@@ -564,6 +588,7 @@ def csv_truncate(data: bytes, shape: Shape, rng: random.Random) -> Mutated | Non
 CSV_MUTATIONS: dict[str, Callable] = {
     "truncate": csv_truncate,
     "truncate-last": csv_truncate_last,
+    "truncate-at-cell": csv_truncate_at_cell,
     "drop-delimiter": csv_delimiter(drop=True),
     "extra-delimiter": csv_delimiter(drop=False),
     "quote": csv_quote,
@@ -662,6 +687,21 @@ def _medline_garbled(value: str, rng: random.Random) -> str | None:
     return garbled_number(m.group(1), rng) + m.group(2)
 
 
+def _inside_a_line(data: bytes, at: int) -> bool:
+    """Whether a cut at this byte ends the file inside a line. A cut at a line's end leaves a record that looks
+    whole (a MEDLINE record has no end mark), so the fuzz leaves those out: no reader could tell."""
+    return data[at - 1 : at] not in (b"\n", b"\r")
+
+
+def medline_truncate(data: bytes, shape: Shape, rng: random.Random) -> Mutated | None:
+    at = rng.randrange(1, len(data))
+    if not _inside_a_line(data, at):
+        return None
+    return Mutated(
+        data[:at], "truncate", "subset", f"cut at byte {at} of {len(data)}: ends {data[max(0, at - 40) : at]!r}"
+    )
+
+
 def medline_truncate_last(data: bytes, shape: Shape, rng: random.Random) -> Mutated | None:
     lines, newline = _medline_lines(data)
     first, _ = _records(lines)[-1]
@@ -669,6 +709,8 @@ def medline_truncate_last(data: bytes, shape: Shape, rng: random.Random) -> Muta
     if start >= len(data) - 1:
         return None
     at = rng.randrange(start + 1, len(data) - 1)
+    if not _inside_a_line(data, at):
+        return None
     return Mutated(
         data[:at],
         "truncate-last",
@@ -772,7 +814,7 @@ def _after_first_line(data: bytes) -> int:
 
 
 MEDLINE_MUTATIONS: dict[str, Callable] = {
-    "truncate": csv_truncate,
+    "truncate": medline_truncate,
     "truncate-last": medline_truncate_last,
     "drop-delimiter": medline_delimiter,
     "indent": medline_continuation,
