@@ -382,6 +382,10 @@ def csv_delimiter(drop: bool) -> Callable:
                 spots.append(start + k)
         if not spots:
             return None
+        if not drop and not f.rows[i][-1].strip():
+            # A row may end in empty cells (the contract says so): a second delimiter in a row whose last cell is empty
+            # only moves cells along, which no reader can tell from a row with one more empty cell at its end.
+            return None
         at = rng.choice(spots)
         out = data[:at] + data[at + 1 :] if drop else data[:at] + b"," + data[at:]
         kind = "drop-delimiter" if drop else "extra-delimiter"
@@ -935,7 +939,9 @@ def json_type(data: bytes, shape: Shape, rng: random.Random) -> Mutated | None:
     if new == old and type(new) is type(old):
         return None
     _put(studies[k], path, new)
-    return Mutated(_dump_json(doc, data), "json-type", "garble", f"study {k + 1}, {path}: {old!r} -> {new!r}")
+    # null is a field without a value, as if it were missing: the study may then give fewer records, never others.
+    oracle = "subset" if new is None else "garble"
+    return Mutated(_dump_json(doc, data), "json-type", oracle, f"study {k + 1}, {path}: {old!r} -> {new!r}")
 
 
 def json_key_case(data: bytes, shape: Shape, rng: random.Random) -> Mutated | None:
@@ -1089,7 +1095,22 @@ def workbook(sheets: Sheets) -> bytes:
                     cell.number_format = "yyyy-mm-dd"
     out = io.BytesIO()
     wb.save(out)
-    return out.getvalue()
+    return _fixed_times(out.getvalue())
+
+
+def _fixed_times(data: bytes) -> bytes:
+    """The workbook with its save time fixed (openpyxl writes the clock into docProps/core.xml and every zip entry),
+    so that a variant is the same bytes on every run."""
+    import zipfile
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = re.sub(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", b"2024-01-01T00:00:00Z", content)
+            dst.writestr(zipfile.ZipInfo(item.filename, date_time=(2024, 1, 1, 0, 0, 0)), content, zipfile.ZIP_DEFLATED)
+    return packed.getvalue()
 
 
 def _xlsx_cells(sheets: Sheets, shape: Shape, columns: tuple[str, ...], rng: random.Random):
