@@ -21,7 +21,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.fuzz.cases import cases
-from tests.fuzz.harness import Bench, Outcome
+from tests.fuzz.harness import Bench, Outcome, first_difference, subset_difference, unlocated
 
 SUBSET = 12
 ALL = 64
@@ -116,3 +116,30 @@ def test_a_variant_is_the_same_bytes_on_every_run(tmp_path):
         assert (
             re.findall(rb"\d{4}-\d\d-\d\dT[\d:]+Z", archive.read("docProps/core.xml")) == [b"2024-01-01T00:00:00Z"] * 2
         )
+
+
+def test_the_oracles_tell_a_changed_value_from_a_record_left_out():
+    before = {"partners": {("P1",): {"partner_id": "P1", "confidential": "true"}}}
+    meant = {
+        "partners": {
+            ("P1",): {"partner_id": "P1", "confidential": "true"},
+            ("P2",): {"partner_id": "P2", "confidential": "true"},
+            ("P3",): {"partner_id": "P3", "confidential": "false"},
+        }
+    }
+    fewer = {"partners": {k: v for k, v in meant["partners"].items() if k != ("P3",)}}
+    flipped = {"partners": {**fewer["partners"], ("P2",): {"partner_id": "P2", "confidential": "false"}}}
+    assert subset_difference(fewer, before, meant) is None  # a cut file may store fewer records
+    assert first_difference(fewer, meant) == "partners P3: the valid file's record is missing"
+    assert subset_difference(flipped, before, meant) == "partners P2: confidential: stored 'false', meant 'true'"
+    assert subset_difference({"partners": {}}, before, meant) == "partners P1: removed"
+    assert first_difference(meant, meant) is None
+
+
+def test_a_refusal_is_located_only_when_every_line_names_its_file_and_row():
+    files = ["/in/partners.csv", "/in/book.xlsx"]
+    assert unlocated("/in/partners.csv:3:sector: 'x' is not a sector\n/in/book.xlsx[funding]:2: a row\n", files) is None
+    assert unlocated("", files) == "refused without a message"
+    assert unlocated("/in/partners.csv: the file is empty\n", files).startswith("not located")
+    assert unlocated("something went wrong\n", files).startswith("not located")
+    assert unlocated("/in/partners.csv:2:name: 'a\x00b' holds a NUL\n", files).startswith("a raw control character")
