@@ -112,7 +112,7 @@ class Outcome:
 
     @property
     def id(self) -> str:
-        return f"{self.case}-{self.index:03d}"
+        return f"{self.case}-{self.index}"  # as pytest names the test
 
     def __str__(self) -> str:
         return f"{self.id} [{self.kind}, {self.oracle}] {self.result}: {self.detail}\n    mutation: {self.note}"
