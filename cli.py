@@ -62,11 +62,19 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Imports files all-or-nothing; problems go to standard error, one per line."""
-    from store.importer import import_files
+    """Imports files all-or-nothing; problems go to standard error, one per line, and so do warnings of sensitive
+    changes (before the write)."""
+    from store.importer import ImportResult, import_files
 
     formats = {str(f): args.format for f in args.files} if args.format else None
-    result = import_files(args.db, args.files, formats=formats)
+
+    def warn(plan: ImportResult) -> None:
+        # Said before the write, on standard error (standard output keeps the summary): legitimate edits, not
+        # refused, but a flipped confidential flag or a slipped decimal mark must not pass unseen.
+        for line in plan.sensitive():
+            print(f"warning: {line}", file=sys.stderr)
+
+    result = import_files(args.db, args.files, formats=formats, before_write=warn)
     if not result.ok:
         # Standard error carries the problems alone, one a line, so that a script can read them.
         for problem in result.problems:

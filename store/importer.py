@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
-from contract import TABLES, Column, Table, from_formula_safe
+from contract import INDUSTRY_SECTORS, TABLES, Column, Table, from_formula_safe
 from metrics.catalogue import CATALOGUE
 from settings import Settings
 from settings import load as load_settings
@@ -93,6 +95,73 @@ class ImportResult:
                 said = "; ".join(f"{c} {_said(old)} -> {_said(new)}" for c, (old, new) in change.fields.items())
                 lines.append(f"{change.table} {change.key}: {said}")
         return lines
+
+    def sensitive(self) -> list[str]:
+        """A sentence for each update that flips a value people rely on: a partner's confidential flag or sector, or
+        a funding amount multiplied or divided by more than 10 (a slipped decimal mark or digit). Such an update is
+        a legitimate edit, so it is not refused; it is said, before it is applied, so that nobody misses it."""
+        return sensitive_changes(self.changes)
+
+
+SENSITIVE_FACTOR = 10  # an amount changed more than this many times up or down is said before it is applied
+
+
+def sensitive_changes(changes: list[Change]) -> list[str]:
+    """The sentences of ImportResult.sensitive for these changes."""
+    lines = []
+    for change in changes:
+        if change.kind != "updated":
+            continue
+        fields = change.fields
+        after = change.after or {}
+        if change.table == "partners":
+            who = f"partner {change.key} {after.get('name') or ''}".rstrip()
+            if "confidential" in fields:
+                old, new = (bool(v) for v in fields["confidential"])
+                if old != new:
+                    what = (
+                        "it will be named in community outputs, the community report included"
+                        if old
+                        else "community outputs will stop naming it or showing it on its own"
+                    )
+                    lines.append(f"{who}: confidential {_said(old)} → {_said(new)}: {what}")
+            if "sector" in fields:
+                old, new = fields["sector"]
+                if old in INDUSTRY_SECTORS and new not in INDUSTRY_SECTORS:
+                    what = "it will no longer count as an industry partner in any metric"
+                elif new in INDUSTRY_SECTORS and old not in INDUSTRY_SECTORS:
+                    what = "it will count as an industry partner in every metric"
+                else:
+                    what = f"its records will count under {new} in every metric by sector"
+                lines.append(f"{who}: sector {old or '(blank)'} → {new or '(blank)'}: {what}")
+        if change.table == "funding" and "amount" in fields:
+            old, new = fields["amount"]
+            if old and new and Decimal(str(old)) > 0 and Decimal(str(new)) > 0:
+                ratio = Decimal(str(new)) / Decimal(str(old))
+                if ratio > SENSITIVE_FACTOR:
+                    how = f"{_times(ratio)} times as much"
+                elif ratio < Decimal(1) / SENSITIVE_FACTOR:
+                    how = f"1/{_times(1 / ratio)} of it"
+                else:
+                    continue
+                partner = f" (partner {after['partner_id']})" if after.get("partner_id") else ""
+                lines.append(
+                    f"funding {change.key}{partner}: amount {_amount(old)} → {_amount(new)}, {how}: check that the "
+                    "decimal mark and the digits are right"
+                )
+    return lines
+
+
+def _times(ratio: Decimal) -> str:
+    """A factor as a person reads it: 100, 12.5."""
+    rounded = ratio.quantize(Decimal(1)) if ratio >= 100 else ratio.quantize(Decimal("0.1"))
+    return f"{rounded:,f}".removesuffix(".0")
+
+
+def _amount(value: object) -> str:
+    """An amount as a person reads it: 1,200.5 (no trailing zeros)."""
+    text = f"{Decimal(str(value)):,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _said(value: object) -> str:
@@ -637,11 +706,14 @@ def import_files(
     by: str | None = None,
     fresh: bool = False,
     what: str = "import",
+    before_write: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Imports the files into the database in one write, recorded in the history; on any problem nothing is written.
 
     labels name the files in messages and in the history (default: their paths); tables gives the table of a file
     (by label) whose name and header do not tell. With fresh=True the files replace the database's whole content.
+    before_write, when given, is called with what the import will do (its counts and changes) once it is checked,
+    before anything is written (the command line says the sensitive changes then).
     """
     settings = settings or load_settings()
     labels = labels or [str(f) for f in files]
@@ -650,7 +722,9 @@ def import_files(
         files, settings, tables=tables, labels=labels, formats=formats, db_path=db_path,
         trial_programs=trial_programs, used=used,
     )  # fmt: skip
-    result = apply_records(db_path, records, problems, present, labels, by=by, fresh=fresh, what=what)
+    result = apply_records(
+        db_path, records, problems, present, labels, by=by, fresh=fresh, what=what, before_write=before_write
+    )
     result.undetermined = undetermined
     result.formats = used
     return result
@@ -666,8 +740,10 @@ def apply_records(
     by: str | None = None,
     fresh: bool = False,
     what: str = "import",
+    before_write: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
-    """Writes parsed records in one write (an import, or an edit made in the app), checked like any import."""
+    """Writes parsed records in one write (an import, or an edit made in the app), checked like any import;
+    before_write as for import_files."""
     result = ImportResult()
     with (
         contextlib.suppress(_Abort),
@@ -679,6 +755,8 @@ def apply_records(
         if what == "edit" and not plan.result.changes:
             result.counts = plan.result.counts  # the values were already so: no write
             raise _Abort
+        if before_write is not None:
+            before_write(plan.result)
         for name in IMPORT_ORDER:
             if name not in plan.rows:
                 continue

@@ -272,12 +272,13 @@ def _table(
     unnamed: str = "the file name is not a table name",
     *,
     count_cells: bool,
-    ends_with_break: bool = True,
+    unended: int | None = None,
 ) -> RawTable:
     """Builds a RawTable from numbered rows: the first non-empty row is the header; empty rows are dropped.
 
     broken are rows that could not be split into cells at all (bad quotes). With count_cells (CSV), a row with
-    fewer cells than the header names, or a non-empty cell past them, is a problem.
+    fewer cells than the header names, or a non-empty cell past them, is a problem. unended is the last row of a
+    CSV file that ends without a line break after it: the file may be cut off anywhere in that row.
     """
     first_broken = min((p.row for p in broken), default=None)
     filled = [(n, cells) for n, cells in records if _trim(cells) or any(cell_problem(c, encoding) for c in cells)]
@@ -300,23 +301,36 @@ def _table(
         table = recognise(header, unnamed)
     problems = list(broken) + header_problems
     rows = []
-    last = filled[-1][0]
     for n, cells in filled[1:]:
         found = [
             ReadProblem(n, _column_label(header, i, table), message, shown(cell))
             for i, cell in enumerate(cells)
             if (message := cell_problem(cell, encoding))
         ]
-        if not found and count_cells:
+        if n == unended:
+            # A cut can fall anywhere in the last row ("Germ" for "Germany", or just before a last cell that would
+            # have been "true"), and nothing in the row itself tells: only the missing line break does.
+            last = next((c for c in reversed(cells) if not _blank(c)), "")
+            found.insert(
+                0,
+                ReadProblem(
+                    n,
+                    "",
+                    f"the file ends in this row without a line break after it, so it may be cut off here (it ends "
+                    f"with {shown(last)}); check that the row is whole, then end the file with a line break, or "
+                    "export it again",
+                    shown(last),
+                ),
+            )
+        elif not found and count_cells:
             kept = _trim(cells)
-            cut = " (the file seems cut off here)" if n == last and not ends_with_break else ""
             if len(cells) < len(header):
                 found.append(
                     ReadProblem(
                         n,
                         "",
                         f"this row has {len(cells)} cells but the header has {len(header)} columns; every row "
-                        f"needs a cell (empty or not) for each column{cut}",
+                        "needs a cell (empty or not) for each column",
                         shown(cells[-1] if cells else ""),
                     )
                 )
@@ -335,8 +349,32 @@ def _table(
             problems.extend(found)
         else:
             rows.append((n, _trim(cells)))
+    if table == SOURCE:
+        problems.extend(_source_header_problems(header, header_row, rows))
     problems.sort(key=lambda p: p.row)
     return RawTable(label, table, header, rows, problems, header_row)
+
+
+def _source_header_problems(header: list[str], row: int, rows: list[tuple[int, list[object]]]) -> list[ReadProblem]:
+    """A header of another system's file must say which cell is which, as the contract's must (importer._map_header):
+    a name twice (which of the two columns is the PMCID?) or a column of values with no name (a Type column whose
+    name was lost would leave every opportunity without its purpose, silently) is a problem at the header row."""
+    found = []
+    seen: set[str] = set()
+    for i, name in enumerate(header):
+        key = _normal(name)
+        if key and key in seen:
+            found.append(
+                ReadProblem(
+                    row, name.strip(), f"the column {shown(name.strip())} appears twice in the header; keep one"
+                )
+            )
+        elif not key and any(i < len(cells) and not _blank(cells[i]) for _, cells in rows):
+            found.append(
+                ReadProblem(row, f"column {i + 1}", "this column has values but no name in the header row; name it")
+            )
+        seen.add(key)
+    return found
 
 
 def _choose_delimiter(header: str, table: str | None) -> str:
@@ -389,8 +427,70 @@ def _records(decoded: Decoded, delimiter: str) -> tuple[list[tuple[int, list[obj
             broken.append(ReadProblem(n, "", message, shown_line))
             continue
         n += 1
+        if any('"' in cell for cell in cells) and (
+            at := _stray_quote("".join(lines[start : reader.line_num]), delimiter)
+        ):
+            broken.append(
+                ReadProblem(
+                    n,
+                    "",
+                    f"cell {at[0] + 1} of this row holds a quote but is not quoted ({shown(at[1])}), so it may have "
+                    'lost its opening quote; quote the whole cell and double the quotes inside it ("")',
+                    shown(at[1]),
+                )
+            )
+            continue
         records.append((n, list(cells)))
     return records, broken
+
+
+def _stray_quote(text: str, delimiter: str) -> tuple[int, str] | None:
+    """The first cell of a record's text that holds a quote without being quoted (its position and text), if any:
+    csv's strict mode keeps such a quote as text, but a cell quoted whole is the only place a quote belongs."""
+    i, field, start, quoted = 0, 0, 0, False
+    while i < len(text):
+        ch = text[i]
+        if i == start and ch == '"':
+            quoted = True
+            i += 1
+            while i < len(text):
+                if text[i] == '"':
+                    if text[i + 1 : i + 2] == '"':
+                        i += 2
+                        continue
+                    break
+                i += 1
+        elif ch in (delimiter, "\r", "\n"):
+            field, start, quoted = field + (ch == delimiter), i + 1, False
+        elif ch == '"' and not quoted:
+            end = min((j for j in (text.find(delimiter, i), text.find("\n", i)) if j >= 0), default=len(text))
+            return field, text[start:end].strip("\r")
+        i += 1
+    return None
+
+
+def _split(decoded: Decoded, delimiter: str) -> tuple[list[tuple[int, list[object]]], list[ReadProblem], int | None]:
+    """The file's records and broken rows (as _records), and the last row when the file may be cut off in it: a row
+    that ends in the first bytes of a character is refused here; a row with no line break after it is left for
+    _table to refuse (unended)."""
+    records, broken = _records(decoded, delimiter)
+    unended = None
+    if decoded.cut and records and (not broken or broken[-1].row < records[-1][0]):
+        # The last row ends in the first bytes of a character: the file was cut off (not a stray byte).
+        n, cells = records.pop()
+        last = str(cells[-1]) if cells else ""
+        broken.append(
+            ReadProblem(
+                n,
+                "",
+                f"the file is cut off in the middle of a character, at the end of this row ({shown(last)}); "
+                "export or copy the whole file again",
+                shown(last),
+            )
+        )
+    elif records and not decoded.text.endswith(("\n", "\r")) and (not broken or broken[-1].row < records[-1][0]):
+        unended = records[-1][0]
+    return records, broken, unended
 
 
 def read_csv(path: Path, label: str, table: str | None = None) -> list[RawTable]:
@@ -409,22 +509,8 @@ def read_csv(path: Path, label: str, table: str | None = None) -> list[RawTable]
         )
     table = table or table_for_stem(path.stem)
     delimiter = _choose_delimiter(first_line(text), table)
-    records, broken = _records(decoded, delimiter)
-    if decoded.cut and records and (not broken or broken[-1].row < records[-1][0]):
-        # The last row ends in the first bytes of a character: the file was cut off (not a stray byte).
-        n, cells = records.pop()
-        last = str(cells[-1]) if cells else ""
-        broken.append(
-            ReadProblem(
-                n,
-                "",
-                f"the file is cut off in the middle of a character, at the end of this row ({shown(last)}); "
-                "export or copy the whole file again",
-                shown(last),
-            )
-        )
-    ends_with_break = text.endswith(("\n", "\r"))
-    return [_table(label, table, records, broken, decoded.encoding, count_cells=True, ends_with_break=ends_with_break)]
+    records, broken, unended = _split(decoded, delimiter)
+    return [_table(label, table, records, broken, decoded.encoding, count_cells=True, unended=unended)]
 
 
 def first_line(text: str) -> str:
@@ -440,9 +526,8 @@ def read_source_csv(path: Path, label: str) -> RawTable:
     if not decoded.text.strip():
         raise FileProblem("the file is empty: the first row must name the columns")
     delimiter = max(DELIMITERS, key=first_line(decoded.text).count)
-    records, broken = _records(decoded, delimiter)
-    ends_with_break = decoded.text.endswith(("\n", "\r"))
-    return _table(label, SOURCE, records, broken, decoded.encoding, count_cells=True, ends_with_break=ends_with_break)
+    records, broken, unended = _split(decoded, delimiter)
+    return _table(label, SOURCE, records, broken, decoded.encoding, count_cells=True, unended=unended)
 
 
 def _cell(value: object) -> object:

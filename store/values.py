@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from contract import Column
@@ -57,7 +57,8 @@ _TIME = r"(?:[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?(Z|[+-][0-9
 _ISO = re.compile(rf"^([0-9]{{4}})-([0-9]{{1,2}})-([0-9]{{1,2}}){_TIME}$")
 _YMD_SLASH = re.compile(r"^([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})$")
 _SLASH = re.compile(r"^([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})(?:[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?)?$")
-_EXCEL_EPOCH = date(1899, 12, 30)
+FIRST_YEAR = 1900  # no record of a partnership is older
+FUTURE_YEARS = 5  # a planned event or a trial's start may be ahead, but not further than this
 
 
 class Invalid(ValueError):
@@ -183,16 +184,42 @@ class DateConvention:
         )
 
 
+def plausible(day: date, raw: object, today: date | None = None) -> date:
+    """The date, when a record can have it: from FIRST_YEAR to FUTURE_YEARS years after today (a typo such as
+    0224-03-05 or 2204-03-05 is a real calendar date, and would be stored as one)."""
+    today = today or date.today()
+    latest = _years_after(today, FUTURE_YEARS)
+    if day.year < FIRST_YEAR:
+        raise Invalid(f"{shown(raw)} is before {FIRST_YEAR}, which no record here can be; correct the year")
+    if day > latest:
+        raise Invalid(
+            f"{shown(raw)} is more than {FUTURE_YEARS} years from today (after {latest.isoformat()}), which no record "
+            "here can be; correct the year"
+        )
+    return day
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 def parse_date(value: object, convention: DateConvention) -> date:
-    """Reads ISO dates, ISO date-times, slash dates and real Excel dates."""
+    """Reads ISO dates, ISO date-times, slash dates and real Excel dates, from FIRST_YEAR to FUTURE_YEARS ahead."""
+    return plausible(_parse_date(value, convention), value)
+
+
+def _parse_date(value: object, convention: DateConvention) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 1 <= value < 2958466:  # an Excel serial date in a cell formatted as a number
-            return _EXCEL_EPOCH + timedelta(days=int(value))
-        raise Invalid(f"{shown(value)} is not a date; write dates as YYYY-MM-DD")
+        # A workbook's real date cells arrive as dates; a number here is a cell formatted as a number: 2016 would
+        # become 1905-07-08 as a serial day, and a serial such as 45352 means nothing to the person who typed it.
+        raise Invalid(f"{shown(value)} is a number, not a date; format the cell as a date or write YYYY-MM-DD")
     raw = str(value).strip()
     check_digits(raw)
     if m := _ISO.match(raw):
@@ -223,6 +250,8 @@ class AmountConvention:
         except Invalid:
             return
         kind = _mark_kind(digits)
+        if kind in ("point", "comma") and not _one_number(digits, kind):
+            return  # not a number at all (1.2.3): it shows no convention, and is a problem at its row
         if kind == "point" and self.point_seen is None:
             self.point_seen = row
         if kind == "comma" and self.comma_seen is None:
@@ -230,13 +259,21 @@ class AmountConvention:
 
     @property
     def mark(self) -> str | None:
+        """The file's decimal mark: configured, else the one its first amount that shows one uses (an amount in the
+        other is then a problem at its row, never read in its own convention: 1,200.50 and 1.200,50 in one file
+        are one typo or two files pasted together)."""
         if self.configured != "auto":
             return self.configured
-        if self.point_seen and not self.comma_seen:
+        if self.point_seen and (not self.comma_seen or self.point_seen < self.comma_seen):
             return "point"
-        if self.comma_seen and not self.point_seen:
+        if self.comma_seen:
             return "comma"
         return None
+
+    @property
+    def shown_at(self) -> int | None:
+        """The row whose amount showed the file's decimal mark."""
+        return self.point_seen if self.mark == "point" else self.comma_seen
 
 
 def _strip_sign(text: str, raw: str, currency: str) -> str:
@@ -280,11 +317,25 @@ def _strip_amount(raw: str, currency: str) -> tuple[bool, str]:
     text = _strip_sign(text, raw, currency)
     if text[:1] in "-−":
         negative, text = True, text[1:].strip()
-    for space in SPACES:
-        text = text.replace(space, "")
+    text = _ungrouped(text, raw)
     if not re.fullmatch(r"[0-9.,]*[0-9][0-9.,]*", text):
         raise Invalid(f"{shown(raw)} is not an amount; write a number such as 1200 or 1,200.50")
     return negative, text
+
+
+def _ungrouped(text: str, raw: str) -> str:
+    """The number without the spaces (or apostrophes) that group its digits; Invalid when they do not group them in
+    threes ("1 2" is not 12, nor "1 20 000" 120000: one of them is a typo, and which one the file does not say)."""
+    if not any(space in text for space in SPACES):
+        return text
+    if not re.fullmatch(rf"[+-]?[0-9]{{1,3}}(?:[{SPACES}][0-9]{{3}})+(?:[.,][0-9]*)?", text):
+        raise Invalid(
+            f"{shown(raw)} is not one number: a space in a number may only separate groups of three digits "
+            "(1 200 000); correct the number"
+        )
+    for space in SPACES:
+        text = text.replace(space, "")
+    return text
 
 
 def _mark_kind(digits: str) -> str:
@@ -300,6 +351,16 @@ def _mark_kind(digits: str) -> str:
                 return "ambiguous_" + kind
             return kind
     return "none"
+
+
+def _one_number(digits: str, decimal_mark: str) -> bool:
+    """Whether digits with , and . are one number when decimal_mark ("point" or "comma") marks its decimals: one
+    decimal mark at most, the other mark only between groups of three digits before it (not 1.2.3 nor 12,00,000)."""
+    group, dec = (",", ".") if decimal_mark == "point" else (".", ",")
+    whole, _, fraction = digits.partition(dec)
+    if dec in fraction or group in fraction:
+        return False
+    return group not in whole or re.fullmatch(rf"[0-9]{{1,3}}(?:\{group}[0-9]{{3}})+", whole) is not None
 
 
 def parse_amount(value: object, convention: AmountConvention, currency: str) -> Decimal:
@@ -323,8 +384,7 @@ def parse_amount(value: object, convention: AmountConvention, currency: str) -> 
             rule = (
                 f"foundation.toml sets decimal_mark = {mark!r}"
                 if convention.configured != "auto"
-                else f"the rest of this file writes decimals with a {mark} (row "
-                f"{convention.point_seen or convention.comma_seen})"
+                else f"this file writes decimals with a {mark} (row {convention.shown_at})"
             )
             raise Invalid(f"{shown(raw)} uses a different decimal mark: {rule}; use one convention")
         decimal_mark = mark or ("comma" if kind == "comma" else "point")
@@ -333,6 +393,12 @@ def parse_amount(value: object, convention: AmountConvention, currency: str) -> 
         group, dec = (",", ".") if decimal_mark == "point" else (".", ",")
         if digits.count(dec) > 1:
             raise Invalid(f"{shown(raw)} is not an amount; it has more than one decimal mark")
+        if not _one_number(digits, decimal_mark):
+            raise Invalid(
+                f"{shown(raw)} is not one number: with decimals after a {decimal_mark}, a "
+                f"{'comma' if decimal_mark == 'point' else 'point'} may only separate groups of three digits "
+                f"({'1,200,000.50' if decimal_mark == 'point' else '1.200.000,50'}); correct the number"
+            )
         normal = digits.replace(group, "").replace(dec, ".")
         try:
             number = Decimal(normal)
@@ -355,10 +421,7 @@ def _unspaced(value: object) -> tuple[str, str]:
     """A number cell as written (stripped) and without its thousands spaces; Invalid for digits other than 0-9."""
     raw = str(value).strip()
     check_digits(raw)
-    text = raw
-    for space in SPACES:
-        text = text.replace(space, "")
-    return raw, text
+    return raw, _ungrouped(raw, raw)
 
 
 def parse_int(value: object) -> int:
@@ -375,6 +438,11 @@ def parse_int(value: object) -> int:
         raw, text = _unspaced(value)
         if re.fullmatch(r"[+-]?[0-9]{1,3}(,[0-9]{3})+", text):
             text = text.replace(",", "")
+        if re.fullmatch(r"[+-]?[0-9]{1,3}\.000", text):
+            raise Invalid(
+                f"{shown(raw)} could mean {text.replace('.', '')} or {text.split('.')[0]}; write the whole number "
+                "without a thousands separator"
+            )
         if re.fullmatch(r"[+-]?[0-9]+\.0*", text):
             text = text.split(".")[0]
         if not re.fullmatch(r"[+-]?[0-9]+", text):

@@ -106,7 +106,10 @@ def test_an_import_applied_shows_at_the_next_click_and_the_history_puts_it_back(
         go_to(page, "Data", "data")
         upload(page, good / "partners.csv", good / "engagements.csv")
         expect(
-            page.get_by_text("Cedar Devices will no longer be confidential: the community report will name it.")
+            page.get_by_text(
+                "Partner P2 Cedar Devices: confidential true → false: it will be named in community outputs, the "
+                "community report included"
+            )
         ).to_be_visible(timeout=30_000)
         expect(page.get_by_text("Engagements: 2 new")).to_be_visible()
         expect(page.get_by_text("Partners: 1 updated")).to_be_visible()

@@ -28,6 +28,7 @@ AID - 10.1000/nh.2023.001 [doi]
 PMID- 37000002
 DP  - 2023 Spring
 TI  - Outcomes that matter to families.
+SO  - Patient Voices. 2023 Spring.
 """
 
 

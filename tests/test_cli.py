@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from metrics import CATALOGUE
+from store import database
 from tests.conftest import ROOT
 
 
@@ -103,3 +104,45 @@ def test_import_into_a_file_that_is_not_a_database_exits_1(tmp_path):
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert not_a_db.read_text() == "this is not a database"
     assert sorted(p.name for p in Path(tmp_path).iterdir()) == ["garbage.duckdb", "partners.csv"]
+
+
+def test_import_warns_on_standard_error_of_each_sensitive_update_and_applies_it(tmp_path):
+    db = tmp_path / "store.duckdb"
+    (tmp_path / "partners.csv").write_text(
+        "partner_id,name,sector,confidential\nP-3,Quartzite Holdings,pharma,true\nP-4,Basalt Labs,academic,\n"
+    )
+    (tmp_path / "funding.csv").write_text(
+        "funding_id,date,partner_id,direction,amount\nF-1,2024-01-10,P-4,inbound,1200\n"
+    )
+    first = cli("import", "--db", str(db), str(tmp_path / "partners.csv"), str(tmp_path / "funding.csv"))
+    assert first.returncode == 0 and first.stderr == "", first.stderr
+    update = tmp_path / "update"
+    update.mkdir()
+    (update / "partners.csv").write_text("partner_id,name,sector,confidential\nP-3,Quartzite Holdings,pharma,false\n")
+    (update / "funding.csv").write_text(
+        "funding_id,date,partner_id,direction,amount\nF-1,2024-01-10,P-4,inbound,1.200,00\n".replace(
+            "1.200,00", '"1.200,00"'
+        )
+    )
+    done = cli("import", "--db", str(db), str(update / "partners.csv"), str(update / "funding.csv"))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        "warning: partner P-3 Quartzite Holdings: confidential true → false: it will be named in community outputs, "
+        "the community report included",
+    ]
+    assert done.stdout.splitlines()[:2] == [
+        "partners: 0 new, 1 updated, 0 unchanged",
+        "funding: 0 new, 0 updated, 1 unchanged",
+    ]
+    (update / "funding.csv").write_text(
+        "funding_id,date,partner_id,direction,amount\nF-1,2024-01-10,P-4,inbound,120000\n"
+    )
+    again = cli("import", "--db", str(db), str(update / "funding.csv"))
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.splitlines() == [
+        "warning: funding F-1 (partner P-4): amount 1,200 → 120,000, 100 times as much: check that the decimal mark "
+        "and the digits are right",
+    ]
+    with database.read(db) as con:
+        assert con.execute("SELECT confidential FROM partners WHERE partner_id = 'P-3'").fetchall() == [(False,)]
+        assert con.execute("SELECT amount::INTEGER FROM funding").fetchall() == [(120000,)]

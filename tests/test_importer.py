@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from settings import Settings
 from store import database
-from store.importer import import_files
+from store.importer import import_files, preview
 
 PARTNERS = (
     "partner_id,name,sector,country,confidential\nP1,Acme Pharma,pharma,US,false\nP2,North University,academic,UK,\n"
@@ -448,3 +448,87 @@ def test_a_stray_sheet_is_an_error_so_no_data_is_silently_dropped(tmp_path):
     wb.save(path)
     problems = import_files(tmp_path / "db.duckdb", [path]).problems
     assert len(problems) == 1 and "'engagments' is not named after a table" in problems[0].message
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sensitive updates: said in words before they are applied, never refused
+
+
+SENSITIVE_BEFORE = (
+    "partner_id,name,sector,confidential\nP-3,Quartzite Holdings,pharma,true\nP-4,Basalt Labs,academic,false\n"
+    "P-5,Gneiss Bio,biotech,false\n"
+)
+SENSITIVE_FUNDING = (
+    "funding_id,date,partner_id,direction,amount\nF-1,2024-01-10,P-3,inbound,1200\nF-2,2024-02-10,P-4,outbound,"
+    "250000\nF-3,2024-03-10,P-5,inbound,5000\n"
+)
+
+
+@pytest.fixture
+def sensitive_db(tmp_path) -> Path:
+    db = tmp_path / "store.duckdb"
+    assert import_files(
+        db, [write(tmp_path, "partners.csv", SENSITIVE_BEFORE), write(tmp_path, "funding.csv", SENSITIVE_FUNDING)]
+    ).ok
+    return db
+
+
+def test_the_preview_says_in_words_each_update_that_flips_a_sensitive_value(sensitive_db, tmp_path):
+    folder = tmp_path / "update"
+    folder.mkdir()
+    partners = write(
+        folder,
+        "partners.csv",
+        "partner_id,name,sector,confidential\nP-3,Quartzite Holdings,pharma,false\nP-4,Basalt Labs,biotech,true\n"
+        "P-5,Gneiss Bio,pharma,false\n",
+    )
+    funding = write(
+        folder,
+        "funding.csv",
+        "funding_id,date,partner_id,direction,amount\nF-1,2024-01-10,P-3,inbound,120000\nF-2,2024-02-10,P-4,outbound,"
+        "2500\nF-3,2024-03-10,P-5,inbound,50000\n",
+    )
+    result = preview(sensitive_db, [partners, funding])
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.sensitive() == [
+        "partner P-3 Quartzite Holdings: confidential true → false: it will be named in community outputs, the "
+        "community report included",
+        "partner P-4 Basalt Labs: confidential false → true: community outputs will stop naming it or showing it on "
+        "its own",
+        "partner P-4 Basalt Labs: sector academic → biotech: it will count as an industry partner in every metric",
+        "partner P-5 Gneiss Bio: sector biotech → pharma: its records will count under pharma in every metric by "
+        "sector",
+        "funding F-1 (partner P-3): amount 1,200 → 120,000, 100 times as much: check that the decimal mark and the "
+        "digits are right",
+        "funding F-2 (partner P-4): amount 250,000 → 2,500, 1/100 of it: check that the decimal mark and the digits "
+        "are right",
+    ]
+    # Not refused: applied as any update, and the values are the file's.
+    assert import_files(sensitive_db, [partners, funding]).ok
+    assert rows(sensitive_db, "SELECT partner_id, sector::VARCHAR, confidential FROM partners ORDER BY 1") == [
+        ("P-3", "pharma", False),
+        ("P-4", "biotech", True),
+        ("P-5", "pharma", False),
+    ]
+    assert rows(sensitive_db, "SELECT funding_id, amount FROM funding ORDER BY 1") == [
+        ("F-1", Decimal("120000")),
+        ("F-2", Decimal("2500")),
+        ("F-3", Decimal("50000")),
+    ]
+
+
+def test_an_amount_changed_tenfold_or_less_a_new_name_and_new_records_are_not_called_sensitive(sensitive_db, tmp_path):
+    folder = tmp_path / "update"
+    folder.mkdir()
+    funding = write(
+        folder,
+        "funding.csv",
+        "funding_id,date,partner_id,direction,amount\nF-1,2024-01-10,P-3,inbound,12000\nF-2,2024-02-10,P-4,outbound,"
+        "25000\nF-9,2024-03-10,P-5,inbound,9\n",
+    )
+    partners = write(
+        folder, "partners.csv", "partner_id,name,sector\nP-3,Quartzite Holdings plc,pharma\nP-9,New,other\n"
+    )
+    result = preview(sensitive_db, [funding, partners])
+    assert result.ok, [str(p) for p in result.problems]
+    assert len(result.changes) == 5 and result.sensitive() == []

@@ -9,6 +9,7 @@ import hashlib
 import shutil
 import subprocess
 import sys
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -84,11 +85,50 @@ def test_a_short_row_is_an_error_not_blanks_over_the_stored_values(capsys, db, t
     assert stored(db, "SELECT country, confidential FROM partners WHERE partner_id = 'P01'") == [("US", False)]
 
 
+CUT = (
+    "the file ends in this row without a line break after it, so it may be cut off here (it ends with {}); check "
+    "that the row is whole, then end the file with a line break, or export it again"
+)
+
+
 def test_a_file_cut_off_in_a_row_is_an_error(capsys, db, tmp_path):
     path = put(tmp_path, "partners.csv", PARTNERS + "P01,Acme Pharma,pharma,US,false\nP02,BioN")
-    lines = refused(capsys, db, path)
-    assert where(lines) == [f"{path}:3"]
-    assert lines[0].endswith("(the file seems cut off here)")
+    assert refused(capsys, db, path) == [f"{path}:3: " + CUT.format("'BioN'")]
+
+
+def test_a_file_cut_off_after_a_rows_last_delimiter_changes_no_stored_value(capsys, db, tmp_path):
+    # Whole, the row would keep P03 confidential; cut after "Germany," its blank last cell would mean the default.
+    path = put(
+        tmp_path, "partners.csv", PARTNERS + "P01,Acme Pharma,pharma,US,false\nP11,Confidential Pharma,pharma,Germany,"
+    )
+    assert refused(capsys, db, path) == [f"{path}:3: " + CUT.format("'Germany'")]
+    assert stored(db, "SELECT country, confidential FROM partners WHERE partner_id = 'P11'") == [("JP", True)]
+
+
+def test_a_file_cut_off_in_the_middle_of_a_cell_is_an_error_though_the_row_has_every_cell(capsys, db, tmp_path):
+    path = put(tmp_path, "partners.csv", PARTNERS + "P01,Acme Pharma,pharma,US,false\nP02,BioNova,biotech,Germ")
+    rows = put(tmp_path / "quoted", "partners.csv", PARTNERS + 'P02,BioNova,biotech,"Germ"')
+    assert refused(capsys, db, path, rows) == [
+        f"{path}:3: " + CUT.format("'Germ'"),
+        f"{rows}:2: " + CUT.format("'Germ'"),
+    ]
+
+
+def test_a_csv_of_another_system_cut_off_in_its_last_row_is_an_error(capsys, db, tmp_path):
+    header = "PMID,Title,Authors,Citation,First Author,Journal/Book,Publication Year,Create Date,PMCID,NIHMS ID,DOI\n"
+    path = put(
+        tmp_path,
+        "pubmed.csv",
+        header
+        + "38000001,Gene therapy,Doe J,Nat Med. 2023 Mar;29(3):5-9.,Doe J,Nat Med,2023,2023/02/17,PMC8,,10.1038/s4",
+    )
+    assert refused(capsys, db, path) == [f"{path}:2: " + CUT.format("'10.1038/s4'")]
+
+
+def test_a_file_whose_last_line_is_blank_but_unended_is_whole(db, tmp_path):
+    path = put(tmp_path, "partners.csv", PARTNERS + "P20,Trail Co,other,US,true\n,,,,")
+    assert import_files(db, [path]).ok
+    assert stored(db, "SELECT name, confidential FROM partners WHERE partner_id = 'P20'") == [("Trail Co", True)]
 
 
 def test_a_row_with_more_cells_than_the_header_is_an_error(capsys, db, tmp_path):
@@ -131,6 +171,21 @@ def test_text_after_a_closing_quote_is_an_error_and_reading_goes_on(capsys, db, 
     assert where(lines) == [f"{path}:2", f"{path}:3"]
     assert "more after a closing quote" in lines[0]
     assert "3 cells but the header has 5" in lines[1]
+
+
+def test_a_quote_in_a_cell_that_is_not_quoted_is_an_error_not_part_of_the_value(capsys, db, tmp_path):
+    # The opening quote of "Acme Pharma" was lost: csv would keep 'Acme Pharma"' as the name.
+    path = put(tmp_path, "partners.csv", PARTNERS + '"P01",Acme Pharma","pharma","US","false"\n')
+    assert refused(capsys, db, path) == [
+        f"{path}:2: cell 2 of this row holds a quote but is not quoted ('Acme Pharma\"'), so it may have lost its "
+        'opening quote; quote the whole cell and double the quotes inside it ("")'
+    ]
+
+
+def test_quotes_doubled_inside_a_quoted_cell_are_kept_as_the_value(db, tmp_path):
+    path = put(tmp_path, "partners.csv", PARTNERS + 'P20,"The ""Best"", Co",other,US,false\n')
+    assert import_files(db, [path]).ok
+    assert stored(db, "SELECT name FROM partners WHERE partner_id = 'P20'") == [('The "Best", Co',)]
 
 
 def test_rows_are_numbered_as_records_when_a_quoted_cell_holds_a_line_break(capsys, db, tmp_path):
@@ -282,6 +337,110 @@ def test_digits_other_than_0_to_9_are_errors(capsys, db, tmp_path):
     assert "fullwidth digit one" in lines[1]
 
 
+def test_digits_grouped_by_spaces_not_in_threes_are_not_one_number(capsys, db, tmp_path):
+    funding = put(
+        tmp_path, "funding.csv", FUNDING + "F90,2024-01-01,P01,inbound,1 2\nF91,2024-01-01,P01,inbound,1 20 000\n"
+    )
+    engagements = put(tmp_path, "engagements.csv", ENGAGEMENTS + "E90,2024-01-01,webinar,P01,1 2\n")
+    assert refused(capsys, db, funding, engagements) == [
+        f"{funding}:2:amount: '1 2' is not one number: a space in a number may only separate groups of three digits "
+        "(1 200 000); correct the number",
+        f"{funding}:3:amount: '1 20 000' is not one number: a space in a number may only separate groups of three "
+        "digits (1 200 000); correct the number",
+        f"{engagements}:2:attendees: '1 2' is not one number: a space in a number may only separate groups of three "
+        "digits (1 200 000); correct the number",
+    ]
+
+
+def test_digits_grouped_by_spaces_in_threes_are_read_as_the_one_number_they_are(db, tmp_path):
+    funding = put(tmp_path, "funding.csv", FUNDING + 'F90,2024-01-01,P01,inbound,"1 200 000,50"\n')
+    engagements = put(tmp_path, "engagements.csv", ENGAGEMENTS + "E90,2024-01-01,webinar,P01,1\u00a0200\n")
+    assert import_files(db, [funding, engagements]).ok
+    assert stored(db, "SELECT amount::VARCHAR FROM funding WHERE funding_id = 'F90'") == [("1200000.5000",)]
+    assert stored(db, "SELECT attendees FROM engagements WHERE engagement_id = 'E90'") == [(1200,)]
+
+
+def test_marks_that_do_not_group_digits_in_threes_are_not_one_number(capsys, db, tmp_path):
+    path = put(
+        tmp_path,
+        "funding.csv",
+        FUNDING + 'F90,2024-01-01,P01,inbound,1.2.3\nF91,2024-01-01,P01,inbound,"12,00,000"\n'
+        'F92,2024-01-01,P01,inbound,"1,200.50,3"\n',
+    )
+    assert refused(capsys, db, path) == [
+        f"{path}:2:amount: '1.2.3' is not one number: with decimals after a comma, a point may only separate groups "
+        "of three digits (1.200.000,50); correct the number",
+        f"{path}:3:amount: '12,00,000' is not one number: with decimals after a point, a comma may only separate "
+        "groups of three digits (1,200,000.50); correct the number",
+        f"{path}:4:amount: '1,200.50,3' is not an amount; it has more than one decimal mark",
+    ]
+    assert stored(db, "SELECT count(*) FROM funding WHERE funding_id >= 'F90'") == [(0,)]
+
+
+def test_a_file_that_mixes_decimal_marks_is_refused_at_the_row_in_the_other_mark(capsys, db, tmp_path):
+    path = put(
+        tmp_path,
+        "funding.csv",
+        FUNDING + 'F90,2024-01-01,P01,inbound,"1,200.50"\nF91,2024-01-01,P01,inbound,"1.200,50"\n'
+        "F92,2024-01-01,P01,inbound,700\n",
+    )
+    assert refused(capsys, db, path) == [
+        f"{path}:3:amount: '1.200,50' uses a different decimal mark: this file writes decimals with a point (row 2); "
+        "use one convention"
+    ]
+
+
+def test_whole_numbers_with_marks_are_read_only_when_they_are_one_number(capsys, db, tmp_path):
+    path = put(
+        tmp_path,
+        "engagements.csv",
+        ENGAGEMENTS
+        + 'E90,2024-01-01,webinar,P01,1.000\nE91,2024-01-01,webinar,P01,1.2.3\nE92,2024-01-01,webinar,P01,"1,2"\n',
+    )
+    assert refused(capsys, db, path) == [
+        f"{path}:2:attendees: '1.000' could mean 1000 or 1; write the whole number without a thousands separator",
+        f"{path}:3:attendees: '1.2.3' is not a whole number",
+        f"{path}:4:attendees: '1,2' is not a whole number",
+    ]
+    fine = put(
+        tmp_path / "fine",
+        "engagements.csv",
+        ENGAGEMENTS + 'E90,2024-01-01,webinar,P01,"1,500"\nE91,2024-01-01,webinar,P01,12.0\n',
+    )
+    assert import_files(db, [fine]).ok
+    assert stored(db, "SELECT attendees FROM engagements WHERE engagement_id >= 'E90' ORDER BY engagement_id") == [
+        (1500,),
+        (12,),
+    ]
+
+
+def test_a_date_before_1900_or_more_than_five_years_ahead_is_refused_as_implausible(capsys, db, tmp_path):
+    today = date.today()
+    latest = today.replace(year=today.year + 5) if (today.month, today.day) != (2, 29) else date(today.year + 5, 2, 28)
+    path = put(
+        tmp_path,
+        "engagements.csv",
+        ENGAGEMENTS + f"E90,1899-12-31,webinar,P01,\nE91,{latest + timedelta(days=1)},webinar,P01,\n"
+        "E92,0224-03-05,webinar,P01,\nE93,31/12/2204,webinar,P01,\n",
+    )
+    assert refused(capsys, db, path) == [
+        f"{path}:2:date: '1899-12-31' is before 1900, which no record here can be; correct the year",
+        f"{path}:3:date: '{latest + timedelta(days=1)}' is more than 5 years from today (after {latest}), which no "
+        "record here can be; correct the year",
+        f"{path}:4:date: '0224-03-05' is before 1900, which no record here can be; correct the year",
+        f"{path}:5:date: '31/12/2204' is more than 5 years from today (after {latest}), which no record here can be; "
+        "correct the year",
+    ]
+    edges = put(
+        tmp_path / "edges", "engagements.csv", ENGAGEMENTS + f"E90,1900-01-01,webinar,P01,\nE91,{latest},webinar,P01,\n"
+    )
+    assert import_files(db, [edges]).ok
+    assert stored(db, "SELECT date FROM engagements WHERE engagement_id >= 'E90' ORDER BY 1") == [
+        (date(1900, 1, 1),),
+        (latest,),
+    ]
+
+
 def test_shown_values_are_short_and_visible():
     assert shown("P\x00X") == "'P\\x00X'"
     assert shown("a" * 100) == "'" + "a" * 39 + "…'"
@@ -323,6 +482,20 @@ def test_the_same_checks_apply_to_excel_cells(capsys, db, tmp_path):
     assert where(lines) == [f"{partners}:2:name", f"{partners}:3:name", f"{funding}:2:date", f"{funding}:2:amount"]
     assert "holds a tab" in lines[0] and "control character \\x7f" in lines[1]
     assert "digits other than 0-9" in lines[2] and "'€500' is in EUR" in lines[3]
+
+
+def test_a_number_in_an_excel_date_column_is_refused_and_a_real_excel_date_is_read(capsys, db, tmp_path):
+    header = ["engagement_id", "date", "type", "partner_ids"]
+    numbers = workbook(tmp_path / "engagements.xlsx", "Sheet1", header, ["E90", 2016, "webinar", "P01"],
+                       ["E91", 45352.0, "webinar", "P01"])  # fmt: skip
+    assert refused(capsys, db, numbers) == [
+        f"{numbers}:2:date: '2016' is a number, not a date; format the cell as a date or write YYYY-MM-DD",
+        f"{numbers}:3:date: '45352' is a number, not a date; format the cell as a date or write YYYY-MM-DD",
+    ]
+    dates = workbook(tmp_path / "dates.xlsx", "engagements", header,
+                     ["E90", datetime(2016, 3, 5), "webinar", "P01"])  # fmt: skip
+    assert import_files(db, [dates]).ok
+    assert stored(db, "SELECT date FROM engagements WHERE engagement_id = 'E90'") == [(date(2016, 3, 5),)]
 
 
 # ---------------------------------------------------------------------------------------------------------------

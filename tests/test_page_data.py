@@ -13,13 +13,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from store import database, history, tables
+from store import database, history, importer, tables
 from store import notes as notes_store
 from store import targets as targets_store
 from store.history import Change
 from store.importer import Counts, ImportResult, Problem, import_files
-from tests.conftest import ROOT
+from tests.conftest import ROOT, plain_text
 from ui import edits, imports, session, staff
 from ui import history as history_ui
 
@@ -315,3 +316,39 @@ def test_the_history_lists_writes_newest_first_in_words(db):
     assert (top["what"], top["by"]) == ("Note", "ann@x.org")
     assert frame.iloc[-1]["files"] == ", ".join(p.name for p in sorted((ROOT / "sample_data").glob("*.csv")))
     assert frame.iloc[-1]["summary"].startswith("partners: 40 new; ")
+
+
+def _preview_warnings(db: str, files: list[str]) -> None:
+    """The Import section's preview of files, down to its warnings (AppTest has no file uploader)."""
+    from store.importer import preview
+    from ui import imports
+
+    imports.say_sensitive(preview(db, files))
+
+
+def test_the_import_preview_warns_in_words_of_a_confidential_flag_turned_off_and_an_amount_a_hundred_times_larger(
+    db, tmp_path
+):
+    with database.read(db) as con:
+        partner_id, name, sector = con.execute(
+            "SELECT partner_id, name, sector::VARCHAR FROM partners WHERE confidential ORDER BY 1 LIMIT 1"
+        ).fetchone()
+        funding_id, day, payer, direction, amount = con.execute(
+            "SELECT funding_id, date, partner_id, direction::VARCHAR, amount FROM funding ORDER BY 1 LIMIT 1"
+        ).fetchone()
+    (tmp_path / "partners.csv").write_text(
+        f'partner_id,name,sector,confidential\n{partner_id},"{name}",{sector},false\n'
+    )
+    (tmp_path / "funding.csv").write_text(
+        f"funding_id,date,partner_id,direction,amount\n{funding_id},{day},{payer},{direction},{amount * 100}\n"
+    )
+    at = AppTest.from_function(
+        _preview_warnings, args=(str(db), [str(tmp_path / "partners.csv"), str(tmp_path / "funding.csv")])
+    ).run()
+    assert not at.exception
+    assert [plain_text(w.value) for w in at.warning] == [
+        f"Partner {partner_id} {name}: confidential true → false: it will be named in community outputs, the "
+        "community report included",
+        f"Funding {funding_id} (partner {payer}): amount {importer._amount(amount)} → "
+        f"{importer._amount(amount * 100)}, 100 times as much: check that the decimal mark and the digits are right",
+    ]

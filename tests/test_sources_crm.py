@@ -339,6 +339,18 @@ MALFORMED = [
      "Gifts.csv:5:Gift status: 'On hold' is a gift status that mappings/raisers_edge_gifts.toml does not list", None),
     ("Gifts.csv", _swap(GIFTS, '"General Operating"', '"Capital Campaign"'),
      "Gifts.csv:3:Fund: 'Capital Campaign' is a fund that mappings/raisers_edge_gifts.toml does not list", None),
+    ("Gifts.csv", GIFTS.replace('"Constituent ID"', '"Constituent type"').replace('"502"', '"Trust"')
+     .replace('"501"', '"Organization"'),
+     "Gifts.csv:3:Constituent type: 'Trust' is a constituent type that mappings/raisers_edge_gifts.toml does not "
+     "list; it lists Individual, Organization, Organisation", None),
+    ("Gifts.csv", _swap(GIFTS, '"11/5/2023"', '"11/5/2999"'),
+     "Gifts.csv:6:Gift date: '11/5/2999' is more than 5 years from today", None),
+    ("Opportunity.csv", _swap(OPPORTUNITIES, '"2024-03-15"', '"1899-03-15"'),
+     "Opportunity.csv:2:CloseDate: '1899-03-15' is before 1900, which no record here can be; correct the year", None),
+    ("Opportunity.csv", _swap(OPPORTUNITIES, '"Type"', '""'),
+     "Opportunity.csv:1:column 8: this column has values but no name in the header row; name it", None),
+    ("Opportunity.csv", _swap(OPPORTUNITIES, '"CampaignId"', '"Amount"'),
+     "Opportunity.csv:1:Amount: the column 'Amount' appears twice in the header; keep one", None),
     ("Gifts.csv", _swap(GIFTS, '"North University"', '"Jane Smith"'),
      "Gifts.csv:3:Constituent name: 'Jane Smith' is not the name of a partner", None),
 ]  # fmt: skip

@@ -61,6 +61,7 @@ DP  - 2022 Dec-2023 Jan
 BTI - Living with disease X: a handbook.
 PHST- 2022/11/02 00:00 [received]
 PHST- 2022/11/20 00:00 [aheadofprint]
+SO  - Living with disease X. 2022 Dec-2023 Jan.
 """
 
 CSV = (
@@ -161,6 +162,16 @@ def test_pubmeds_csv_imports_with_the_citations_dates(db, tmp_path):
     ]
 
 
+def test_a_medline_file_whose_last_record_ends_with_a_blank_line_is_whole(db, tmp_path):
+    text = MEDLINE.rsplit("SO  - ", 1)[0] + "\n"
+    (path,) = files(tmp_path / "in", **{"blank.nbib": text})
+    result = import_files(db, [path])
+    assert result.ok, [str(p) for p in result.problems]
+    assert rows(db, "SELECT title, published_date FROM publications WHERE publication_id = 'pmid:37000003'") == [
+        ("Living with disease X: a handbook.", date(2022, 11, 20))
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "text", "problem"),
     [
@@ -172,8 +183,32 @@ def test_pubmeds_csv_imports_with_the_citations_dates(db, tmp_path):
          "feb30.nbib:9:DEP: '20230230' is not a date of the calendar (DEP)"),
         ("stray.nbib", MEDLINE.replace("OWN - NLM", "OWN: NLM"),
          "stray.nbib:2: 'OWN: NLM' is not a line of the MEDLINE format"),
+        ("hour25.nbib", MEDLINE.replace("2023/02/16 00:00 [epublish]", "2023/02/16 25:00 [epublish]"),
+         "hour25.nbib:12:PHST: '2023/02/16 25:00 [epublish]' has an impossible time of day (25:00)"),
+        ("arabic.nbib", MEDLINE.replace("DEP - 20230216", "DEP - ٢٠٢٣٠٢١٦"),
+         "arabic.nbib:9:DEP: '٢٠٢٣٠٢١٦' is written with digits other than 0-9 (٢, arabic-indic digit two)"),
+        ("arabic-pmid.nbib", MEDLINE.replace("PMID- 37000002", "PMID- ٣7000002"),
+         "arabic-pmid.nbib:16:PMID: '٣7000002' is not a PMID"),
+        ("cut-title.nbib", MEDLINE.rsplit("SO  - ", 1)[0].replace("BTI - Living with disease X: a handbook.\n", "")
+         + "TI  - Living with dis",
+         "cut-title.nbib:27:TI: the file ends in this line without a line break after it, so it may be cut off here "
+         "(it ends with 'TI  - Living with dis'); save the records from PubMed again, or, if the record is whole, "
+         "end it with a blank line"),
+        ("cut-line.nbib", MEDLINE.rsplit("SO  - ", 1)[0],
+         "cut-line.nbib:27:PHST: the last record ends without its SO line (PubMed writes it last in every record) "
+         "and without a blank line after it, so the file may be cut off in this record"),
+        ("cut-title-line.nbib", MEDLINE.split("      to continue")[0],
+         "cut-title-line.nbib:4:TI: the last record ends without its SO line"),
+        ("future.nbib", MEDLINE.replace("DEP - 20230216", "DEP - 29990216"),
+         "future.nbib:9:DEP: '29990216' is more than 5 years from today"),
+        ("ancient.nbib", MEDLINE.replace("2023/02/16 00:00 [epublish]", "1066/02/16 00:00 [epublish]"),
+         "ancient.nbib:12:PHST: '1066/02/16 00:00 [epublish]' is before 1900, which no record here can be"),
+        ("twice.csv", CSV.replace("NIHMS ID", "PMCID"),
+         "twice.csv:1:PMCID: the column 'PMCID' appears twice in the header; keep one"),
         ("nopmid.csv", CSV.replace("38000002,", "PMC38000002,"),
          "nopmid.csv:3:PMID: 'PMC38000002' is not a PMID"),
+        ("arabic.csv", CSV.replace("2024 Feb 3.", "٢٠٢٤ Feb 3."),
+         "arabic.csv:3:Citation: 'J Neurol. ٢٠٢٤ Feb 3. doi: 10.1007/j.20…' is written with digits other than 0-9"),
         ("nodoi.csv", CSV.replace("NIHMS ID,DOI", "NIHMS ID,Digital Object"),
          "nodoi.csv:1:DOI: this PubMed CSV lacks the column DOI"),
     ],

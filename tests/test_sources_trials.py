@@ -278,6 +278,15 @@ START = "protocolSection.statusModule.startDateStruct"
          f"1:{START}.type: 'ANTICIPATED' is not a type of date ClinicalTrials.gov writes (ACTUAL, ESTIMATED)"),
         (study("NCT01234567", "T", {"date": "2023-03", "type": "ACTUAL"}, ["Phase 2/Phase 3"], "Acme Pharma"),
          "1:protocolSection.designModule.phases: 'Phase 2/Phase 3' is not a phase ClinicalTrials.gov writes"),
+        (study("NCT01234567", "T", {"date": "2023-03", "type": "ACTUAL"}, ["PHASE1"], "Acme Pharma", status="PAUSED"),
+         "1:protocolSection.statusModule.overallStatus: 'PAUSED' is not a status ClinicalTrials.gov writes "
+         "(ACTIVE_NOT_RECRUITING, COMPLETED,"),
+        (study("NCT０1234567", "T", {"date": "2023-03", "type": "ACTUAL"}, ["PHASE1"], "Acme Pharma"),
+         "1:protocolSection.identificationModule.nctId: 'NCT０1234567' is not an NCT id"),
+        (study("NCT01234567", "T", {"date": "٢٠٢٣-03", "type": "ACTUAL"}, ["PHASE1"], "Acme Pharma"),
+         f"1:{START}.date: '٢٠٢٣-03' is not a date as ClinicalTrials.gov writes it"),
+        (study("NCT01234567", "T", {"date": "2999-06-15", "type": "ACTUAL"}, ["PHASE1"], "Acme Pharma"),
+         f"1:{START}.date: '2999-06-15' is more than 5 years from today"),
         (study("NCT09999999", "Unfollowed", {"date": "2023-03", "type": "ACTUAL"}, ["PHASE1"], "Acme Pharma"),
          "1:protocolSection.identificationModule.nctId: trial NCT09999999 ('Unfollowed') belongs to no program"),
         (DOUBLE_PAGE,
@@ -294,6 +303,28 @@ def test_a_malformed_study_is_refused_at_its_position_and_path_and_nothing_is_wr
     assert any(str(p).startswith(f"{path}:{problem}") for p in result.problems), [str(p) for p in result.problems]
     assert not import_files(db, [path]).ok
     assert rows(db, "SELECT (SELECT count(*) FROM milestones), (SELECT count(*) FROM program_partners)") == before
+
+
+def test_a_json_file_cut_off_anywhere_is_refused_as_invalid_json(db, tmp_path):
+    content = text(PAGE)
+    for size in (len(content) // 3, len(content) // 2, len(content.rstrip()) - 1):
+        (path,) = files(tmp_path / f"cut{size}", **{"trials.json": content[:size]})
+        (problem,) = preview(db, [path]).problems
+        assert "this is not valid JSON" in str(problem), str(problem)
+
+
+def test_an_undecodable_byte_anywhere_in_the_json_is_refused_not_only_in_the_fields_read(db, tmp_path):
+    content = (
+        text(PAGE).encode("utf-8").replace(b'"sponsorCollaboratorsModule"', b'"sponsor\xfeCollaboratorsModule"', 1)
+    )
+    line = content[: content.index(b"\xfe")].count(b"\n") + 1
+    path = tmp_path / "trials.json"
+    path.write_bytes(content)
+    (problem,) = preview(db, [path]).problems
+    assert str(problem) == (
+        f"{path}:{line}: this line holds bytes that are not valid UTF-8 (\\xfe): the file is damaged; download the "
+        "studies from ClinicalTrials.gov again in JSON format"
+    )
 
 
 def test_invalid_json_is_refused_at_the_line_the_parser_stops(db, tmp_path):

@@ -202,6 +202,13 @@ def _apply(paths: list[Path], labels: list[str], chosen: Choices) -> None:
     st.rerun()
 
 
+def say_sensitive(result: importer.ImportResult) -> None:
+    """Says, above the changes, each update that flips a sensitive value (a partner's confidential flag or sector, an
+    amount changed more than tenfold): applying it is allowed, missing it is not."""
+    for line in result.sensitive():
+        st.warning(plain(line[:1].upper() + line[1:]), icon=":material/visibility:")
+
+
 def section() -> None:
     """Upload, preview, choose tables where needed, apply."""
     staff.show_flash(KEY)
@@ -270,8 +277,7 @@ def section() -> None:
         column_config=COUNT_COLUMNS,
         key=f"{KEY}-counts",
     )
-    for line in staff.confidential_flips(result.changes):
-        st.warning(plain(line), icon=":material/visibility:")
+    say_sensitive(result)
     if not result.changes:
         st.info(
             "Every record in these files is already stored exactly so: importing them would change nothing.",

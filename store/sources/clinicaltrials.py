@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from store.readers import FileProblem, RawTable, ReadProblem, cell_problem, decode
+from store import values
+from store.readers import Decoded, FileProblem, RawTable, ReadProblem, cell_problem, decode
 from store.sources import Known, fold, mapping
-from store.values import shown
+from store.values import plausible, shown
 
 NCT_ID = "protocolSection.identificationModule.nctId"
 TITLE = "protocolSection.identificationModule.briefTitle"
@@ -50,9 +51,10 @@ PROGRAMS = ["program_id", "name", "partner_ids"]
 
 # Keys only a ClinicalTrials.gov study has (the first is protocolSection, unless the keys were sorted).
 _KEYS = ("protocolSection", "derivedSection", "hasResults")
-_NCT = re.compile(r"^NCT\d{8}$")
-_NCT_IN = re.compile(r"NCT\d{8}(?!\d)", re.IGNORECASE)
-_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")  # as the API writes dates: 2023-03 or 2023-03-15
+_NCT = re.compile(r"^NCT\d{8}$", re.ASCII)
+_NCT_IN = re.compile(r"NCT\d{8}(?!\d)", re.IGNORECASE | re.ASCII)
+_BAD_BYTES = re.compile("[\udc00-\udcff]")  # bytes the file's encoding cannot read (store.readers.decode)
+_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$", re.ASCII)  # as the API writes dates: 2023-03 or 2023-03-15
 
 
 class Invalid(ValueError):
@@ -110,9 +112,13 @@ def start_date(text: str) -> date:
         )
     year, month, day = m.groups()
     try:
-        return date(int(year), int(month), int(day) if day else 1)
+        found = date(int(year), int(month), int(day) if day else 1)
     except ValueError:
         raise Invalid(START, f"{shown(text)} is not a date of the calendar", text) from None
+    try:
+        return plausible(found, text)
+    except values.Invalid as exc:
+        raise Invalid(START, str(exc), text) from None
 
 
 @dataclass
@@ -164,6 +170,14 @@ def _started(study: dict, rules: dict, encoding: str) -> bool:
             kind,
         )
     status = _text(study, STATUS, encoding)
+    known = rules["statuses"]["known"]
+    if status is not None and status.upper() not in known:
+        raise Invalid(
+            STATUS,
+            f"{shown(status)} is not a status ClinicalTrials.gov writes ({', '.join(known)}); download the study "
+            "again, or list the new status in mappings/clinicaltrials.toml",
+            status,
+        )
     if status and status.upper() in rules["not_started"]["statuses"]:
         return False
     return kind is None or types[kind.upper()]
@@ -344,9 +358,24 @@ class _ClinicalTrials:
         return text[:1] in ("{", "[") and any(f'"{key}"' in head for key in _KEYS)
 
     def read(self, path: Path, label: str, known: Known) -> list[RawTable]:
-        decoded = decode(path.read_bytes())
+        data = path.read_bytes()
+        decoded = decode(data)
+        if decoded.encoding == "Windows-1252":
+            # JSON is UTF-8 (RFC 8259): a stray byte is damage to report, not a sign of another encoding.
+            decoded = Decoded(data.decode("utf-8", errors="partnership-import"), "UTF-8")
         if not decoded.text.strip():
             raise FileProblem("the file is empty: download the studies from ClinicalTrials.gov in JSON format")
+        for n, line in enumerate(decoded.text.splitlines(), start=1):
+            # Anywhere, not only in the fields read: a damaged key ("sponsor\xfeCollaboratorsModule") would make
+            # its field look missing, and its values would be lost without a word.
+            if bad := _BAD_BYTES.findall(line):
+                escaped = "".join(f"\\x{ord(ch) - 0xDC00:02x}" for ch in bad[:8])
+                raise FileProblem(
+                    f"this line holds bytes that are not valid {decoded.encoding} ({escaped}): the file is damaged; "
+                    "download the studies from ClinicalTrials.gov again in JSON format",
+                    n,
+                    "",
+                )
         try:
             data = json.loads(decoded.text)
         except json.JSONDecodeError as exc:

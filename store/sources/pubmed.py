@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from store import values
 from store.readers import FileProblem, RawTable, ReadProblem, cell_problem, decode, first_line, read_source_csv
 from store.sources import Known, grant_key
-from store.values import shown
+from store.values import check_digits, shown
 
 HEADER = ["publication_id", "title", "published_date", "doi", "open_access", "peer_reviewed", "partner_ids",
           "partnership_id"]  # fmt: skip
@@ -28,14 +29,18 @@ CSV_HEADER = ["PMID", "Title", "Authors", "Citation", "First Author", "Journal/B
               "Create Date", "PMCID", "NIHMS ID", "DOI"]  # fmt: skip
 
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{0,3}) *- ?(.*)$")
+# Dates and ids are read with the digits 0-9 only (re.ASCII): an Arabic-Indic or fullwidth digit is refused.
 # DP as PubMed writes it: "2023", "2023 Mar", "2023 Mar 15", a season "2023 Spring", or a range after the first date
 # ("2023 Mar-Apr", "2022 Dec-2023 Jan", "2023 Mar 15-21"): the range's first day counts.
-_DP = re.compile(r"^(\d{4})(?: ([A-Za-z]{3})(?: (\d{1,2}))?| (Spring|Summer|Fall|Autumn|Winter))?(?:-[\w ]+)?$")
-_DEP = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_PHST = re.compile(r"^(\d{4})/(\d{2})/(\d{2})(?: \d{2}:\d{2})? \[(\w+)\]$")
+_DP = re.compile(
+    r"^(\d{4})(?: ([A-Za-z]{3})(?: (\d{1,2}))?| (Spring|Summer|Fall|Autumn|Winter))?(?:-[\w ]+)?$", re.ASCII
+)
+_DEP = re.compile(r"^(\d{4})(\d{2})(\d{2})$", re.ASCII)
+_PHST = re.compile(r"^(\d{4})/(\d{2})/(\d{2})(?: (\d{2}):(\d{2}))? \[(\w+)\]$", re.ASCII)
 # A citation's dates: "Nat Med. 2023 Mar;29(3):512-520. doi: ... Epub 2023 Feb 16."
-_CITED = re.compile(r"\.\s(\d{4})(?: ([A-Z][a-z]{2})(?: (\d{1,2}))?)?(?=[;:.\s]|$)")
-_EPUB = re.compile(r"Epub (\d{4}) ([A-Z][a-z]{2}) (\d{1,2})")
+_CITED = re.compile(r"\.\s(\d{4})(?: ([A-Z][a-z]{2})(?: (\d{1,2}))?)?(?=[;:.\s]|$)", re.ASCII)
+_EPUB = re.compile(r"Epub (\d{4}) ([A-Z][a-z]{2}) (\d{1,2})", re.ASCII)
+_PMID = re.compile(r"^[0-9]{1,9}$")
 
 
 class Invalid(ValueError):
@@ -43,14 +48,29 @@ class Invalid(ValueError):
 
 
 def _day(year: int, month: int, day: int, text: str, what: str) -> date:
+    """The date, when it is one of the calendar and plausible (values.plausible): every date a paper gives counts,
+    since the earliest is its published date (a DEP typed 2999 would leave DP's later date as the earliest)."""
     try:
-        return date(year, month, day)
+        found = date(year, month, day)
     except ValueError:
         raise Invalid(f"{shown(text)} is not a date of the calendar ({what})") from None
+    try:
+        return values.plausible(found, text)
+    except values.Invalid as exc:
+        raise Invalid(str(exc)) from None
+
+
+def _digits(text: str) -> None:
+    """Refuses digits other than 0-9, saying so (they would otherwise read as no date at all, or a wrong one)."""
+    try:
+        check_digits(text)
+    except values.Invalid as exc:
+        raise Invalid(str(exc)) from None
 
 
 def print_date(text: str) -> date:
     """DP: the print date, a missing month or day being the 1st."""
+    _digits(text)
     m = _DP.match(text.strip())
     if not m:
         raise Invalid(
@@ -58,7 +78,7 @@ def print_date(text: str) -> date:
         )
     year, month, day, season = m.groups()
     if season:
-        return date(int(year), SEASONS[season.lower()], 1)
+        return _day(int(year), SEASONS[season.lower()], 1, text, "DP")
     if month and month.lower() not in MONTHS:
         raise Invalid(f"{shown(text)} names no month PubMed writes (Jan, Feb, ... Dec)")
     return _day(int(year), MONTHS[month.lower()] if month else 1, int(day) if day else 1, text, "DP")
@@ -68,17 +88,24 @@ def electronic_dates(dep: list[str], phst: list[str]) -> list[date]:
     """DEP (YYYYMMDD) and the [epublish] and [aheadofprint] dates of PHST."""
     found = []
     for text in dep:
+        _digits(text)
         m = _DEP.match(text.strip())
         if not m:
             raise Invalid(f"{shown(text)} is not an electronic publication date as PubMed writes it (YYYYMMDD)")
         found.append(_day(*map(int, m.groups()), text, "DEP"))
     for text in phst:
+        _digits(text)
         m = _PHST.match(text.strip())
         if not m:
             raise Invalid(
                 f"{shown(text)} is not a history date as PubMed writes it (such as 2023/02/15 00:00 [epublish])"
             )
-        if m.group(4) in ("epublish", "aheadofprint"):
+        hour, minute = m.group(4, 5)
+        if hour is not None and (int(hour) > 23 or int(minute) > 59):
+            raise Invalid(
+                f"{shown(text)} has an impossible time of day ({hour}:{minute}); PubMed writes 00:00 to 23:59"
+            )
+        if m.group(6) in ("epublish", "aheadofprint"):
             found.append(_day(int(m.group(1)), int(m.group(2)), int(m.group(3)), text, "PHST"))
     return found
 
@@ -167,6 +194,38 @@ def _records(text: str, encoding: str) -> tuple[list[dict[str, list[tuple[int, s
     return records, problems
 
 
+def _cut(text: str, record: dict[str, list[tuple[int, str]]]) -> ReadProblem | None:
+    """The problem of a file that may be cut off in its last record (None when the record is whole).
+
+    A cut can fall at the end of any line (a title or a date that goes on on the next line looks complete), so the
+    last record is whole only when the file ends with a line break after its SO line, which PubMed writes last in
+    every record, or with a blank line after it (the end of a record). A file cut in the middle of a line has no
+    line break at its end."""
+    lines = text.splitlines()
+    last = len(lines)
+    while last and not lines[last - 1].strip():
+        last -= 1
+    ended = text.rstrip(" \t").endswith(("\n", "\r"))
+    if ended and ("SO" in record or last < len(lines)):
+        return None
+    line = lines[last - 1] if last else ""
+    tag = line[:4].strip() if line[4:5] == "-" else ""
+    if not ended:
+        why = "the file ends in this line without a line break after it, so it may be cut off here"
+    else:
+        why = (
+            "the last record ends without its SO line (PubMed writes it last in every record) and without a blank "
+            "line after it, so the file may be cut off in this record"
+        )
+    return ReadProblem(
+        last,
+        tag,
+        f"{why} (it ends with {shown(line.strip(), 60)}); save the records from PubMed again, or, if the record is "
+        "whole, end it with a blank line",
+        shown(line.strip()),
+    )
+
+
 def _values(record: dict[str, list[tuple[int, str]]], tag: str) -> list[str]:
     return [v for _, v in record.get(tag, [])]
 
@@ -181,7 +240,7 @@ def _doi(record: dict[str, list[tuple[int, str]]]) -> str | None:
 
 def _medline_paper(record: dict[str, list[tuple[int, str]]], problems: list[ReadProblem]) -> Paper | None:
     (row, pmid), *_ = record["PMID"]
-    if not pmid.isdigit():
+    if not _PMID.match(pmid):
         problems.append(
             ReadProblem(row, "PMID", f"{shown(pmid)} is not a PMID (a number such as 37012345)", shown(pmid))
         )
@@ -232,6 +291,8 @@ class _Medline:
         records, problems = _records(decoded.text, decoded.encoding)
         if not records:
             raise FileProblem("the file holds no PubMed record (a record begins with a line 'PMID- ')")
+        if (cut := _cut(decoded.text, records[-1])) is not None:
+            problems.append(cut)
         papers = [p for r in records if (p := _medline_paper(r, problems)) is not None]
         names = {"publication_id": "PMID", "title": "TI", "published_date": "DP", "doi": "AID", "open_access": "PMC",
                  "peer_reviewed": "PT", "partner_ids": "GR", "partnership_id": "GR"}  # fmt: skip
@@ -292,19 +353,20 @@ class _Csv:
         papers = []
         for n, cells in raw.rows:
             pmid = cell(cells, "PMID")
-            if not pmid.isdigit():
+            if not _PMID.match(pmid):
                 problems.append(
                     ReadProblem(n, "PMID", f"{shown(pmid)} is not a PMID (a number such as 37012345)", shown(pmid))
                 )
                 continue
             year = cell(cells, "Publication Year")
             try:
+                _digits(cell(cells, "Citation"))
                 dates = cited_dates(cell(cells, "Citation"))
             except Invalid as exc:
                 problems.append(ReadProblem(n, "Citation", str(exc), shown(cell(cells, "Citation"))))
                 continue
             if not dates and year:
-                if not re.fullmatch(r"\d{4}", year):
+                if not re.fullmatch(r"[0-9]{4}", year):
                     problems.append(
                         ReadProblem(n, "Publication Year", f"{shown(year)} is not a year (such as 2023)", shown(year))
                     )

@@ -57,6 +57,7 @@ class _Gifts:
         columns.require(needs, named, "Raiser's Edge gift export", raw.header_row)
         purposes = choices(m["purpose"])
         individuals = choices(m["constituent_type"]["individual"])
+        organizations = choices(m["constituent_type"]["organization"])
         problems, rows = list(raw.problems), []
         days = Days([(n, d.group(1)) for n, cells in raw.rows if (d := _DAY.match(columns.cell(cells, "date")))])
         for n, cells in raw.rows:
@@ -66,7 +67,14 @@ class _Gifts:
             except Invalid as exc:
                 report(problems, n, [exc])
                 continue
-            if fold(columns.cell(cells, "constituent_type")) in individuals:
+            kind = columns.cell(cells, "constituent_type")
+            if fold(kind) in individuals:
+                continue
+            if kind and fold(kind) not in organizations:
+                column = columns.name("constituent_type")
+                types = listed(m["constituent_type"]["individual"] + m["constituent_type"]["organization"])
+                report(problems, n, [Invalid(column, f"{shown(kind)} is a constituent type that mappings/"
+                       f"{self.mapping}.toml does not list; it lists {types}", shown(kind))])  # fmt: skip
                 continue
             values, found = converted(
                 columns,
