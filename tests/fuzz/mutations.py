@@ -589,6 +589,61 @@ def csv_truncate(data: bytes, shape: Shape, rng: random.Random) -> Mutated | Non
     return truncate(data, rng)
 
 
+def _amount(text: str) -> tuple[int, int] | None:
+    """An amount as the valid files write it ("50000", "12500.5", "$2,000.00"): whole units and cents."""
+    m = re.fullmatch(r"\$?([\d,]+)(?:\.(\d{1,2}))?", text.strip())
+    if not m:
+        return None
+    return int(m.group(1).replace(",", "")), int((m.group(2) or "0").ljust(2, "0"))
+
+
+def csv_number_style(data: bytes, shape: Shape, rng: random.Random) -> Mutated | None:
+    """Every amount of the file written in one other convention (1,200.50; 1.200,50; 1 200,50; $1,200.50; 1.200):
+    the same values, unless the convention leaves them unclear (then a refusal)."""
+    f = CsvFile.parse(data)
+    style = rng.choice(("1,200.50", "1.200,50", "1 200,50", "$1,200.50", "1.200"))
+    g, changed = f.copy(), 0
+    for i in f.data_rows():
+        for j, name in enumerate(f.header):
+            if name in shape.money and j < len(f.rows[i]) and f.rows[i][j].strip():
+                parsed = _amount(f.rows[i][j])
+                if parsed is None or (style == "1.200" and parsed[1]):
+                    return None
+                whole = f"{parsed[0]:,}"
+                cents = f"{parsed[1]:02d}"
+                g.rows[i][j] = {
+                    "1,200.50": f"{whole}.{cents}",
+                    "1.200,50": f"{whole.replace(',', '.')},{cents}",
+                    "1 200,50": f"{whole.replace(',', ' ')},{cents}",
+                    "$1,200.50": f"${whole}.{cents}",
+                    "1.200": whole.replace(",", "."),
+                }[style]
+                changed += 1
+    if not changed:
+        return None
+    return Mutated(g.dump(), "number-style", "same", f"every amount written as {style}")
+
+
+def csv_date_style(data: bytes, shape: Shape, rng: random.Random) -> Mutated | None:
+    """Every ISO date of the file written day first (15/03/2024) or month first (03/15/2024): the same dates, when
+    the file shows which (a day over 12), else a refusal."""
+    f = CsvFile.parse(data)
+    style = rng.choice(("day", "month"))
+    g, changed = f.copy(), 0
+    for i in f.data_rows():
+        for j, name in enumerate(f.header):
+            if name in shape.dates and j < len(f.rows[i]) and f.rows[i][j].strip():
+                m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", f.rows[i][j].strip())
+                if not m:
+                    return None
+                y, mo, d = m.groups()
+                g.rows[i][j] = f"{d}/{mo}/{y}" if style == "day" else f"{mo}/{d}/{y}"
+                changed += 1
+    if not changed:
+        return None
+    return Mutated(g.dump(), "date-style", "same", f"every date written {style} first")
+
+
 CSV_MUTATIONS: dict[str, Callable] = {
     "truncate": csv_truncate,
     "truncate-last": csv_truncate_last,
@@ -614,6 +669,8 @@ CSV_MUTATIONS: dict[str, Callable] = {
     "unknown-enum": csv_value("unknown-enum", "enums", unknown_word, "refuse"),
     "enum-case": csv_value("enum-case", "enums", case_changed, "same"),
     "spaces": csv_spaces,
+    "number-style": csv_number_style,
+    "date-style": csv_date_style,
     "duplicate-row": csv_duplicate(differs=False),
     "duplicate-key": csv_duplicate(differs=True),
 }
