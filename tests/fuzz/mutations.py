@@ -621,7 +621,9 @@ def csv_number_style(data: bytes, shape: Shape, rng: random.Random) -> Mutated |
                 changed += 1
     if not changed:
         return None
-    return Mutated(g.dump(), "number-style", "same", f"every amount written as {style}")
+    # 1.200 alone does not say whether the dot is a decimal mark: a refusal is the answer, the same values the other.
+    oracle = "garble" if style == "1.200" else "same"
+    return Mutated(g.dump(), "number-style", oracle, f"every amount written as {style}")
 
 
 def csv_date_style(data: bytes, shape: Shape, rng: random.Random) -> Mutated | None:
