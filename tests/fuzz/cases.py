@@ -178,6 +178,13 @@ def cases() -> list[Case]:
     found = [contract_csv(TINY, t, "tiny") for t in TABLE_ORDER]
     found.append(contract_csv(SAMPLE, "funding", "sample"))
     found.append(contract_csv(SAMPLE, "partners", "sample"))
+    found.append(contract_csv(SAMPLE, "publications", "sample"))
+    # The whole tiny foundation in one import into an empty store, its partners mutated: the other files name them.
+    together = {f"{t}.csv": (TINY / f"{t}.csv").read_bytes() for t in TABLE_ORDER}
+    partners = contract_csv(TINY, "partners", "tiny")
+    found.append(
+        Case("tiny-together", "contract CSV (every table, partners mutated)", together, "partners.csv", partners.shape)
+    )
     found.append(contract_xlsx(TINY, ("partners", "partnerships", "funding", "engagements"), "xlsx-tiny", "tiny.xlsx"))
     found.append(
         contract_xlsx(SAMPLE, ("funding",), "xlsx-sample-funding", "funding.xlsx", base=("partners", "partnerships"))
