@@ -40,7 +40,7 @@ pytestmark = pytest.mark.fuzz
 def benches(tmp_path_factory, request) -> dict[str, Bench]:
     """Each case's bench, and at the end the figures: on the terminal, and every failure in the report file."""
     work = tmp_path_factory.mktemp("fuzz")
-    found = {c.name: Bench(c, i, work) for i, c in enumerate(CASES)}
+    found = {c.name: Bench(c, work) for c in CASES}
     yield found
     outcomes: list[Outcome] = request.config.stash.get(_OUTCOMES, [])
     if not outcomes:
@@ -107,7 +107,7 @@ def test_the_real_command_line_refuses_or_accepts_a_variant_as_the_in_process_en
 
 def test_a_variant_is_the_same_bytes_on_every_run(tmp_path):
     for case in CASES:
-        first, again = Bench(case, 0, tmp_path / "a"), Bench(case, 0, tmp_path / "b")
+        first, again = Bench(case, tmp_path / "a"), Bench(case, tmp_path / "b")
         assert [first.variant(i).data for i in range(3)] == [again.variant(i).data for i in range(3)], case.name
     # A workbook carries no clock: openpyxl's save time is fixed, in its properties and in every zip entry.
     workbook = next(c for c in CASES if c.shape.format == "xlsx").data
