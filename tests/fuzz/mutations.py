@@ -795,16 +795,15 @@ def medline_delimiter(data: bytes, shape: Shape, rng: random.Random) -> Mutated 
 
 
 def medline_continuation(data: bytes, shape: Shape, rng: random.Random) -> Mutated | None:
-    """A continuation line that lost its indent, or a tag line that gained one."""
+    """A continuation line that lost its indent: a line that is neither a tag's nor a continuation. (The other way
+    round, a tag line indented, is a valid continuation of the line before: its text, which no reader can tell.)"""
     lines, newline = _medline_lines(data)
     spots = [i for i, line in enumerate(lines) if line.startswith("      ")]
+    if not spots:
+        return None
+    i = rng.choice(spots)
     out = list(lines)
-    if spots and rng.random() < 0.5:
-        i = rng.choice(spots)
-        out[i] = lines[i].lstrip()
-    else:
-        i = rng.choice([i for i, line in enumerate(lines) if _TAG.match(line) and not line.startswith("PMID")])
-        out[i] = "      " + lines[i]
+    out[i] = lines[i].lstrip()
     return Mutated(_medline_dump(out, newline, data), "indent", "garble", f"line {i + 1}: {lines[i]!r} -> {out[i]!r}")
 
 
