@@ -22,6 +22,7 @@ import pytest
 from tests.conftest import ROOT
 from tests.fuzz.cases import cases
 from tests.fuzz.harness import Bench, Outcome, first_difference, subset_difference, unlocated
+from tests.fuzz.mutations import Mutated
 
 SUBSET = 12
 ALL = 64
@@ -143,3 +144,60 @@ def test_a_refusal_is_located_only_when_every_line_names_its_file_and_row():
     assert unlocated("/in/partners.csv: the file is empty\n", files).startswith("not located")
     assert unlocated("something went wrong\n", files).startswith("not located")
     assert unlocated("/in/partners.csv:2:name: 'a\x00b' holds a NUL\n", files).startswith("a raw control character")
+
+
+# Each cause the fuzz has found, pinned as the variant that showed it (/work notes: fuzz-findings.md, by letter), so
+# that it stays fixed whatever the random draws: (case, finding, the bytes changed, what they become, oracle).
+# What they become is None for a file cut right after the bytes.
+PINNED = [
+    ("tiny-milestones", "A: a date in 2999", b"2025-03-01", b"2999-03-01", "refuse"),
+    ("tiny-funding", "C: a space inside a group", b",20000,", b",2000 0,", "refuse"),
+    ("tiny-funding", "D: 50,000.00 and 20.000,00", b",50000,", b',"50,000.00",', "refuse"),
+    ("pubmed-medline", "E: Arabic-Indic digits in DEP", b"DEP - 20230216", "DEP - ٢٠٢٣٠٢١٦".encode(), "refuse"),
+    ("pubmed-medline", "F: hour 25 in PHST", b"2023/02/16 00:00 [epublish]", b"2023/02/16 25:00 [epublish]", "refuse"),
+    (
+        "ctgov-page",
+        "G: an unknown overallStatus",
+        b'"overallStatus": "RECRUITING"',
+        b'"overallStatus": "ONGOING"',
+        "refuse",
+    ),
+    ("pubmed-medline-txt", "H: a file cut inside a title", b"TI  - Outc", None, "subset"),
+    ("ctgov-study", "I: a control character in a key", b'"leadSponsor"', b'"leadSponsor\xc2\x85"', "garble"),
+    ("pubmed-csv", "J: a column named twice", b"NIHMS ID", b"PMCID", "garble"),
+    ("npsp-account", "K: a quote in an unquoted cell", b'"false","Acme Pharma"', b'"false",Acme Pharma"', "garble"),
+    (
+        "tiny-programs",
+        "L: a file cut after a delimiter",
+        b"PG1,Gene therapy OND-101,P01;P05,gene therapy,",
+        None,
+        "subset",
+    ),
+    ("raisers-edge-gifts", "M: a typo in a source's column name", b'"Fund"', b'"Fud"', "garble"),
+    (
+        "pubmed-medline",
+        "N: TI and AID swapped",
+        b"TI  - Outcomes that matter to families.\n",
+        b"TI  - 10.1000/pp.2023.002 [doi]\n",
+        "garble",
+    ),
+]
+
+
+def pinned(case_name: str, old: bytes, new: bytes | None, oracle: str, finding: str) -> Mutated:
+    data = next(c for c in CASES if c.name == case_name).data
+    assert old in data, f"{case_name} no longer holds {old!r}"
+    if new is None:
+        return Mutated(data[: data.index(old) + len(old)], "pinned", oracle, finding)
+    out = data.replace(old, new, 1)
+    if finding.startswith("D:"):
+        out = out.replace(b",20000,", b',"20.000,00",', 1)
+    if finding.startswith("N:"):
+        out = out.replace(b"AID - 10.1000/pp.2023.002 [doi]", b"AID - Outcomes that matter to families.", 1)
+    return Mutated(out, "pinned", oracle, finding)
+
+
+@pytest.mark.parametrize("case,finding,old,new,oracle", PINNED, ids=[p[1].split(":")[0] for p in PINNED])
+def test_a_finding_of_the_fuzz_stays_fixed(benches, case, finding, old, new, oracle):
+    outcome = benches[case].run_mutated(0, pinned(case, old, new, oracle, finding), "pinned")
+    assert outcome.ok, str(outcome)

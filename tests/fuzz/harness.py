@@ -184,7 +184,11 @@ class Bench:
         mutated = self.variant(index)
         if mutated is None:
             return Outcome(self.case.name, index, "-", "-", "no mutation applies", "skipped")
-        folder = self.work / f"v{index:03d}"
+        return self.run_mutated(index, mutated, f"v{index:03d}")
+
+    def run_mutated(self, index: int, mutated: mutations.Mutated, name: str) -> Outcome:
+        """Imports one mutated file (with the case's other files) into a copy of the template, and judges it."""
+        folder = self.work / name
         shutil.rmtree(folder, ignore_errors=True)
         db = folder / "db" / "store.duckdb"
         db.parent.mkdir(parents=True)
