@@ -2,7 +2,8 @@
 
 A malformed file is never repaired by a guess: a row with fewer or more cells than the header, a quote that is
 never closed, a control character (a NUL byte...) in a cell, bytes that are not valid in the file's encoding, a
-cell over 100,000 characters, or a file cut off in the middle of a character or a row is reported at its row
+cell over 100,000 characters, a quote in a cell that is not quoted, or a file cut off in the middle of a character
+or a row (a CSV whose last row has no line break after it may be cut anywhere in that row) is reported at its row
 (and column where there is one), and the row is left out, so that it causes no further, confusing problems.
 Reading goes on after such a row wherever the rest of the file can still be read, so every problem is reported.
 

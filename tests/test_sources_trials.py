@@ -327,6 +327,22 @@ def test_an_undecodable_byte_anywhere_in_the_json_is_refused_not_only_in_the_fie
     )
 
 
+def test_a_control_character_in_a_json_key_raw_or_escaped_is_refused_not_a_field_lost(db, tmp_path):
+    raw = text(PAGE).replace('"leadSponsor"', '"leadSponsor\u0085"', 1)
+    line = raw[: raw.index("\u0085")].count("\n") + 1
+    escaped = text(PAGE).replace('"leadSponsor"', '"leadSponsor\\u0085"', 1)
+    (raw_path,) = files(tmp_path / "raw", **{"trials.json": raw})
+    (escaped_path,) = files(tmp_path / "escaped", **{"trials.json": escaped})
+    assert [str(p) for p in preview(db, [raw_path]).problems] == [
+        f"{raw_path}:{line}: this line holds the control character \\x85: the file is damaged; download the "
+        "studies from ClinicalTrials.gov again in JSON format"
+    ]
+    assert [str(p) for p in preview(db, [escaped_path]).problems] == [
+        f"{escaped_path}:1:leadSponsor\\x85: the key 'leadSponsor\\x85' holds a control character; download the "
+        "studies again"
+    ]
+
+
 def test_invalid_json_is_refused_at_the_line_the_parser_stops(db, tmp_path):
     content = text(PAGE).replace('"nextPageToken"', '"nextPageToken": "x",,"after"', 1)
     line = content[: content.index(",,")].count("\n") + 1

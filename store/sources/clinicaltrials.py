@@ -53,6 +53,8 @@ PROGRAMS = ["program_id", "name", "partner_ids"]
 _KEYS = ("protocolSection", "derivedSection", "hasResults")
 _NCT = re.compile(r"^NCT\d{8}$", re.ASCII)
 _NCT_IN = re.compile(r"NCT\d{8}(?!\d)", re.IGNORECASE | re.ASCII)
+# Control characters no study holds (JSON's own whitespace aside: tab, line breaks), raw in the text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _BAD_BYTES = re.compile("[\udc00-\udcff]")  # bytes the file's encoding cannot read (store.readers.decode)
 _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$", re.ASCII)  # as the API writes dates: 2023-03 or 2023-03-15
 
@@ -299,6 +301,21 @@ def _program_of(trial: Trial, known: Known, by_nct: dict[str, list[str]]) -> str
     return programs[0]
 
 
+def _odd_key(value: object) -> str | None:
+    """The first key, at any depth, that holds a control character (None when there is none)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and (_CONTROL.search(key) or any(ch in key for ch in "\t\r\n")):
+                return key
+            if (found := _odd_key(item)) is not None:
+                return found
+    elif isinstance(value, list):
+        for item in value:
+            if (found := _odd_key(item)) is not None:
+                return found
+    return None
+
+
 def _studies(data: object) -> list[object]:
     if isinstance(data, list):
         return data
@@ -365,13 +382,20 @@ class _ClinicalTrials:
             decoded = Decoded(data.decode("utf-8", errors="partnership-import"), "UTF-8")
         if not decoded.text.strip():
             raise FileProblem("the file is empty: download the studies from ClinicalTrials.gov in JSON format")
-        for n, line in enumerate(decoded.text.splitlines(), start=1):
+        for n, line in enumerate(decoded.text.split("\n"), start=1):  # as json counts lines (not at U+0085)
             # Anywhere, not only in the fields read: a damaged key ("sponsor\xfeCollaboratorsModule") would make
             # its field look missing, and its values would be lost without a word.
             if bad := _BAD_BYTES.findall(line):
                 escaped = "".join(f"\\x{ord(ch) - 0xDC00:02x}" for ch in bad[:8])
                 raise FileProblem(
                     f"this line holds bytes that are not valid {decoded.encoding} ({escaped}): the file is damaged; "
+                    "download the studies from ClinicalTrials.gov again in JSON format",
+                    n,
+                    "",
+                )
+            if control := _CONTROL.search(line):
+                raise FileProblem(
+                    f"this line holds the control character {shown(control.group())[1:-1]}: the file is damaged; "
                     "download the studies from ClinicalTrials.gov again in JSON format",
                     n,
                     "",
@@ -389,6 +413,11 @@ class _ClinicalTrials:
         trials: list[Trial] = []
         first: dict[str, int] = {}
         for row, study in enumerate(_studies(data), start=1):
+            if (key := _odd_key(study)) is not None:
+                # A damaged key ("leadSponsor\u0085") would make its field look missing: its values lost silently.
+                said = f"the key {shown(key)} holds a control character; download the studies again"
+                problems.append(_problem(row, Invalid(shown(key)[1:-1], said, key)))
+                continue
             trial = _trial(row, study, decoded.encoding, problems)
             if trial is None:
                 continue
