@@ -24,7 +24,7 @@ from tests.fuzz.cases import cases
 from tests.fuzz.harness import Bench, Outcome, first_difference, subset_difference, unlocated
 from tests.fuzz.mutations import Mutated
 
-SUBSET = 12
+SUBSET = 16
 ALL = 64
 EVERYTHING = os.environ.get("FUZZ", "").lower() == "all"
 PER_CASE = ALL if EVERYTHING else SUBSET
