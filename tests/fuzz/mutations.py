@@ -109,7 +109,14 @@ def bom(data: bytes, rng: random.Random) -> Mutated:
 
 
 def utf16(data: bytes, rng: random.Random) -> Mutated:
+    """The file saved in another encoding we read: UTF-16 (with or without BOM), or Windows-1252 when it holds
+    letters beyond ASCII that Windows-1252 has (the sample's "Zürich")."""
     text = data.decode("utf-8-sig")
+    if not text.isascii() and rng.random() < 0.5:
+        try:
+            return Mutated(text.encode("cp1252"), "encoding-change", "same", "saved as Windows-1252")
+        except UnicodeEncodeError:
+            pass
     codec = rng.choice(("utf-16", "utf-16-le", "utf-16-be"))
     out = text.encode("utf-16") if codec == "utf-16" else text.encode(codec)
     return Mutated(
@@ -646,6 +653,42 @@ def csv_date_style(data: bytes, shape: Shape, rng: random.Random) -> Mutated | N
     return Mutated(g.dump(), "date-style", "same", f"every date written {style} first")
 
 
+def csv_blank_line(data: bytes, shape: Shape, rng: random.Random) -> Mutated | None:
+    """An empty line between two data rows (a spreadsheet's empty row): the same records."""
+    f = CsvFile.parse(data)
+    rows = f.data_rows()
+    if len(rows) < 2:
+        return None
+    i = rng.choice(rows[:-1])
+    g = f.copy()
+    g.rows.insert(i + 1, [])
+    return Mutated(g.dump(), "blank-line", "same", f"an empty line after row {i + 1}")
+
+
+def csv_header_again(data: bytes, shape: Shape, rng: random.Random) -> Mutated | None:
+    """The header row again between data rows (two exports pasted into one file)."""
+    f = CsvFile.parse(data)
+    rows = f.data_rows()
+    if not rows:
+        return None
+    i = rng.choice(rows)
+    g = f.copy()
+    g.rows.insert(i + 1, list(f.header))
+    return Mutated(g.dump(), "header-again", "garble", f"the header row again after row {i + 1}")
+
+
+def csv_huge_cell(data: bytes, shape: Shape, rng: random.Random) -> Mutated | None:
+    """A cell of more than 100,000 characters (often a quote never closed, or a file that is not a table)."""
+    f = CsvFile.parse(data)
+    spot = _cells(f, shape, tuple(f.header), rng)
+    if spot is None:
+        return None
+    cell = f.rows[spot[0]][spot[1]]
+    g = f.copy()
+    g.rows[spot[0]][spot[1]] = cell + "x" * 100_001
+    return Mutated(g.dump(), "huge-cell", "garble", f"row {spot[0] + 1}, {f.header[spot[1]]}: {cell!r} + 100,001 x")
+
+
 CSV_MUTATIONS: dict[str, Callable] = {
     "truncate": csv_truncate,
     "truncate-last": csv_truncate_last,
@@ -672,6 +715,9 @@ CSV_MUTATIONS: dict[str, Callable] = {
     "enum-case": csv_value("enum-case", "enums", case_changed, "same"),
     "spaces": csv_spaces,
     "number-style": csv_number_style,
+    "blank-line": csv_blank_line,
+    "header-again": csv_header_again,
+    "huge-cell": csv_huge_cell,
     "date-style": csv_date_style,
     "duplicate-row": csv_duplicate(differs=False),
     "duplicate-key": csv_duplicate(differs=True),
