@@ -351,6 +351,11 @@ MALFORMED = [
      "Opportunity.csv:1:column 8: this column has values but no name in the header row; name it", None),
     ("Opportunity.csv", _swap(OPPORTUNITIES, '"CampaignId"', '"Amount"'),
      "Opportunity.csv:1:Amount: the column 'Amount' appears twice in the header; keep one", None),
+    ("Gifts.csv", _swap(GIFTS, '"Fund"', '"Fud"'),
+     "Gifts.csv:1:Fud: 'Fud' is not a column this Raiser's Edge gift export has, and its values would be left out; "
+     "did you mean 'Fund'? Name the column as the export does", None),
+    ("Account.csv", _swap(ACCOUNTS, '"BillingCountry"', '"BillingCounry"'),
+     "Account.csv:1:BillingCounry: 'BillingCounry' is not a column this Salesforce account export has", None),
     ("Gifts.csv", _swap(GIFTS, '"North University"', '"Jane Smith"'),
      "Gifts.csv:3:Constituent name: 'Jane Smith' is not the name of a partner", None),
 ]  # fmt: skip

@@ -205,6 +205,9 @@ def test_a_medline_file_whose_last_record_ends_with_a_blank_line_is_whole(db, tm
          "ancient.nbib:12:PHST: '1066/02/16 00:00 [epublish]' is before 1900, which no record here can be"),
         ("twice.csv", CSV.replace("NIHMS ID", "PMCID"),
          "twice.csv:1:PMCID: the column 'PMCID' appears twice in the header; keep one"),
+        ("swapped.nbib", MEDLINE.replace("TI  - Outcomes that matter to families.", "TI  - 10.1000/pp.2023.002 [doi]")
+         .replace("AID - 10.1000/pp.2023.002 [doi]", "AID - Outcomes that matter to families."),
+         "swapped.nbib:21:AID: 'Outcomes that matter to families.' is not an article id as PubMed writes it"),
         ("nopmid.csv", CSV.replace("38000002,", "PMC38000002,"),
          "nopmid.csv:3:PMID: 'PMC38000002' is not a PMID"),
         ("arabic.csv", CSV.replace("2024 Feb 3.", "٢٠٢٤ Feb 3."),

@@ -14,9 +14,10 @@ Problems name the file, the row and the column as the export names it: "Opportun
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from store import values
@@ -25,6 +26,7 @@ from store.sources import Known, fold, head_of, mapping
 from store.values import FALSE, TRUE, DateConvention, parse_date, shown
 
 PREFIX = "sf:"
+NEAR = 0.85  # how close (difflib's ratio) a header's name must be to a label to be taken for a typo of it
 FUNDING = ["funding_id", "date", "partner_id", "direction", "amount"]
 PARTNERS = ["partner_id", "name", "sector"]
 NAMESPACE = "outfunds__"  # the Outbound Funds module's fields in an org: outfunds__Amount__c
@@ -67,10 +69,12 @@ class Columns:
     """A file's header matched with its mapping's [columns]: each use's position, and its name as the file writes it."""
 
     found: dict[str, tuple[int, str]]
+    near: dict[str, tuple[str, str]] = field(default_factory=dict)  # use -> (a header's name, the label it misses)
 
     @classmethod
     def match(cls, header: list[str], spec: dict[str, list[str]], namespace: str = "") -> Columns:
-        """spec: each use's possible names, the first the header has counting."""
+        """spec: each use's possible names, the first the header has counting. A use the header has no column for,
+        but a name close to one of its labels ("Fud" for "Fund"), is kept in near: its values would be lost."""
         where: dict[str, int] = {}
         for i, name in enumerate(header):
             where.setdefault(_normal(name, namespace), i)
@@ -79,7 +83,20 @@ class Columns:
             i = next((where[n] for name in names if name and (n := _normal(name, namespace)) in where), None)
             if i is not None:
                 found[use] = (i, header[i])
-        return cls(found)
+        taken = {i for i, _ in found.values()}
+        near = {}
+        for use, names in spec.items():
+            labels = {_normal(name, namespace): name for name in names if name}
+            if use in found or not labels:
+                continue
+            for i, name in enumerate(header):
+                n = _normal(name, namespace)
+                if i in taken or len(n) < 3 or any(label in n for label in labels):  # "Billing Country Code" is not
+                    continue  # a typo of "Billing Country": it is another column
+                if close := difflib.get_close_matches(n, list(labels), n=1, cutoff=NEAR):
+                    near[use] = (name.strip(), labels[close[0]])
+                    break
+        return cls(found, near)
 
     def __contains__(self, use: str) -> bool:
         return use in self.found
@@ -103,6 +120,13 @@ class Columns:
                     row,
                     names[0],
                 )
+        for name, label in self.near.values():
+            raise FileProblem(
+                f"{shown(name)} is not a column this {what} has, and its values would be left out; did you mean "
+                f"{shown(label)}? Name the column as the export does",
+                row,
+                name,
+            )
 
 
 def choices(values: list[str] | dict[str, str]) -> dict[str, str]:

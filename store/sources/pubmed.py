@@ -40,6 +40,7 @@ _PHST = re.compile(r"^(\d{4})/(\d{2})/(\d{2})(?: (\d{2}):(\d{2}))? \[(\w+)\]$", 
 # A citation's dates: "Nat Med. 2023 Mar;29(3):512-520. doi: ... Epub 2023 Feb 16."
 _CITED = re.compile(r"\.\s(\d{4})(?: ([A-Z][a-z]{2})(?: (\d{1,2}))?)?(?=[;:.\s]|$)", re.ASCII)
 _EPUB = re.compile(r"Epub (\d{4}) ([A-Z][a-z]{2}) (\d{1,2})", re.ASCII)
+_ARTICLE_ID = re.compile(r"^\S.* \[[a-z][a-z-]*\]$", re.ASCII)  # AID and LID: "10.1000/xyz [doi]", "S0000 [pii]"
 _PMID = re.compile(r"^[0-9]{1,9}$")
 
 
@@ -259,6 +260,20 @@ def _medline_paper(record: dict[str, list[tuple[int, str]]], problems: list[Read
                 dates.extend(electronic_dates([text] if tag == "DEP" else [], [text] if tag == "PHST" else []))
             except Invalid as exc:
                 problems.append(ReadProblem(line, tag, str(exc), shown(text)))
+                bad = True
+    for tag in ("AID", "LID"):
+        for line, text in record.get(tag, []):
+            if not _ARTICLE_ID.match(text):
+                # PubMed writes every article id with its kind ("10.1000/x [doi]"); one without is damage (a value
+                # from another line), and the DOI it may be would be passed over.
+                problems.append(
+                    ReadProblem(
+                        line,
+                        tag,
+                        f"{shown(text)} is not an article id as PubMed writes it (such as 10.1000/xyz [doi])",
+                        shown(text),
+                    )
+                )
                 bad = True
     if bad:
         return None
