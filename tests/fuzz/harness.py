@@ -113,6 +113,8 @@ class Outcome:
 
     @property
     def id(self) -> str:
+        if self.kind == "pinned":
+            return f"{self.case} (pinned)"
         return f"{self.case}-{self.index}"  # as pytest names the test
 
     def __str__(self) -> str:
