@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 DB ?= data/sample.duckdb
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run serve test check lint bench sample venv chromium clean screenshots
+.PHONY: run serve test check lint bench sample venv chromium clean screenshots fuzz
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ test: venv $(DB) chromium
 # The fast loop: every layer that needs no browser (Chromium's tests are left to `make test`).
 check: venv $(DB)
 	NO_BROWSER=1 $(BIN)/python -m pytest -q -m "not browser"
+
+# Every malformed variant of the fuzz test (over 1,000; `make test` runs a seeded subset), with its figures at the end.
+fuzz: venv
+	FUZZ=all NO_BROWSER=1 $(BIN)/python -m pytest -q -m fuzz tests/test_fuzz.py
 
 lint: venv
 	$(BIN)/ruff check .
