@@ -49,7 +49,8 @@ check: venv $(DB)
 
 # Every malformed variant of the fuzz test (over 1,000; `make test` runs a seeded subset), with its figures at the end.
 fuzz: venv
-	FUZZ=all NO_BROWSER=1 $(BIN)/python -m pytest -q -m fuzz tests/test_fuzz.py
+	rm -f tests/artifacts/fuzz-report.txt; FUZZ=all NO_BROWSER=1 $(BIN)/python -m pytest -q -m fuzz tests/test_fuzz.py; status=$$?; \
+	  head -n 1 tests/artifacts/fuzz-report.txt 2>/dev/null; exit $$status
 
 lint: venv
 	$(BIN)/ruff check .

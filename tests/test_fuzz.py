@@ -39,7 +39,8 @@ pytestmark = pytest.mark.fuzz
 
 @pytest.fixture(scope="module")
 def benches(tmp_path_factory, request) -> dict[str, Bench]:
-    """Each case's bench, and at the end the figures: on the terminal, and every failure in the report file."""
+    """Each case's bench, and at the end the figures and every failure in the report file (make fuzz prints its first
+    line, the figures: output of a fixture's teardown is captured)."""
     work = tmp_path_factory.mktemp("fuzz")
     found = {c.name: Bench(c, work) for c in CASES}
     yield found
@@ -65,10 +66,6 @@ def benches(tmp_path_factory, request) -> dict[str, Bench]:
         + "\n".join(map(str, strict))
         + "\n"
     )
-    terminal = request.config.pluginmanager.get_plugin("terminalreporter")
-    if terminal is not None:
-        terminal.write_line("")
-        terminal.write_line(line + f" (the list: {report.relative_to(ROOT)})")
 
 
 _OUTCOMES = pytest.StashKey[list]()
