@@ -43,9 +43,9 @@ serve: venv
 test: venv $(DB) chromium
 	$(BIN)/python -m pytest
 
-# The fast loop: every layer that needs no browser (Chromium's tests are left to `make test`).
+# The fast loop: every layer that needs no browser (Chromium's tests are left to `make test`), on both cores.
 check: venv $(DB)
-	NO_BROWSER=1 $(BIN)/python -m pytest -q -m "not browser"
+	NO_BROWSER=1 $(BIN)/python -m pytest -q -m "not browser" -n 2
 
 # Every malformed variant of the fuzz test (over 1,000; `make test` runs a seeded subset), with its figures at the end.
 fuzz: venv
