@@ -7,14 +7,21 @@ BIN := $(VENV)/bin
 DB ?= data/sample.duckdb
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run serve test check lint bench sample venv chromium clean screenshots fuzz
+.PHONY: run serve test check lint bench sample venv dev chromium clean screenshots fuzz
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+# What running needs (`make run`), and apart from it the tools for tests, linting and the bench.
+$(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 venv: $(BIN)/.installed
+
+dev: $(BIN)/.installed-dev
 
 # The sample foundation's database, built through the import path (the same records as sample_data/*.csv).
 # `cli.py sample` rebuilds a sample, and refuses (exit 2) a file that holds anything else.
@@ -40,27 +47,27 @@ run: venv $(DB)
 serve: venv
 	$(BIN)/python serve.py
 
-test: venv $(DB) chromium
+test: dev $(DB) chromium
 	$(BIN)/python -m pytest
 
 # The fast loop: every layer that needs no browser (Chromium's tests are left to `make test`), on both cores.
-check: venv $(DB)
+check: dev $(DB)
 	NO_BROWSER=1 $(BIN)/python -m pytest -q -m "not browser" -n 2
 
 # Every malformed variant of the fuzz test (over 1,000; `make test` runs a seeded subset), with its figures at the end.
-fuzz: venv
+fuzz: dev
 	rm -f tests/artifacts/fuzz-report.txt; FUZZ=all NO_BROWSER=1 $(BIN)/python -m pytest -q -m fuzz tests/test_fuzz.py; status=$$?; \
 	  head -n 1 tests/artifacts/fuzz-report.txt 2>/dev/null; exit $$status
 
-lint: venv
+lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: venv
+bench: dev
 	$(BIN)/python bench/run.py
 
 # The README's screenshots, from the sample database.
-screenshots: venv $(DB) chromium
+screenshots: dev $(DB) chromium
 	$(BIN)/python -m tests.browser --db $(DB) --out docs/screenshots
 
 clean:
