@@ -184,9 +184,8 @@ def _cached(path: Path, stamp: tuple[int, ...] | None, database: str | None) -> 
     return _read(path)
 
 
-def _read(config_file: Path | None = None) -> Settings:
-    """Reads foundation.toml (or the file PARTNERSHIP_CONFIG names); PARTNERSHIP_DB overrides the database path."""
-    path = Path(config_file or os.environ.get("PARTNERSHIP_CONFIG") or CONFIG_FILE)
+def _read(path: Path) -> Settings:
+    """Reads the configuration file (load resolves which); PARTNERSHIP_DB overrides the database path."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     except tomllib.TOMLDecodeError as problem:

@@ -181,14 +181,21 @@ def _trim(cells: list[object]) -> list[object]:
     return cells[:end]
 
 
+def unreadable_bytes(text: str) -> str | None:
+    """The bytes the file's encoding could not read in text, escaped as a problem line shows them (\\xfe), at most
+    eight; None when there are none."""
+    bad = _BAD_BYTE.findall(text)
+    if not bad:
+        return None
+    return "".join(f"\\x{ord(ch) - _BYTE:02x}" for ch in bad[:8]) + ("…" if len(bad) > 8 else "")
+
+
 def cell_problem(value: object, encoding: str) -> str | None:
     """What makes a cell unreadable, if anything: bytes not valid in the encoding, a control character, its size."""
     if not isinstance(value, str):
         return None
     if not (value.isascii() and value.isprintable()):
-        bad = _BAD_BYTE.findall(value)
-        if bad:
-            escaped = "".join(f"\\x{ord(ch) - _BYTE:02x}" for ch in bad[:8]) + ("…" if len(bad) > 8 else "")
+        if escaped := unreadable_bytes(value):
             return (
                 f"{shown(value)} holds bytes that are not valid {encoding} ({escaped}), the encoding of the rest "
                 "of the file; correct this cell, or save the file again as UTF-8"

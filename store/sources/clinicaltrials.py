@@ -32,7 +32,7 @@ from datetime import date
 from pathlib import Path
 
 from store import values
-from store.readers import Decoded, FileProblem, RawTable, ReadProblem, cell_problem, decode
+from store.readers import Decoded, FileProblem, RawTable, ReadProblem, cell_problem, decode, unreadable_bytes
 from store.sources import Known, fold, mapping
 from store.values import plausible, shown
 
@@ -55,7 +55,6 @@ _NCT = re.compile(r"^NCT\d{8}$", re.ASCII)
 _NCT_IN = re.compile(r"NCT\d{8}(?!\d)", re.IGNORECASE | re.ASCII)
 # Control characters no study holds (JSON's own whitespace aside: tab, line breaks), raw in the text.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-_BAD_BYTES = re.compile("[\udc00-\udcff]")  # bytes the file's encoding cannot read (store.readers.decode)
 _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$", re.ASCII)  # as the API writes dates: 2023-03 or 2023-03-15
 
 
@@ -385,8 +384,7 @@ class _ClinicalTrials:
         for n, line in enumerate(decoded.text.split("\n"), start=1):  # as json counts lines (not at U+0085)
             # Anywhere, not only in the fields read: a damaged key ("sponsor\xfeCollaboratorsModule") would make
             # its field look missing, and its values would be lost without a word.
-            if bad := _BAD_BYTES.findall(line):
-                escaped = "".join(f"\\x{ord(ch) - 0xDC00:02x}" for ch in bad[:8])
+            if escaped := unreadable_bytes(line):
                 raise FileProblem(
                     f"this line holds bytes that are not valid {decoded.encoding} ({escaped}): the file is damaged; "
                     "download the studies from ClinicalTrials.gov again in JSON format",
