@@ -10,11 +10,18 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 UNITS = ("money", "count", "share", "days", "index")
 GROUPS = ("Funding", "Engagement", "Partners and agreements", "Publications", "Science progress")
+# simple: one SQL aggregation; ratio: inputs[0] / inputs[1] (null when the second is 0); derived: `formula` over the
+# inputs; change: (this period's inputs[0] - the prior period's) / the prior period's (null when the prior is 0).
+KINDS = ("simple", "ratio", "derived", "change")
+# The money a metric's value is a function of (shared/METRICS.md, community rules 2 and 6): a direction's total, or
+# how the inbound money splits among partners or among sectors (a statistic of the money's distribution).
+MONEY = ("inbound", "outbound", "inbound by partner", "inbound by sector")
 
 
 @dataclass(frozen=True)
 class Metric:
-    """One metric: its id, label, unit, definition, direction and the question it answers."""
+    """One metric: its id, label, unit, definition, direction and the question it answers, and what it is made of
+    and reveals (the community gate decides from these declarations alone)."""
 
     id: str
     label: str
@@ -24,7 +31,12 @@ class Metric:
     higher_is_better: bool | None
     question: str
     decimals: int = 0
-    people: bool = False  # a count of people: suppressed from 1 to 10 in community outputs
+    kind: str = "simple"
+    inputs: tuple[str, ...] = ()  # the catalogue ids it is computed from (ratio, derived, change)
+    formula: str = ""  # a derived metric's arithmetic over its inputs, each written {id}
+    money: tuple[str, ...] | None = None  # what money its value reveals (MONEY); None: undeclared, never public
+    people: bool | None = None  # a count of people (suppressed from 1 to 10); None: undeclared, never public
+    shown: bool = True  # False: a part, an input of other metrics that no page, export or report shows by itself
 
     @cached_property
     def sql(self) -> str:
@@ -45,6 +57,9 @@ METRICS: tuple[Metric, ...] = (
         "Sum of inbound funding (partners paying the foundation) dated in the period.",
         True,
         "How much did partners invest in our mission this period?",
+        kind="simple",
+        money=("inbound",),
+        people=False,
     ),
     _m(
         "funding_outbound_total",
@@ -54,6 +69,9 @@ METRICS: tuple[Metric, ...] = (
         "Sum of outbound funding (grants the foundation made to partners) dated in the period.",
         True,
         "How much research did we fund ourselves?",
+        kind="simple",
+        money=("outbound",),
+        people=False,
     ),
     _m(
         "funding_inbound_change",
@@ -65,6 +83,10 @@ METRICS: tuple[Metric, ...] = (
         True,
         "Is the money partners bring growing or shrinking?",
         decimals=1,
+        kind="change",
+        inputs=("funding_inbound_total",),
+        money=(),
+        people=False,
     ),
     _m(
         "funding_industry_share",
@@ -75,6 +97,10 @@ METRICS: tuple[Metric, ...] = (
         None,
         "How much of our income depends on industry?",
         decimals=1,
+        kind="ratio",
+        inputs=("funding_inbound_industry", "funding_inbound_total"),
+        money=(),
+        people=False,
     ),
     _m(
         "funding_partner_count",
@@ -84,6 +110,9 @@ METRICS: tuple[Metric, ...] = (
         "Distinct partners that paid the foundation in the period.",
         True,
         "How many partners fund us?",
+        kind="simple",
+        money=(),
+        people=False,
     ),
     _m(
         "funding_hhi",
@@ -94,6 +123,9 @@ METRICS: tuple[Metric, ...] = (
         "squared percentage share, from near 0 (many equal funders) to 10,000 (one funder).",
         False,
         "Do we depend on a few funders?",
+        kind="simple",
+        money=("inbound by partner",),
+        people=False,
     ),
     _m(
         "funding_top_partner_share",
@@ -104,6 +136,10 @@ METRICS: tuple[Metric, ...] = (
         False,
         "How exposed are we if our biggest funder walks away?",
         decimals=1,
+        kind="ratio",
+        inputs=("funding_inbound_top", "funding_inbound_total"),
+        money=(),
+        people=False,
     ),
     _m(
         "engagement_count",
@@ -113,6 +149,9 @@ METRICS: tuple[Metric, ...] = (
         "Engagements (meetings, sessions, retreats, webinars and other touchpoints) dated in the period.",
         True,
         "How often did we work with partners?",
+        kind="simple",
+        money=(),
+        people=False,
     ),
     _m(
         "engagement_partner_count",
@@ -122,6 +161,9 @@ METRICS: tuple[Metric, ...] = (
         "Distinct partners involved in at least one engagement in the period.",
         True,
         "How many partners did we actually work with?",
+        kind="simple",
+        money=(),
+        people=False,
     ),
     _m(
         "engagement_patient_participants",
@@ -131,6 +173,8 @@ METRICS: tuple[Metric, ...] = (
         "Sum of patients and caregivers taking part, over the engagements in the period.",
         True,
         "How many times did patients and families have a seat at the table?",
+        kind="simple",
+        money=(),
         people=True,
     ),
     _m(
@@ -141,6 +185,9 @@ METRICS: tuple[Metric, ...] = (
         "Listening sessions and patient-focused drug development (PFDD) meetings in the period.",
         True,
         "Are we bringing the patient's voice to research?",
+        kind="simple",
+        money=(),
+        people=False,
     ),
     _m(
         "engagement_convening_count",
@@ -151,6 +198,9 @@ METRICS: tuple[Metric, ...] = (
         "partner, with patients taking part.",
         True,
         "Do we bring industry, regulators, researchers and patients into one room?",
+        kind="simple",
+        money=(),
+        people=False,
     ),
     _m(
         "relationship_longitudinal_share",
@@ -162,6 +212,10 @@ METRICS: tuple[Metric, ...] = (
         True,
         "Are our relationships deep and lasting?",
         decimals=1,
+        kind="ratio",
+        inputs=("relationship_longitudinal_count", "engagement_partner_count"),
+        money=(),
+        people=False,
     ),
     _m(
         "relationship_transactional_share",
@@ -172,6 +226,10 @@ METRICS: tuple[Metric, ...] = (
         False,
         "How many partners did we meet only once?",
         decimals=1,
+        kind="ratio",
+        inputs=("relationship_transactional_count", "engagement_partner_count"),
+        money=(),
+        people=False,
     ),
     _m(
         "engagement_reciprocity_share",
@@ -183,6 +241,10 @@ METRICS: tuple[Metric, ...] = (
         True,
         "When industry engages us, do we give them patient insight they can use?",
         decimals=1,
+        kind="ratio",
+        inputs=("engagement_industry_insight_count", "engagement_industry_count"),
+        money=(),
+        people=False,
     ),
     _m(
         "partner_active_count",
@@ -192,6 +254,9 @@ METRICS: tuple[Metric, ...] = (
         "Partners involved in at least one engagement, funding record or publication in the period.",
         True,
         "How broad is our partnership network?",
+        kind="simple",
+        money=(),
+        people=False,
     ),
     _m(
         "partner_new_count",
@@ -201,6 +266,9 @@ METRICS: tuple[Metric, ...] = (
         "Partners whose first involvement ever (engagement, funding or publication) falls in the period.",
         True,
         "Are we bringing in new partners?",
+        kind="simple",
+        money=(),
+        people=False,
     ),
     _m(
         "partner_retention_rate",
@@ -211,6 +279,10 @@ METRICS: tuple[Metric, ...] = (
         True,
         "Do partners stay with us?",
         decimals=1,
+        kind="ratio",
+        inputs=("partner_retained_count", "partner_prior_active_count"),
+        money=(),
+        people=False,
     ),
     _m(
         "partnership_active_count",
@@ -220,6 +292,9 @@ METRICS: tuple[Metric, ...] = (
         "Formal partnerships that started by the end of the period and had not ended before it began.",
         True,
         "How many formal agreements are in force?",
+        kind="simple",
+        money=(),
+        people=False,
     ),
     _m(
         "ip_agreement_coverage",
@@ -231,6 +306,10 @@ METRICS: tuple[Metric, ...] = (
         True,
         "Is intellectual property settled before it becomes a problem?",
         decimals=1,
+        kind="ratio",
+        inputs=("ip_signed_count", "ip_applicable_count"),
+        money=(),
+        people=False,
     ),
     _m(
         "publication_count",
@@ -240,6 +319,9 @@ METRICS: tuple[Metric, ...] = (
         "Publications dated in the period.",
         True,
         "Are our partnerships producing science?",
+        kind="simple",
+        money=(),
+        people=False,
     ),
     _m(
         "publication_open_access_share",
@@ -250,6 +332,10 @@ METRICS: tuple[Metric, ...] = (
         True,
         "Can patients and researchers read what we fund?",
         decimals=1,
+        kind="ratio",
+        inputs=("publication_open_access_count", "publication_count"),
+        money=(),
+        people=False,
     ),
     _m(
         "publication_lay_summary_share",
@@ -260,6 +346,10 @@ METRICS: tuple[Metric, ...] = (
         True,
         "Do we explain our science to the community?",
         decimals=1,
+        kind="ratio",
+        inputs=("publication_lay_summary_count", "publication_count"),
+        money=(),
+        people=False,
     ),
     _m(
         "publication_median_days_to_publish",
@@ -270,6 +360,9 @@ METRICS: tuple[Metric, ...] = (
         "publications that record a completion date.",
         False,
         "Do results reach the world promptly?",
+        kind="simple",
+        money=(),
+        people=False,
     ),
     _m(
         "publication_industry_coauthored_share",
@@ -280,6 +373,10 @@ METRICS: tuple[Metric, ...] = (
         None,
         "How much of our science is done with industry?",
         decimals=1,
+        kind="ratio",
+        inputs=("publication_industry_count", "publication_count"),
+        money=(),
+        people=False,
     ),
     _m(
         "publications_per_million_granted",
@@ -291,6 +388,11 @@ METRICS: tuple[Metric, ...] = (
         True,
         "What do our grants yield in published science?",
         decimals=1,
+        kind="derived",
+        inputs=("publication_count", "funding_outbound_total"),
+        formula="{publication_count} / ({funding_outbound_total} / 1000000)",
+        money=(),
+        people=False,
     ),
     _m(
         "citations_total",
@@ -300,6 +402,9 @@ METRICS: tuple[Metric, ...] = (
         "Sum of citations of the period's publications.",
         True,
         "Is our science being used by others?",
+        kind="simple",
+        money=(),
+        people=False,
     ),
     _m(
         "milestone_count",
@@ -309,6 +414,9 @@ METRICS: tuple[Metric, ...] = (
         "Program milestones dated in the period.",
         True,
         "Are research programs moving forward?",
+        kind="simple",
+        money=(),
+        people=False,
     ),
     _m(
         "milestone_clinical_count",
@@ -318,6 +426,9 @@ METRICS: tuple[Metric, ...] = (
         "Milestones in the period that are an IND clearance or the start of a phase 1, 2 or 3 trial.",
         True,
         "Are candidates reaching patients in trials?",
+        kind="simple",
+        money=(),
+        people=False,
     ),
     _m(
         "approval_count",
@@ -327,6 +438,9 @@ METRICS: tuple[Metric, ...] = (
         "Regulatory approvals in the period.",
         True,
         "Did a therapy reach patients?",
+        kind="simple",
+        money=(),
+        people=False,
     ),
     _m(
         "program_advanced_count",
@@ -336,6 +450,9 @@ METRICS: tuple[Metric, ...] = (
         "Distinct programs with at least one milestone in the period.",
         True,
         "How many programs moved forward?",
+        kind="simple",
+        money=(),
+        people=False,
     ),
     _m(
         "program_patient_insight_share",
@@ -346,10 +463,132 @@ METRICS: tuple[Metric, ...] = (
         True,
         "Is the patient's voice shaping the science?",
         decimals=1,
+        kind="ratio",
+        inputs=("program_informed_count", "program_reached_count"),
+        money=(),
+        people=False,
     ),
 )
 
+
+def _part(metric_id: str, group: str, description: str, unit: str, money: tuple[str, ...]) -> Metric:
+    """A part: a simple metric that other metrics are computed from, never shown by itself."""
+    return Metric(metric_id, metric_id, unit, group, description, None, "", money=money, people=False, shown=False)
+
+
+PARTS: tuple[Metric, ...] = (
+    _part(
+        "funding_inbound_industry",
+        "Funding",
+        "Inbound funding from pharma, biotech and medtech partners dated in the period.",
+        "money",
+        ("inbound by sector",),
+    ),
+    _part(
+        "funding_inbound_top",
+        "Funding",
+        "The largest single partner's inbound funding dated in the period.",
+        "money",
+        ("inbound by partner",),
+    ),
+    _part(
+        "relationship_longitudinal_count",
+        "Engagement",
+        "Partners engaged in the period with at least 3 engagements, in at least 2 calendar quarters and of at least "
+        "2 types.",
+        "count",
+        (),
+    ),
+    _part(
+        "relationship_transactional_count",
+        "Engagement",
+        "Partners engaged exactly once in the period.",
+        "count",
+        (),
+    ),
+    _part(
+        "engagement_industry_count",
+        "Engagement",
+        "Engagements in the period that involve at least one industry partner.",
+        "count",
+        (),
+    ),
+    _part(
+        "engagement_industry_insight_count",
+        "Engagement",
+        "Engagements in the period that involve an industry partner and delivered patient insights to it.",
+        "count",
+        (),
+    ),
+    _part(
+        "partner_prior_active_count",
+        "Partners and agreements",
+        "Partners active in the prior period.",
+        "count",
+        (),
+    ),
+    _part(
+        "partner_retained_count",
+        "Partners and agreements",
+        "Partners active in the prior period and in this one.",
+        "count",
+        (),
+    ),
+    _part(
+        "ip_applicable_count",
+        "Partners and agreements",
+        "Active research-investment partnerships where intellectual property applies.",
+        "count",
+        (),
+    ),
+    _part(
+        "ip_signed_count",
+        "Partners and agreements",
+        "Active research-investment partnerships where intellectual property applies, with a signed IP agreement.",
+        "count",
+        (),
+    ),
+    _part(
+        "publication_open_access_count",
+        "Publications",
+        "Publications in the period that are open access.",
+        "count",
+        (),
+    ),
+    _part(
+        "publication_lay_summary_count",
+        "Publications",
+        "Publications in the period with a plain-language summary.",
+        "count",
+        (),
+    ),
+    _part(
+        "publication_industry_count",
+        "Publications",
+        "Publications in the period that involve at least one industry partner.",
+        "count",
+        (),
+    ),
+    _part(
+        "program_reached_count",
+        "Science progress",
+        "Programs with at least one milestone on or before the period's end.",
+        "count",
+        (),
+    ),
+    _part(
+        "program_informed_count",
+        "Science progress",
+        "Programs with a milestone on or before the period's end that are informed by patient insights.",
+        "count",
+        (),
+    ),
+)
+
+# The metrics a page, export or report may show, by id.
 CATALOGUE: dict[str, Metric] = {m.id: m for m in METRICS}
+# Every entry, metrics and parts: what the engine computes and the gate judges.
+ENTRIES: dict[str, Metric] = {m.id: m for m in (*METRICS, *PARTS)}
 
 HEADLINE: tuple[str, ...] = (
     "funding_inbound_total",
