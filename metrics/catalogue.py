@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from contract import INDUSTRY_SECTORS
+
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 UNITS = ("money", "count", "share", "days", "index")
@@ -37,10 +39,22 @@ class Metric:
     money: tuple[str, ...] | None = None  # what money its value reveals (MONEY); None: undeclared, never public
     people: bool | None = None  # a count of people (suppressed from 1 to 10); None: undeclared, never public
     shown: bool = True  # False: a part, an input of other metrics that no page, export or report shows by itself
+    # A simple metric that is a plain aggregation of one relation's rows is declared here (else it has its SQL file,
+    # metrics/sql/ID.sql): the engine sums `aggregate` (count or sum, of the rows where `where` holds) by day of
+    # `date`, then adds up each period's days, in one query for every such metric of the relation.
+    table: str = ""  # the relation aggregated (a table or a shared relation of metrics/engine.py)
+    date: str = "date"  # the relation's date column
+    aggregate: str = ""  # count(*), count(DISTINCT column) of a record's id, or sum(column): additive over days
+    where: str = ""  # the rows counted, as a SQL condition; empty: every row
+
+    @property
+    def declared(self) -> bool:
+        """Whether the metric is a declared aggregation (no SQL file of its own)."""
+        return bool(self.table)
 
     @cached_property
     def sql(self) -> str:
-        """The query, one row per period: (period_id, value)."""
+        """A simple metric's own query (metrics/sql/ID.sql), one row per period: (period_id, value)."""
         return (SQL_DIR / f"{self.id}.sql").read_text(encoding="utf-8").strip()
 
 
@@ -58,6 +72,9 @@ METRICS: tuple[Metric, ...] = (
         True,
         "How much did partners invest in our mission this period?",
         kind="simple",
+        table="window_funding",
+        aggregate="sum(amount)",
+        where="direction = 'inbound'",
         money=("inbound",),
         people=False,
     ),
@@ -70,6 +87,9 @@ METRICS: tuple[Metric, ...] = (
         True,
         "How much research did we fund ourselves?",
         kind="simple",
+        table="window_funding",
+        aggregate="sum(amount)",
+        where="direction = 'outbound'",
         money=("outbound",),
         people=False,
     ),
@@ -150,6 +170,8 @@ METRICS: tuple[Metric, ...] = (
         True,
         "How often did we work with partners?",
         kind="simple",
+        table="window_engagements",
+        aggregate="count(*)",
         money=(),
         people=False,
     ),
@@ -174,6 +196,8 @@ METRICS: tuple[Metric, ...] = (
         True,
         "How many times did patients and families have a seat at the table?",
         kind="simple",
+        table="window_engagements",
+        aggregate="sum(patient_participants)",
         money=(),
         people=True,
     ),
@@ -186,6 +210,9 @@ METRICS: tuple[Metric, ...] = (
         True,
         "Are we bringing the patient's voice to research?",
         kind="simple",
+        table="window_engagements",
+        aggregate="count(*)",
+        where="type IN ('listening_session', 'pfdd_meeting')",
         money=(),
         people=False,
     ),
@@ -199,6 +226,9 @@ METRICS: tuple[Metric, ...] = (
         True,
         "Do we bring industry, regulators, researchers and patients into one room?",
         kind="simple",
+        table="engagement_sectors",
+        aggregate="count(*)",
+        where="with_industry AND with_regulator AND with_academic AND patient_participants > 0",
         money=(),
         people=False,
     ),
@@ -320,6 +350,9 @@ METRICS: tuple[Metric, ...] = (
         True,
         "Are our partnerships producing science?",
         kind="simple",
+        table="window_publications",
+        date="published_date",
+        aggregate="count(*)",
         money=(),
         people=False,
     ),
@@ -403,6 +436,9 @@ METRICS: tuple[Metric, ...] = (
         True,
         "Is our science being used by others?",
         kind="simple",
+        table="window_publications",
+        date="published_date",
+        aggregate="sum(citations)",
         money=(),
         people=False,
     ),
@@ -415,6 +451,8 @@ METRICS: tuple[Metric, ...] = (
         True,
         "Are research programs moving forward?",
         kind="simple",
+        table="milestones",
+        aggregate="count(*)",
         money=(),
         people=False,
     ),
@@ -427,6 +465,9 @@ METRICS: tuple[Metric, ...] = (
         True,
         "Are candidates reaching patients in trials?",
         kind="simple",
+        table="milestones",
+        aggregate="count(*)",
+        where="milestone IN ('ind_cleared', 'phase1_started', 'phase2_started', 'phase3_started')",
         money=(),
         people=False,
     ),
@@ -439,6 +480,9 @@ METRICS: tuple[Metric, ...] = (
         True,
         "Did a therapy reach patients?",
         kind="simple",
+        table="milestones",
+        aggregate="count(*)",
+        where="milestone = 'approval'",
         money=(),
         people=False,
     ),
@@ -471,9 +515,19 @@ METRICS: tuple[Metric, ...] = (
 )
 
 
-def _part(metric_id: str, group: str, description: str, unit: str, money: tuple[str, ...]) -> Metric:
+def _part(metric_id: str, group: str, description: str, unit: str, money: tuple[str, ...], **aggregation) -> Metric:
     """A part: a simple metric that other metrics are computed from, never shown by itself."""
-    return Metric(metric_id, metric_id, unit, group, description, None, "", money=money, people=False, shown=False)
+    return Metric(
+        metric_id, metric_id, unit, group, description, None, "", money=money, people=False, shown=False, **aggregation
+    )
+
+
+# A row's partner is of an industry sector (pharma, biotech, medtech), as a condition on its partner_id.
+INDUSTRY_PARTNER = (
+    "partner_id IN (SELECT partner_id FROM partners WHERE sector IN ("
+    + ", ".join(f"'{sector}'" for sector in INDUSTRY_SECTORS)
+    + "))"
+)
 
 
 PARTS: tuple[Metric, ...] = (
@@ -483,6 +537,9 @@ PARTS: tuple[Metric, ...] = (
         "Inbound funding from pharma, biotech and medtech partners dated in the period.",
         "money",
         ("inbound by sector",),
+        table="window_funding",
+        aggregate="sum(amount)",
+        where="direction = 'inbound' AND " + INDUSTRY_PARTNER,
     ),
     _part(
         "funding_inbound_top",
@@ -512,6 +569,9 @@ PARTS: tuple[Metric, ...] = (
         "Engagements in the period that involve at least one industry partner.",
         "count",
         (),
+        table="engagement_sectors",
+        aggregate="count(*)",
+        where="with_industry",
     ),
     _part(
         "engagement_industry_insight_count",
@@ -519,6 +579,9 @@ PARTS: tuple[Metric, ...] = (
         "Engagements in the period that involve an industry partner and delivered patient insights to it.",
         "count",
         (),
+        table="engagement_sectors",
+        aggregate="count(*)",
+        where="with_industry AND insights_shared",
     ),
     _part(
         "partner_prior_active_count",
@@ -554,6 +617,10 @@ PARTS: tuple[Metric, ...] = (
         "Publications in the period that are open access.",
         "count",
         (),
+        table="window_publications",
+        date="published_date",
+        aggregate="count(*)",
+        where="open_access",
     ),
     _part(
         "publication_lay_summary_count",
@@ -561,6 +628,10 @@ PARTS: tuple[Metric, ...] = (
         "Publications in the period with a plain-language summary.",
         "count",
         (),
+        table="window_publications",
+        date="published_date",
+        aggregate="count(*)",
+        where="lay_summary",
     ),
     _part(
         "publication_industry_count",
@@ -568,6 +639,9 @@ PARTS: tuple[Metric, ...] = (
         "Publications in the period that involve at least one industry partner.",
         "count",
         (),
+        table="window_publication_partners",
+        aggregate="count(DISTINCT publication_id)",
+        where=INDUSTRY_PARTNER,
     ),
     _part(
         "program_reached_count",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
 import duckdb
 
 from contract import MILESTONE_STAGE
-from metrics.catalogue import CATALOGUE, METRICS
+from metrics.catalogue import ENTRIES, METRICS, Metric
 from metrics.filters import Filters, relations
 from metrics.periods import Period
 
@@ -274,14 +276,18 @@ def _needed(ctes: list[tuple[str, str]], body: str) -> list[tuple[str, str]]:
     return [(name, cte) for name, cte in ctes if name in wanted]
 
 
-def wrap(body: str, periods: list[Period], filters: Filters | None = None) -> tuple[str, dict[str, list]]:
-    """A complete query: the periods, the filtered tables and shared relations, then body as `result`.
+def wrap(
+    body: str, periods: list[Period], filters: Filters | None = None, own: Sequence[tuple[str, str]] = ()
+) -> tuple[str, dict[str, list]]:
+    """A complete query: the periods, the filtered tables and shared relations, then the body's own relations
+    (own: name and SQL each), then body as `result`.
 
     Every value is a bound parameter; the returned dict holds them.
     """
     filters = filters or Filters()
     shadows, params = relations(filters)
-    prior = "prior_" in _code(body)  # the window takes in the prior periods only for SQL that reads them
+    texts = [body, *(text for _, text in own)]
+    prior = any("prior_" in _code(text) for text in texts)  # the window takes in the prior periods only if read
     months = _whole_months(_spans(periods, prior))
     ctes = _needed(
         [
@@ -291,29 +297,153 @@ def wrap(body: str, periods: list[Period], filters: Filters | None = None) -> tu
             *shadows,
             *_shared(filters, months),
         ],
-        body,
+        "\n".join(texts),
     )
+    ctes += [*own, ("result", body)]
     # A table of the chosen period alone (every period it reads comes through `chosen`) reads the records of that
     # period only: DuckDB then skips the row groups of the other periods.
-    chosen_only = not any(
-        re.search(r"\bperiods\b", _code(text)) for name, text in [*ctes, ("result", body)] if name != "chosen"
-    )
-    ctes.append(("result", body))
+    chosen_only = not any(re.search(r"\bperiods\b", _code(text)) for name, text in ctes if name != "chosen")
     sql = "WITH " + ",\n".join(f"{name} AS (\n{_indent(text)}\n)" for name, text in ctes)
     sql += "\nSELECT * FROM result"
     bound = {**_period_params(periods, prior, chosen_only), **params}
     return sql, {k: v for k, v in bound.items() if re.search(rf"\${k}\b", sql)}
 
 
-def query(metric_id: str, periods: list[Period], filters: Filters | None = None) -> tuple[str, dict[str, list]]:
-    """The complete SQL of one metric as it runs, with its parameters."""
-    sql, params = wrap(CATALOGUE[metric_id].sql, periods, filters)
+# The spans a simple metric is aggregated over: each period, or each period's prior period (for a change).
+SPANS = {"period": ("p.start_date", "p.end_date"), "prior_period": ("p.prior_start", "p.prior_end")}
+OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+
+
+def _double(expression: str) -> str:
+    """expression as DOUBLE (money stays an exact DECIMAL until here)."""
+    return f"{expression}::DOUBLE" if re.fullmatch(r"[\w.]+", expression) else f"({expression})::DOUBLE"
+
+
+def _stem(table: str) -> str:
+    return table.removeprefix("window_")
+
+
+class _Statement:
+    """One statement computing many metrics at the grain of the period: each simple metric is a column of its
+    relation's per-period aggregation (declared) or of its own query (its SQL file), and each ratio, derived and
+    change metric is an expression over its inputs, expanded inline (Evidence's and MetricFlow's pattern)."""
+
+    def __init__(self) -> None:
+        self.declared: dict[tuple[str, str], list[Metric]] = {}  # (table, span) -> its declared metrics
+        self.files: list[Metric] = []
+
+    def expression(self, metric_id: str, span: str = "period") -> str:
+        """The SQL expression of a metric's value in the final SELECT (one row per period)."""
+        metric = ENTRIES[metric_id]
+        if metric.kind == "simple":
+            if metric.declared:
+                group = self.declared.setdefault((metric.table, span), [])
+                if metric not in group:
+                    group.append(metric)
+                return f"{_stem(metric.table)}_by_{span}.{metric.id}"
+            if span != "period":
+                raise ValueError(f"{metric.id}: only a declared aggregation can be read over the prior period")
+            if metric not in self.files:
+                self.files.append(metric)
+            return f"{metric.id}.value"
+        if metric.kind == "ratio":
+            numerator, denominator = (self.expression(i, span) for i in metric.inputs)
+            return (
+                f"CASE WHEN coalesce({denominator}, 0) = 0 THEN NULL "
+                f"ELSE {_double(numerator)} / {_double(denominator)} END"
+            )
+        if metric.kind == "change":
+            if span != "period":
+                raise ValueError(f"{metric.id}: a change has no prior period of its own")
+            now, before = self.expression(metric.inputs[0]), self.expression(metric.inputs[0], "prior_period")
+            growth = f"{_double(f'{now} - {before}')} / {_double(before)}"
+            return f"CASE WHEN coalesce({before}, 0) = 0 THEN NULL ELSE {growth} END"
+        if metric.kind == "derived":
+            return self._formula(metric, span)
+        raise ValueError(f"{metric.id}: unknown kind {metric.kind!r}")
+
+    def _formula(self, metric: Metric, span: str) -> str:
+        """A derived metric's formula as SQL: each input as DOUBLE, each division by an input null when it is 0."""
+        tree = ast.parse(re.sub(r"\{(\w+)\}", r"\1", metric.formula), mode="eval").body
+
+        def emit(node: ast.expr, operand: bool = False) -> str:
+            if isinstance(node, ast.Name) and node.id in metric.inputs:
+                return _double(self.expression(node.id, span))
+            if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+                return repr(node.value)
+            if isinstance(node, ast.BinOp) and type(node.op) in OPERATORS:
+                if isinstance(node.op, ast.Div) and not (isinstance(node.right, ast.Constant) and node.right.value):
+                    right = f"nullif({emit(node.right)}, 0)"
+                else:
+                    right = emit(node.right, operand=True)
+                text = f"{emit(node.left, operand=True)} {OPERATORS[type(node.op)]} {right}"
+                return f"({text})" if operand else text
+            raise ValueError(f"{metric.id}: a formula holds its inputs as {{id}}, numbers and + - * / ( ) only")
+
+        return emit(tree)
+
+    def relations(self) -> list[tuple[str, str]]:
+        """The statement's own relations: each table's metrics by day and by period, then each file's query."""
+        out: list[tuple[str, str]] = []
+        tables = list(dict.fromkeys(table for table, _ in self.declared))
+        for table in tables:
+            metrics = list(dict.fromkeys(m for (t, _), group in self.declared.items() if t == table for m in group))
+            out.append((f"{_stem(table)}_by_day", _by_day(table, metrics)))
+        for (table, span), metrics in self.declared.items():
+            out.append((f"{_stem(table)}_by_{span}", _by_span(table, span, metrics)))
+        out += [(m.id, m.sql) for m in self.files]
+        return out
+
+    def joins(self) -> str:
+        names = [f"{_stem(table)}_by_{span}" for table, span in self.declared] + [m.id for m in self.files]
+        return "".join(f"\nLEFT JOIN {name} ON {name}.period_id = p.period_id" for name in names)
+
+
+def _by_day(table: str, metrics: list[Metric]) -> str:
+    """A relation's declared aggregates, each day (a period then adds up days, not records)."""
+    date_column = metrics[0].date
+    alone = len(metrics) == 1 and metrics[0].where  # one metric's condition filters the rows themselves
+    columns = ",\n".join(
+        f"  {m.aggregate}{f' FILTER (WHERE {m.where})' if m.where and not alone else ''} AS {m.id}" for m in metrics
+    )
+    day = date_column if date_column == "date" else f"{date_column} AS date"
+    where = f"\nWHERE {metrics[0].where}" if alone else ""
+    return (
+        f"-- {', '.join(m.id for m in metrics)}: each day's aggregates of {table}.\n"
+        f"SELECT\n  {day},\n{columns}\nFROM {table}{where}\nGROUP BY {date_column}"
+    )
+
+
+def _by_span(table: str, span: str, metrics: list[Metric]) -> str:
+    """A relation's declared metrics, each period (span: the period or its prior period), from their days."""
+    start, end = SPANS[span]
+    columns = ",\n".join(
+        f"  coalesce(sum(d.{m.id}), 0){'::BIGINT' if m.aggregate.startswith('count(') else ''} AS {m.id}"
+        for m in metrics
+    )
+    what = "each period's" if span == "period" else "each period's prior period's"
+    return (
+        f"-- {what} sums of the days (0 when there is none).\n"
+        f"SELECT\n  p.period_id,\n{columns}\n"
+        f"FROM periods AS p\nLEFT JOIN {_stem(table)}_by_day AS d ON d.date BETWEEN {start} AND {end}\n"
+        "GROUP BY p.period_id"
+    )
+
+
+def query(
+    metric_ids: Sequence[str], periods: list[Period], filters: Filters | None = None
+) -> tuple[str, dict[str, list]]:
+    """The complete SQL computing the metrics (or parts), one row per period: period_id, then one column each."""
+    statement = _Statement()
+    values = [f"  {statement.expression(metric_id)} AS {metric_id}" for metric_id in metric_ids]
+    body = "SELECT\n  p.period_id,\n" + ",\n".join(values) + "\nFROM periods AS p" + statement.joins()
+    sql, params = wrap(body, periods, filters, statement.relations())
     return sql + " ORDER BY period_id", params
 
 
 def explain(metric_id: str, period: Period, filters: Filters | None = None) -> tuple[str, dict[str, list]]:
     """The SQL that computes a metric for a period, and the parameters bound to it."""
-    return query(metric_id, [period], filters)
+    return query([metric_id], [period], filters)
 
 
 def compute_many(
@@ -322,12 +452,16 @@ def compute_many(
     metric_ids: list[str] | None = None,
     filters: Filters | None = None,
 ) -> list[dict[str, Value]]:
-    """Every metric (or the named ones) for each period, in the order of the periods."""
+    """Every metric (or the named ones, parts too) for each period, in the order of the periods: one statement."""
+    ids = [m.id for m in METRICS] if metric_ids is None else [ENTRIES[i].id for i in metric_ids]
     results: list[dict[str, Value]] = [{} for _ in periods]
-    for metric in METRICS if metric_ids is None else [CATALOGUE[i] for i in metric_ids]:
-        sql, params = query(metric.id, periods, filters)
-        for period_id, value in con.execute(sql, params).fetchall():
-            results[period_id][metric.id] = _plain(value)
+    if not ids:
+        return results
+    sql, params = query(list(dict.fromkeys(ids)), periods, filters)
+    for period_id, *values in con.execute(sql, params).fetchall():
+        results[period_id] = {
+            metric_id: _plain(value) for metric_id, value in zip(dict.fromkeys(ids), values, strict=True)
+        }
     return results
 
 

@@ -1,4 +1,5 @@
-"""The metric catalogue matches shared METRICS.md and the README, and each metric has its SQL and its words."""
+"""The metric catalogue matches shared METRICS.md and the README, each metric has its words, and each entry is made of
+what it declares: a simple one of its aggregation or its SQL file, the others of existing inputs, without cycles."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import re
 
 import pytest
 
-from metrics import CATALOGUE, HEADLINE, METRICS
-from metrics.catalogue import GROUPS, SQL_DIR, UNITS
+from metrics import CATALOGUE, ENTRIES, HEADLINE, METRICS
+from metrics.catalogue import GROUPS, KINDS, PARTS, SQL_DIR, UNITS
 from tests.conftest import ROOT
 
 METRICS_MD = ROOT.parent / "shared" / "METRICS.md"
@@ -54,11 +55,60 @@ def test_every_metric_is_declared_in_full(metric):
     assert metric.label and metric.description.endswith(".") and metric.question.endswith("?")
     assert metric.unit in UNITS and metric.group in GROUPS
     assert metric.higher_is_better in (True, False, None)
-    assert "SELECT" in metric.sql and "periods" in metric.sql
 
 
-def test_every_sql_file_belongs_to_a_metric():
-    assert sorted(p.stem for p in SQL_DIR.glob("*.sql")) == sorted(CATALOGUE)
+@pytest.mark.parametrize("entry", ENTRIES.values(), ids=lambda m: m.id)
+def test_a_simple_entry_has_a_declared_aggregation_or_its_sql_file_and_no_other_kind_has_either(entry):
+    has_file = (SQL_DIR / f"{entry.id}.sql").exists()
+    if entry.kind == "simple":
+        assert entry.declared != has_file, "a simple metric is a declared aggregation or has its SQL file, not both"
+        assert not entry.inputs and not entry.formula
+    else:
+        assert not entry.declared and not has_file, f"a {entry.kind} metric is computed from its inputs alone"
+    if has_file:
+        assert "SELECT" in entry.sql and "periods" in entry.sql
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES.values() if e.declared], ids=lambda m: m.id)
+def test_a_declared_aggregation_adds_up_over_days(entry):
+    # A period's value is the sum of its days' values: only a count, a count of distinct records (each record has
+    # one date) or a sum adds up so.
+    assert re.fullmatch(r"count\(\*\)|count\(DISTINCT [a-z_]+_id\)|sum\([a-z_]+\)", entry.aggregate), entry.aggregate
+    assert entry.table and entry.date
+
+
+def test_every_sql_file_belongs_to_a_simple_entry():
+    simple = [e.id for e in ENTRIES.values() if e.kind == "simple" and not e.declared]
+    assert sorted(p.stem for p in SQL_DIR.glob("*.sql")) == sorted(simple)
+
+
+@pytest.mark.parametrize("entry", ENTRIES.values(), ids=lambda m: m.id)
+def test_every_entry_has_a_known_kind_and_inputs_that_exist_in_the_number_its_kind_takes(entry):
+    assert entry.kind in KINDS
+    assert set(entry.inputs) <= set(ENTRIES) and entry.id not in entry.inputs
+    assert len(entry.inputs) == {"simple": 0, "ratio": 2, "change": 1}.get(entry.kind, len(entry.inputs))
+    if entry.kind == "derived":
+        assert entry.inputs and set(re.findall(r"\{(\w+)\}", entry.formula)) == set(entry.inputs)
+    else:
+        assert not entry.formula
+
+
+def test_no_entry_is_made_of_itself_through_its_inputs():
+    def made_of(metric_id: str, path: tuple[str, ...]) -> None:
+        assert metric_id not in path, " -> ".join((*path, metric_id))
+        for i in ENTRIES[metric_id].inputs:
+            made_of(i, (*path, metric_id))
+
+    for metric_id in ENTRIES:
+        made_of(metric_id, ())
+
+
+def test_parts_are_not_shown_and_each_is_an_input_of_a_metric():
+    inputs = {i for e in ENTRIES.values() for i in e.inputs}
+    assert all(not part.shown and part.id not in CATALOGUE for part in PARTS)
+    assert all(metric.shown for metric in METRICS)
+    assert {part.id for part in PARTS} <= inputs
+    assert not set(HEADLINE) & {part.id for part in PARTS}
 
 
 def test_every_metric_appears_in_the_readme_with_its_label():

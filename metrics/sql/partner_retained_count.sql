@@ -1,4 +1,4 @@
--- Of the partners active in the prior period: the share also active in this period; null when none were.
+-- Partners active in the prior period and also in this one.
 WITH prior_active AS (
   SELECT DISTINCT p.period_id, i.partner_id
   FROM periods AS p
@@ -9,10 +9,7 @@ current_active AS (
   FROM periods AS p
   JOIN partner_activity AS i ON i.date BETWEEN p.start_date AND p.end_date
 )
-SELECT
-  p.period_id,
-  CASE WHEN count(pa.partner_id) = 0 THEN NULL
-       ELSE count(ca.partner_id)::DOUBLE / count(pa.partner_id) END AS value
+SELECT p.period_id, count(ca.partner_id) AS value
 FROM periods AS p
 LEFT JOIN prior_active AS pa ON pa.period_id = p.period_id
 LEFT JOIN current_active AS ca ON ca.period_id = pa.period_id AND ca.partner_id = pa.partner_id
