@@ -55,16 +55,7 @@ st.title("Engagement")
 header.caption(v)
 public.banner(v, data.records_text())
 cards(
-    [
-        "engagement_count",
-        "engagement_partner_count",
-        "engagement_patient_participants",
-        "engagement_patient_voice_count",
-        "engagement_convening_count",
-        "relationship_longitudinal_share",
-        "relationship_transactional_share",
-        "engagement_reciprocity_share",
-    ],
+    SHOWN,
     series,
     lens.prior(SHOWN),
     config.currency,

@@ -59,20 +59,7 @@ st.title("Publications and science")
 header.caption(v)
 public.banner(v, data.records_text())
 cards(
-    [
-        "publication_count",
-        "publication_open_access_share",
-        "publication_lay_summary_share",
-        "publication_median_days_to_publish",
-        "publication_industry_coauthored_share",
-        "publications_per_million_granted",
-        "citations_total",
-        "milestone_count",
-        "milestone_clinical_count",
-        "approval_count",
-        "program_advanced_count",
-        "program_patient_insight_share",
-    ],
+    SHOWN,
     series,
     lens.prior(SHOWN),
     config.currency,
