@@ -320,6 +320,7 @@ def _double(expression: str) -> str:
 
 
 def _stem(table: str) -> str:
+    """The name a relation's aggregations take: window_funding's are funding_by_day and funding_by_period."""
     return table.removeprefix("window_")
 
 
@@ -395,6 +396,7 @@ class _Statement:
         return out
 
     def joins(self) -> str:
+        """The final SELECT's joins, one row per period each: the aggregations by period and the files' queries."""
         names = [f"{_stem(table)}_by_{span}" for table, span in self.declared] + [m.id for m in self.files]
         return "".join(f"\nLEFT JOIN {name} ON {name}.period_id = p.period_id" for name in names)
 
@@ -409,7 +411,7 @@ def _by_day(table: str, metrics: list[Metric]) -> str:
     day = date_column if date_column == "date" else f"{date_column} AS date"
     where = f"\nWHERE {metrics[0].where}" if alone else ""
     return (
-        f"-- {', '.join(m.id for m in metrics)}: each day's aggregates of {table}.\n"
+        f"-- Each day's {', '.join(m.id for m in metrics)}, from {table}.\n"
         f"SELECT\n  {day},\n{columns}\nFROM {table}{where}\nGROUP BY {date_column}"
     )
 
@@ -421,9 +423,9 @@ def _by_span(table: str, span: str, metrics: list[Metric]) -> str:
         f"  coalesce(sum(d.{m.id}), 0){'::BIGINT' if m.aggregate.startswith('count(') else ''} AS {m.id}"
         for m in metrics
     )
-    what = "each period's" if span == "period" else "each period's prior period's"
+    what = "Each period" if span == "period" else "Each period's prior period"
     return (
-        f"-- {what} sums of the days (0 when there is none).\n"
+        f"-- {what}: the sums of its days (0 when there is none).\n"
         f"SELECT\n  p.period_id,\n{columns}\n"
         f"FROM periods AS p\nLEFT JOIN {_stem(table)}_by_day AS d ON d.date BETWEEN {start} AND {end}\n"
         "GROUP BY p.period_id"
@@ -453,15 +455,13 @@ def compute_many(
     filters: Filters | None = None,
 ) -> list[dict[str, Value]]:
     """Every metric (or the named ones, parts too) for each period, in the order of the periods: one statement."""
-    ids = [m.id for m in METRICS] if metric_ids is None else [ENTRIES[i].id for i in metric_ids]
+    ids = list(dict.fromkeys(m.id for m in METRICS) if metric_ids is None else dict.fromkeys(metric_ids))
     results: list[dict[str, Value]] = [{} for _ in periods]
     if not ids:
         return results
-    sql, params = query(list(dict.fromkeys(ids)), periods, filters)
+    sql, params = query(ids, periods, filters)
     for period_id, *values in con.execute(sql, params).fetchall():
-        results[period_id] = {
-            metric_id: _plain(value) for metric_id, value in zip(dict.fromkeys(ids), values, strict=True)
-        }
+        results[period_id] = {metric_id: _plain(value) for metric_id, value in zip(ids, values, strict=True)}
     return results
 
 

@@ -120,3 +120,11 @@ def test_every_metric_appears_in_the_readme_with_its_label():
 
 def test_headline_metrics_are_in_the_catalogue():
     assert set(HEADLINE) <= set(CATALOGUE) and len(HEADLINE) == len(set(HEADLINE))
+
+
+def test_the_declared_aggregations_of_one_relation_read_the_same_date_column():
+    dates: dict[str, set[str]] = {}
+    for entry in ENTRIES.values():
+        if entry.declared:
+            dates.setdefault(entry.table, set()).add(entry.date)
+    assert all(len(columns) == 1 for columns in dates.values()), dates
