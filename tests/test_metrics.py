@@ -614,3 +614,17 @@ def test_each_metric_made_of_inputs_is_exactly_their_arithmetic_and_parts_come_o
     assert {m: now[m] for m in METRIC_IDS} == shown
     made = [m for m in ENTRIES.values() if m.kind != "simple"]
     assert {m.id: now[m.id] for m in made} == {m.id: _from_inputs(m.id, now, before) for m in made}
+
+
+def test_the_sql_each_entry_explains_computes_alone_what_the_one_statement_computes(tiny_db, computed):
+    from metrics import Period, compute, explain
+    from store import database
+
+    start, end, _ = PERIODS["calendar_year_2024"]
+    with database.read(tiny_db) as con:
+        together = compute(con, start, end, list(ENTRIES))
+        for metric_id in ENTRIES:
+            sql, params = explain(metric_id, Period(start, end))
+            rows = con.execute(sql, params).fetchall()
+            assert rows == [(0, together[metric_id])], metric_id  # money as an exact Decimal equals its int
+    assert {m: together[m] for m in METRIC_IDS} == computed["calendar_year_2024"]
