@@ -400,9 +400,9 @@ def reference(row, lens: Lens) -> Reference:
         title=row.title,
         year=row.published_date.year,
         published=f"{row.published_date:%B %Y}",
-        journal=(lens.text(journal) or "") if isinstance(journal, str) else "",
+        journal=(lens.text(journal, "journal") or "") if isinstance(journal, str) else "",
         kinds=tuple(kinds),
-        doi=doi if doi and lens.text(doi) == doi else "",
+        doi=doi if doi and lens.text(doi, "doi") == doi else "",
     )
 
 
