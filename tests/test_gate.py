@@ -12,10 +12,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from community.gate import AS_IS, RULES, Gate, Refused
+from community.gate import AS_IS, CELL_RULES, RULES, Gate, Refused, evaluate, money_word
 from community.rules import HIDDEN, OTHERS, SMALL
 from lens import Direct, Lens, View
 from metrics import Filters, Period
+from metrics.catalogue import ENTRIES, KINDS, MONEY
 from store import database
 
 Y2023 = Period(date(2023, 1, 1), date(2023, 12, 31))
@@ -328,7 +329,6 @@ def test_a_metric_the_catalogue_does_not_declare_is_hidden_until_it_is(monkeypat
     from dataclasses import replace as changed
 
     from community import gate as gate_module
-    from metrics.catalogue import ENTRIES
 
     gate = fake_gate(inbound({"A": 50, "B": 30, "C": 20}), {k: ("academic", False) for k in "ABC"})
     assert gate.values({"outcome_new_metric": 7}) == {"outcome_new_metric": HIDDEN}  # not in the catalogue
@@ -353,8 +353,6 @@ def test_a_metric_the_catalogue_does_not_declare_is_hidden_until_it_is(monkeypat
 def test_a_share_of_a_small_count_of_people_is_hidden_with_it(monkeypatch):
     from dataclasses import replace as changed
 
-    from metrics.catalogue import ENTRIES
-
     # Were engagement_count a count of people, a share over 7 of them (1 to 10) would give the 7 away with its
     # numerator; over 40 it shows. A part that was not read counts as small: its size is unknown.
     monkeypatch.setitem(
@@ -369,8 +367,6 @@ def test_a_share_of_a_small_count_of_people_is_hidden_with_it(monkeypatch):
 
 
 def test_a_derived_formula_is_read_as_arithmetic_only():
-    from community.gate import evaluate
-
     # publications_per_million_granted: 12 / (3,000,000 / 1,000,000) = 4.
     formula = "{publication_count} / ({funding_outbound_total} / 1000000)"
     assert evaluate(formula, {"publication_count": 12, "funding_outbound_total": 3_000_000}) == 4
@@ -385,3 +381,28 @@ def test_text_of_a_kind_the_gate_has_no_rule_for_is_refused():
     assert gate.text("Secret S's note", "note") == "a partner's note"
     with pytest.raises(KeyError, match="no community-safe rule for the text field 'tweet'"):
         gate.text("hello", "tweet")
+
+
+@pytest.mark.parametrize("metric_id", list(ENTRIES))
+def test_every_catalogue_entry_declares_what_the_gate_needs(metric_id):
+    # Rule 7: a metric shows only as declared. An entry without these, or with a word the gate cannot read, is
+    # hidden in every community output; this test names it before anyone wonders why.
+    entry = ENTRIES[metric_id]
+    assert entry.money is not None, "money: what money its value reveals (() for none)"
+    assert entry.people is not None, "people: whether it is a count of people"
+    assert entry.kind in KINDS
+    assert all(money_word(w) is not None for w in entry.money), f"a money word the gate has no rule for: {entry.money}"
+    if any(money_word(w)[1] for w in entry.money):
+        assert metric_id in CELL_RULES, "a statistic of the money's distribution needs a cell rule in community/gate.py"
+    assert all(i in ENTRIES and i != metric_id for i in entry.inputs), entry.inputs
+    expected = {"simple": 0, "ratio": 2, "change": 1}.get(entry.kind)
+    assert expected is None or len(entry.inputs) == expected, (entry.kind, entry.inputs)
+    assert (entry.kind == "derived") == bool(entry.formula)
+    if entry.kind == "derived":
+        assert evaluate(entry.formula, dict.fromkeys(entry.inputs, 1.0)) is not None
+    assert fake_gate([], {}).why_hidden(metric_id, Y2025) is None
+
+
+def test_every_cell_rule_is_of_an_entry_that_reveals_a_distribution():
+    assert all(any(money_word(w)[1] for w in ENTRIES[m].money) for m in CELL_RULES)
+    assert all(money_word(w) is not None for w in MONEY)
