@@ -247,12 +247,15 @@ class Lens:
         """The chosen period's funding metrics the gate hides, with the reason (none in the internal view)."""
         return self.gate.hidden(self.view.period) if self.gate else {}
 
-    def caveats(self, metric_ids: Sequence[str] | None = None) -> dict[str, str]:
-        """The sentence each of these metrics (None: all) needs in the chosen period, by id: for the public, that a
-        statistic of the money's distribution counts "Other partners" as one funder (none in the internal view)."""
+    def caveats(self, metric_ids: Sequence[str] | None = None, trend: bool = False) -> dict[str, str]:
+        """The sentence each of these metrics (None: all) needs in the chosen period (trend: in any period of the
+        trend), by id: for the public, that a statistic of the money's distribution counts "Other partners" as one
+        funder (none in the internal view)."""
         if not self.gate:
             return {}
-        said = self.gate.caveats(self.view.period)
+        said: dict[str, str] = {}
+        for period in self.view.periods if trend else [self.view.period]:
+            said.update(self.gate.caveats(period))
         return {m: s for m, s in said.items() if metric_ids is None or m in metric_ids}
 
     def text(self, text: str | None, field: str) -> str | None:

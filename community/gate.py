@@ -61,6 +61,7 @@ WHY_MONEY = "hidden so that a partner who asked not to be named is not shown on 
 WHY_BREAKDOWN = (
     "hidden because the money's breakdown is not shown: partners who asked not to be named could not be grouped safely"
 )
+WHY_ALL_POOLED = f"hidden because every funder is grouped as “{OTHERS}”"
 WHY_PEOPLE = "hidden because it is computed from a count of people that is too small to show"
 POOLED_AS_ONE = (
     f"Worked out from the amounts shown, counting “{OTHERS}” (the partners who asked not to be named, with any "
@@ -385,9 +386,10 @@ class Gate:
 
         Hidden: a metric not in the catalogue or not declared (what it counts and what money it reveals), a money
         word the gate has no rule for, a distribution of money with no rule here to compute it from the published
-        cells; a direction's total that is hidden (`money_hidden`), a distribution whose breakdown is not shown;
-        and through the inputs, a metric computed from a hidden one (a change also from one hidden in the prior
-        period) or, with values, from a count of people of 1 to 10 (or not read: its size unknown).
+        cells; a direction's total that is hidden (`money_hidden`), a distribution whose breakdown is not shown or
+        whose only cell is the pool; and through the inputs, a metric computed from a hidden one (a change also from
+        one hidden in the prior period) or, with values, from a count of people of 1 to 10 (or not read: its size
+        unknown).
         """
         entry = ENTRIES.get(metric_id)
         if entry is None or depth > len(ENTRIES):  # unknown, or a circle of inputs
@@ -407,6 +409,8 @@ class Gate:
                 return WHY_MONEY
             if by and self.cells(period, direction) is None:
                 return WHY_BREAKDOWN
+            if by and self.cells(period, direction).pool and not self.cells(period, direction).named:
+                return WHY_ALL_POOLED  # one cell, the pool: the statistic would describe the grouping, not the money
         for i in entry.inputs:
             why = self.why_hidden(i, period, values, depth + 1)
             if why:

@@ -502,6 +502,11 @@ def build(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
             if top == HIDDEN
             else "no partner paid us this period."
         )
+        + (
+            f" {b.series.caveats['funding_top_partner_share']}"
+            if "funding_top_partner_share" in b.series.caveats
+            else ""
+        )
     )
     b.chart(money, "funding")
     b.chart(money, "funders")
@@ -658,6 +663,7 @@ def build(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
             for f, a in zip(funders.get("partner", []), funders.get("inbound", []), strict=True)
         ],
         "hidden": lens.hidden(),
+        "caveats": b.series.caveats,
         "notes": [
             {
                 "metric_id": n.metric_id,
