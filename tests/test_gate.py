@@ -406,3 +406,14 @@ def test_every_catalogue_entry_declares_what_the_gate_needs(metric_id):
 def test_every_cell_rule_is_of_an_entry_that_reveals_a_distribution():
     assert all(any(money_word(w)[1] for w in ENTRIES[m].money) for m in CELL_RULES)
     assert all(money_word(w) is not None for w in MONEY)
+
+
+def test_statistics_are_hidden_when_every_funder_is_in_the_pool():
+    # S 60 (confidential) alone is 1 partner: A 20 then B 20 join (3 partners, 60%). The one cell is the pool's 100:
+    # an index of 10,000 or a largest share of 100% would describe the grouping, not the money: hidden.
+    partners = {"S": ("pharma", True), "A": ("biotech", False), "B": ("academic", False)}
+    gate = fake_gate(inbound({"S": 60, "A": 20, "B": 20}), partners)
+    shown = gate.values(raw({"S": 60, "A": 20, "B": 20}, {"S", "A"}))
+    assert shown == {"funding_inbound_total": 100, "funding_hhi": HIDDEN, "funding_top_partner_share": HIDDEN,
+                     "funding_industry_share": HIDDEN}  # fmt: skip
+    assert "every funder is grouped" in gate.hidden(Y2025)["funding_hhi"]
