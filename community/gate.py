@@ -64,8 +64,8 @@ WHY_BREAKDOWN = (
 WHY_ALL_POOLED = f"hidden because every funder is grouped as “{OTHERS}”"
 WHY_PEOPLE = "hidden because it is computed from a count of people that is too small to show"
 POOLED_AS_ONE = (
-    "Shares and concentration of funding are worked out from the amounts shown, counting “Other partners” (partners "
-    "who asked not to be named, and any grouped with them) as one funder of no sector."
+    "Measures of how funding is spread among funders are worked out from the amounts shown, counting “Other "
+    "partners” (partners who asked not to be named, and any grouped with them) as one funder of no sector."
 )
 
 
