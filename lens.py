@@ -244,7 +244,8 @@ class Lens:
         return self.gate.rows(name, df) if self.gate else Shown(df)
 
     def hidden(self) -> dict[str, str]:
-        """The chosen period's funding metrics the gate hides, with the reason (none in the internal view)."""
+        """The chosen period's metrics the gate hides whatever their values, with the reason (none in the internal
+        view)."""
         return self.gate.hidden(self.view.period) if self.gate else {}
 
     def caveats(self, metric_ids: Sequence[str] | None = None, trend: bool = False) -> dict[str, str]:
