@@ -172,13 +172,13 @@ def cmd_metrics(args: argparse.Namespace) -> int:
                 print(f"cli.py metrics --community: {why}", file=sys.stderr)
                 return 2
             values = {m: (None if v == HIDDEN else v) for m, v in lens.current().items()}
-            hidden = lens.hidden()
+            hidden, caveats = lens.hidden(), lens.caveats()
         else:
             values = compute(con, period.start, period.end, filters=filters)
     if args.json:
         payload = {"period": {"start": period.start.isoformat(), "end": period.end.isoformat()}, "metrics": values}
         if args.community:
-            payload["community_safe"] = {"hidden": hidden, "rules": RULES_IN_WORDS}
+            payload["community_safe"] = {"hidden": hidden, "caveats": caveats, "rules": RULES_IN_WORDS}
         if filters.active:
             payload["filters"] = {
                 "sector": list(filters.sectors),
@@ -201,6 +201,8 @@ def cmd_metrics(args: argparse.Namespace) -> int:
             print(f"\n{group}")
         value = HIDDEN if args.community and m.id in hidden else values[m.id]
         print(f"  {m.label:<{width}}  {fmt.value(m, value, currency):>16}  {m.id}")
+        if args.community and m.id in caveats:
+            print(f"  {'':<{width}}  {caveats[m.id]}")
     return 0
 
 

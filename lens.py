@@ -101,7 +101,8 @@ class View:
 class Series(list):
     """The metrics of every period a view reads, the chosen period last (a list of dicts). whole: the chosen period
     is the trend's last bin; otherwise the bins come first and the chosen period (their sum) follows them. versus:
-    what the chosen period's change is against ("vs 2024"), for the cards that show it."""
+    what the chosen period's change is against ("vs 2024"), for the cards that show it. caveats: the sentence the
+    gate adds to a metric of the chosen period (one worked out from the published cells), by metric id."""
 
     def __init__(
         self,
@@ -109,9 +110,11 @@ class Series(list):
         whole: bool = True,
         versus: str = "vs prior period",
         cut: Sequence[bool] = (),
+        caveats: dict[str, str] | None = None,
     ) -> None:
         super().__init__(values)
         self.whole, self.versus, self.cut = whole, versus, tuple(cut)
+        self.caveats = caveats or {}
 
     @property
     def trend(self) -> list[dict]:
@@ -206,6 +209,7 @@ class Lens:
             whole=self.view.whole,
             versus=self.view.versus,
             cut=[b.name is not None for b in self.view.bins],
+            caveats=self.caveats(ids),
         )
 
     def current(self, metric_ids: Sequence[str] | None = None) -> dict:
@@ -240,12 +244,25 @@ class Lens:
         return self.gate.rows(name, df) if self.gate else Shown(df)
 
     def hidden(self) -> dict[str, str]:
-        """The chosen period's funding metrics the gate hides, with the reason (none in the internal view)."""
+        """The chosen period's metrics the gate hides whatever their values, with the reason (none in the internal
+        view)."""
         return self.gate.hidden(self.view.period) if self.gate else {}
 
-    def text(self, text: str | None) -> str | None:
-        """Free text as the audience may read it (confidential names removed for the public)."""
-        return self.gate.text(text) if self.gate else text
+    def caveats(self, metric_ids: Sequence[str] | None = None, trend: bool = False) -> dict[str, str]:
+        """The sentence each of these metrics (None: all) needs in the chosen period (trend: in any period of the
+        trend), by id: for the public, that a statistic of the money's distribution counts "Other partners" as one
+        funder (none in the internal view)."""
+        if not self.gate:
+            return {}
+        said: dict[str, str] = {}
+        for period in self.view.periods if trend else [self.view.period]:
+            said.update(self.gate.caveats(period))
+        return {m: s for m, s in said.items() if metric_ids is None or m in metric_ids}
+
+    def text(self, text: str | None, field: str) -> str | None:
+        """Free text of a kind (community.gate.TEXT_FIELDS: "title", "journal", ...) as the audience may read it
+        (confidential names removed for the public; a kind the gate has no rule for is refused)."""
+        return self.gate.text(text, field) if self.gate else text
 
     def notes(self, metric_ids: Sequence[str] | None = None) -> list[notes_store.Note]:
         """The notes on these metrics (None: all) for the chosen period, newest first; public ones, redacted, for

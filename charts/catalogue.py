@@ -62,7 +62,9 @@ class Drawn:
 
 def _trend(*metric_ids: str) -> Callable[[Lens], Shown]:
     def rows(lens: Lens) -> Shown:
-        return Shown(lens.trend(list(metric_ids)))
+        # The gate's sentence for a statistic worked out from the published cells, once however many metrics.
+        said = dict.fromkeys(lens.caveats(metric_ids, trend=True).values())
+        return Shown(lens.trend(list(metric_ids)), " ".join(said))
 
     return rows
 

@@ -6,28 +6,36 @@ none applies the rules of community/rules.py on its own. A Gate covers one perio
 with no filter, and reads what it needs (the confidential partners, each partner's money per period) through a
 fetch function: `fetch(query_name, periods)` returns the rows of queries/sql/NAME.sql, unfiltered.
 
-What it gives:
-- `values` and `series`: metric values in display form: a count of people rounded ("<11" for 1 to 10), a funding
-  number that would show a confidential partner on its own hidden ("—");
+It decides from the catalogue's declarations (metrics/catalogue.py: each entry's kind, inputs, whether it counts
+people and what money it reveals) and fails closed: a metric, query or kind of text it has no rule for is hidden or
+refused. What it gives:
+- `values` and `series`: metric values in display form: a count of people rounded ("<11" for 1 to 10), a number
+  that would show a confidential partner on its own hidden ("—"), hiding passed on through inputs, and statistics
+  of the money's distribution worked out from the published cells (`cells`, CELL_RULES), the pool as one funder;
+- `hidden` and `caveats`: the metrics hidden in a period and why, and the sentence each cell-made one needs;
 - `rows`: a query's rows made safe by the rule registered for it (a query with no rule is refused);
-- `text`, `notes`, `events`: free text without confidential names or their distinctive words, public only;
+- `text`, `notes`, `events`: free text of a declared kind without confidential names or their distinctive words,
+  public only;
 - `pool`: each period's pool of partners whose money shows only as "Other partners".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import ast
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cache
 
 import pandas as pd
 
 from community.rules import (
     HIDDEN,
     OTHERS,
+    SMALL,
     Exposure,
     Pooled,
-    hidden_funding_metrics,
     people,
     people_text,
     pool_is_safe,
@@ -36,15 +44,128 @@ from community.rules import (
     refusal,
     suppress_parts,
 )
-from metrics.catalogue import METRICS
+from metrics.catalogue import CATALOGUE, ENTRIES, KINDS
 from metrics.filters import Filters
 from metrics.periods import Period
 
 Fetch = Callable[[str, list[Period]], pd.DataFrame]
 
-PEOPLE: frozenset[str] = frozenset(m.id for m in METRICS if m.people)
-MONEY_IN = ("funding_inbound_total", "funding_inbound_change", "funding_top_partner_share", "funding_hhi")
 DIRECTIONS = ("inbound", "outbound")
+# What a distribution of money may be told by: each partner's amount, or each sector's.
+BY = ("partner", "sector")
+# The kinds of free text the gate redacts (a column of a query's rows, or a field of a note, an event or a
+# publication); any other is refused.
+TEXT_FIELDS = frozenset({"title", "program", "note", "author", "event", "journal", "doi"})
+UNDECLARED = "hidden until the catalogue declares what it counts and what money it reveals, and the gate has a rule"
+WHY_MONEY = "hidden so that a partner who asked not to be named is not shown on its own"
+WHY_BREAKDOWN = (
+    "hidden because the money's breakdown is not shown: partners who asked not to be named could not be grouped safely"
+)
+WHY_ALL_POOLED = f"hidden because every funder is grouped as “{OTHERS}”"
+WHY_PEOPLE = "hidden because it is computed from a count of people that is too small to show"
+POOLED_AS_ONE = (
+    "Measures of how funding is spread among funders are worked out from the amounts shown, counting “Other "
+    "partners” (partners who asked not to be named, and any grouped with them) as one funder of no sector."
+)
+
+
+@dataclass(frozen=True)
+class Cells:
+    """What a breakdown of one period's money in one direction publishes: each named partner's amount (key, amount,
+    whether it is industry) and the "Other partners" pool's total (0 when there is no pool)."""
+
+    named: tuple[tuple[str, float, bool], ...]
+    pool: float = 0.0
+
+    @property
+    def amounts(self) -> list[float]:
+        """Each funder's amount, the pool counted as one funder."""
+        return [v for _, v, _ in self.named] + ([self.pool] if self.pool else [])
+
+    @property
+    def total(self) -> float:
+        return sum(self.amounts)
+
+    def hhi(self) -> float | None:
+        """Σ (100 × amount ÷ total)² over the funders, the pool as one; None with no money."""
+        total = self.total
+        return sum((100 * v / total) ** 2 for v in self.amounts) if total else None
+
+    def largest(self) -> float:
+        """The largest funder's amount, the pool as one."""
+        return max(self.amounts, default=0.0)
+
+    def industry(self) -> float:
+        """The named industry partners' money (the pool is of no sector)."""
+        return sum(v for _, v, industry in self.named if industry)
+
+
+# Each statistic of the money's distribution (a catalogue entry whose money is "<direction> by partner|sector"),
+# computed from the published cells alone (shared/METRICS.md, community rule 6).
+CELL_RULES: dict[str, Callable[[Cells], float | None]] = {
+    "funding_hhi": Cells.hhi,
+    "funding_inbound_top": Cells.largest,
+    "funding_inbound_industry": Cells.industry,
+}
+
+
+def money_word(word: str) -> tuple[str, str | None] | None:
+    """A declared money word read: ("inbound", None) for a direction's total, ("inbound", "partner") for its
+    distribution among partners; None for a word the gate has no rule for."""
+    direction, _, by = word.partition(" by ")
+    if direction not in DIRECTIONS or (by and by not in BY) or (" by " in word and not by):
+        return None
+    return direction, by or None
+
+
+@cache
+def distributions(metric_id: str) -> frozenset[str]:
+    """The directions whose distribution of money a metric reveals, itself or through its inputs (empty for an
+    unknown or undeclared one, which is hidden anyway)."""
+    entry = ENTRIES.get(metric_id)
+    if entry is None or entry.money is None:
+        return frozenset()
+    own = {read[0] for w in entry.money if (read := money_word(w)) and read[1]}
+    return frozenset(own).union(*(distributions(i) for i in entry.inputs if i != metric_id))
+
+
+class Unread(LookupError):
+    """A value a metric computed from the published cells needs was not read."""
+
+
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+
+
+def evaluate(formula: str, inputs: Mapping[str, float | None]) -> float | None:
+    """A derived metric's formula ({id} for each input; numbers, + - * / and brackets) over the inputs' values;
+    None when an input is None or a divisor is 0."""
+    names = {metric_id: f"v{i}" for i, metric_id in enumerate(inputs)}
+    given = {names[k]: v for k, v in inputs.items()}
+    if any(v is None for v in given.values()):
+        return None
+
+    def walk(node: ast.AST) -> float:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+            return _OPERATORS[type(node.op)](walk(node.left), walk(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -walk(node.operand)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            return node.value
+        if isinstance(node, ast.Name) and node.id in given:
+            return given[node.id]
+        raise ValueError(f"not a formula the gate reads: {formula!r}")
+
+    text = formula
+    for metric_id, name in names.items():
+        text = text.replace("{" + metric_id + "}", name)
+    try:
+        return walk(ast.parse(text, mode="eval"))
+    except ZeroDivisionError:
+        return None
+
+
 LEFT_OUT = "Partners who asked not to be named are left out of this table."
 PORTFOLIO_NOTE = "Partners who asked not to be named are not listed."
 PORTFOLIO_BLANK = (
@@ -112,6 +233,8 @@ class Gate:
         self._hidden_quarters: dict[tuple[Period, str], frozenset[Period]] = {}
         self._exposures: dict[tuple[Period, str], Exposure] = {}
         self._members: dict[tuple[Period, str], frozenset[str]] = {}
+        self._cells: dict[tuple[Period, str], Cells | None] = {}
+        self._said: dict[Period, dict[str, str]] = {}
 
     @property
     def secret(self) -> Secret:
@@ -241,40 +364,125 @@ class Gate:
         rows = [*named, *([(OTHERS, sum(pooled))] if members else [])]
         return Pooled(rows, frozenset(members), merged, True)
 
+    def cells(self, period: Period, direction: str) -> Cells | None:
+        """The cells the period's breakdown of a direction's money publishes (each named partner's amount, the pool's
+        total, the total); None when no breakdown shows (the pool cannot be made safe, or the total is hidden)."""
+        key = (period, direction)
+        if key not in self._cells:
+            pool = self.pool(period, direction)
+            industry = self.exposure(period, direction).industry
+            self._cells[key] = (
+                Cells(
+                    tuple((k, v, k in industry) for k, v in pool.rows if k != OTHERS or not pool.members),
+                    sum(v for k, v in pool.rows if k == OTHERS) if pool.members else 0.0,
+                )
+                if pool.breakdown_shown
+                else None
+            )
+        return self._cells[key]
+
+    def why_hidden(self, metric_id: str, period: Period, values: Mapping | None = None, depth: int = 0) -> str | None:
+        """Why a metric is hidden in a period, from the catalogue's declarations alone; None when it may show.
+
+        Hidden: a metric not in the catalogue or not declared (what it counts and what money it reveals), a money
+        word the gate has no rule for, a distribution of money with no rule here to compute it from the published
+        cells; a direction's total that is hidden (`money_hidden`), a distribution whose breakdown is not shown or
+        whose only cell is the pool; and through the inputs, a metric computed from a hidden one (a change also from
+        one hidden in the prior period) or, with values, from a count of people of 1 to 10 (or not read: its size
+        unknown).
+        """
+        entry = ENTRIES.get(metric_id)
+        if entry is None or depth > len(ENTRIES):  # unknown, or a circle of inputs
+            return UNDECLARED
+        if entry.money is None or entry.people is None or entry.kind not in KINDS:
+            return UNDECLARED
+        if entry.kind != "simple" and (not entry.inputs or (entry.kind == "derived") != bool(entry.formula)):
+            return UNDECLARED
+        for word in entry.money:
+            read = money_word(word)
+            if read is None:
+                return UNDECLARED
+            direction, by = read
+            if by and metric_id not in CELL_RULES:
+                return UNDECLARED
+            if self.money_hidden(period, direction):
+                return WHY_MONEY
+            if by and self.cells(period, direction) is None:
+                return WHY_BREAKDOWN
+            if by and self.cells(period, direction).pool and not self.cells(period, direction).named:
+                return WHY_ALL_POOLED  # one cell, the pool: the statistic would describe the grouping, not the money
+        for i in entry.inputs:
+            why = self.why_hidden(i, period, values, depth + 1)
+            if why:
+                return why
+            if ENTRIES[i].people and values is not None and (i not in values or people(values[i]) == SMALL):
+                return WHY_PEOPLE
+            if entry.kind == "change":
+                if ENTRIES[i].people:  # the prior period's count is not read: a change could give a small one away
+                    return WHY_PEOPLE
+                why = self.why_hidden(i, period.prior, None, depth + 1)
+                if why:
+                    return why
+        return None
+
     def hidden(self, period: Period) -> dict[str, str]:
-        """The funding metrics hidden in the period, with the reason."""
-        inbound, outbound = self.exposure(period, "inbound"), self.exposure(period, "outbound")
-        prior = self.exposure(period.prior, "inbound")
-        hidden = hidden_funding_metrics(inbound, outbound, prior)
-        why = "hidden so that a partner who asked not to be named cannot be worked out from the year's total"
-        if self.money_hidden(period, "inbound") and "funding_inbound_total" not in hidden:
-            hidden.update({m: why for m in MONEY_IN})
-        if self.money_hidden(period.prior, "inbound"):
-            hidden.setdefault("funding_inbound_change", why)
-        if self.money_hidden(period, "outbound") and "funding_outbound_total" not in hidden:
-            hidden.update({"funding_outbound_total": why, "publications_per_million_granted": why})
-        # A named partner pooled with the confidential ones is treated as confidential: the largest funder's share
-        # would give its money, and the industry share a part of the pool too small to be safe on its own.
-        members = self.members(period, "inbound") & set(inbound.amounts)
-        top, _ = inbound.top()
-        pooled = "a partner grouped with those who asked not to be named would be shown on its own"
-        if top in members:
-            hidden.setdefault("funding_top_partner_share", pooled)
-        industry = {k: inbound.amounts[k] for k in members & inbound.industry}
-        if industry and set(industry) != members and not pool_is_safe(list(industry.values())):
-            hidden.setdefault("funding_industry_share", pooled)
-        return hidden
+        """The catalogue's metrics hidden in the period whatever their values, with the reason."""
+        self._load([period])
+        return {m: why for m in CATALOGUE if (why := self.why_hidden(m, period))}
+
+    def caveats(self, period: Period) -> dict[str, str]:
+        """The sentence each shown metric computed from the published cells needs in the period: when a pool
+        exists, that it counts "Other partners" as one funder of no sector (rule 6)."""
+        if period in self._said:
+            return self._said[period]
+        said = {}
+        for metric_id in CATALOGUE:
+            pooled = [d for d in distributions(metric_id) if (c := self.cells(period, d)) is not None and c.pool]
+            if pooled and not self.why_hidden(metric_id, period):
+                said[metric_id] = POOLED_AS_ONE
+        self._said[period] = said
+        return said
+
+    def _from_cells(self, metric_id: str, period: Period, values: Mapping | None):
+        """A metric's value worked out from the published cells (a statistic of the money's distribution, and what
+        is computed from one): a cell rule, a direction's total, a value read (values: the period's, None for the
+        prior one) or the inputs' values so worked out; Unread when a value it needs was not read."""
+        entry = ENTRIES[metric_id]
+        if metric_id in CELL_RULES:
+            (direction,) = {money_word(w)[0] for w in entry.money if money_word(w)[1]}
+            return CELL_RULES[metric_id](self.cells(period, direction))
+        if entry.kind == "simple":
+            if len(entry.money) == 1 and money_word(entry.money[0])[1] is None:
+                return self.exposure(period, entry.money[0]).total
+            if values is None or metric_id not in values:
+                raise Unread(metric_id)
+            return values[metric_id]
+        inputs = [self._from_cells(i, period, values) for i in entry.inputs]
+        if entry.kind == "ratio":
+            top, bottom = inputs
+            return None if top is None or not bottom else top / bottom
+        if entry.kind == "change":
+            (now,) = inputs
+            (before,) = [self._from_cells(i, period.prior, None) for i in entry.inputs]
+            return None if now is None or not before else (now - before) / before
+        return evaluate(entry.formula, dict(zip(entry.inputs, inputs, strict=True)))
 
     def values(self, values: dict, period: Period | None = None) -> dict:
-        """One period's metric values as the public may see them: counts of people through `people` (a number
-        rounded to 5, or "<11"), hidden funding numbers as "—", every other value as it is."""
+        """One period's metric values as the public may see them: hidden ("—") where `why_hidden` says so; a
+        statistic of the money's distribution (and what is computed from one) worked out from the published cells;
+        a count of people through `people` (rounded to 5, or "<11"); every other value as it is."""
         period = period or self.period
-        hidden = self.hidden(period)
+        self._load([period])
         out = {}
         for metric_id, value in values.items():
-            if metric_id in hidden:
+            if self.why_hidden(metric_id, period, values):
                 out[metric_id] = HIDDEN
-            elif metric_id in PEOPLE:
+            elif distributions(metric_id):
+                try:
+                    out[metric_id] = self._from_cells(metric_id, period, values)
+                except Unread:
+                    out[metric_id] = HIDDEN
+            elif ENTRIES[metric_id].people:
                 out[metric_id] = people(value)
             else:
                 out[metric_id] = value
@@ -285,17 +493,22 @@ class Gate:
         self._load(periods)
         return [self.values(v, p) for v, p in zip(series, periods, strict=True)]
 
-    def text(self, text: str | None) -> str | None:
-        """Free text without the confidential partners' names or their distinctive words."""
+    def text(self, text: str | None, field: str) -> str | None:
+        """Free text of a declared kind (TEXT_FIELDS) without the confidential partners' names or their distinctive
+        words; any other kind of text is refused (KeyError): a new field must be judged first."""
+        if field not in TEXT_FIELDS:
+            raise KeyError(f"no community-safe rule for the text field {field!r}: add one to community/gate.py")
         return redact(text, self.secret.names)
 
     def notes(self, notes: Iterable) -> list:
         """The public notes only, their text and author redacted (store.notes.Note)."""
-        return [replace(n, text=self.text(n.text), author=self.text(n.author)) for n in notes if n.public]
+        return [
+            replace(n, text=self.text(n.text, "note"), author=self.text(n.author, "author")) for n in notes if n.public
+        ]
 
     def events(self, events: Iterable) -> list:
         """The public events only, their labels redacted (store.notes.Annotation)."""
-        return [replace(e, label=self.text(e.label)) for e in events if e.public]
+        return [replace(e, label=self.text(e.label, "event")) for e in events if e.public]
 
     def rows(self, name: str, df: pd.DataFrame) -> Shown:
         """A query's rows (run for this gate's period, unfiltered) as the public may see them.
@@ -311,7 +524,7 @@ class Gate:
     def _redacted(self, df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
         out = df.copy()
         for column in columns:
-            out[column] = out[column].map(lambda t: self.text(t) if isinstance(t, str) else t)
+            out[column] = out[column].map(lambda t, c=column: self.text(t, c) if isinstance(t, str) else t)
         return out
 
     def _breakdown(self, df: pd.DataFrame, by: str) -> Shown:

@@ -10,6 +10,10 @@
 3. Community outputs cover calendar quarters and calendar years only, and take no filter (`refusal`).
 4. Free text loses every confidential partner's name and each distinctive word of it (`redact`).
 5. Every community output states the period, the date of the latest record and these rules (RULES_IN_WORDS).
+6. Statistics of the money's distribution are computed from the published cells only, the pool as one funder of
+   no sector (the gate's CELL_RULES), or hidden.
+7. A metric shows only as the catalogue declares it (what it counts, what money it reveals); the gate hides any
+   metric, and refuses any query or text, it has no rule for.
 
 The gate (community/gate.py) applies these to everything the public sees; nothing else calls them on its own.
 """
@@ -41,7 +45,8 @@ RULES_IN_WORDS = (
     f"as “{OTHERS}”, a group shown only when it holds at least three partners and no single partner gives more "
     "than 80% of it; a named partner grouped with them has its own amounts left out everywhere. These figures "
     "cover whole calendar quarters and years of the whole foundation only, never a narrower selection, so that "
-    "no one can be singled out by comparing two of them."
+    "no one can be singled out by comparing two of them. Measures of how the money is spread among funders count "
+    f"“{OTHERS}” as one funder."
 )
 
 
@@ -176,39 +181,6 @@ class Exposure:
             return False
         top, share = self.top()
         return len(self.amounts) < MIN_POOL or (top in self.confidential and share > MAX_POOL_SHARE)
-
-
-WHY_MONEY = "hidden so that a partner who asked not to be named is not shown on its own"
-
-
-def hidden_funding_metrics(inbound: Exposure, outbound: Exposure, prior_inbound: Exposure | None = None) -> dict:
-    """The funding metrics that would show a confidential partner on its own in a period, with the reason.
-
-    The largest funder's share reveals that funder's money; the concentration index does too with one or two
-    funders; the industry share does when industry money is a pool of fewer than 3 or one above 80% of it; the
-    totals do when all the money is such a pool (and the change does when either period's total does); grants
-    per publication reveal the grants made.
-    """
-    hidden: dict[str, str] = {}
-    if inbound.at_risk:
-        top, _ = inbound.top()
-        if top in inbound.confidential:
-            hidden["funding_top_partner_share"] = WHY_MONEY
-        if len(inbound.amounts) <= 2:
-            hidden["funding_hhi"] = WHY_MONEY
-        industry = {k: v for k, v in inbound.amounts.items() if k in inbound.industry}
-        secret = [v for k, v in industry.items() if k in inbound.confidential]
-        if secret and (len(industry) < MIN_POOL or max(secret) > MAX_POOL_SHARE * sum(industry.values())):
-            hidden["funding_industry_share"] = WHY_MONEY
-        if inbound.total_unsafe:
-            for metric_id in ("funding_inbound_total", "funding_top_partner_share", "funding_hhi"):
-                hidden[metric_id] = WHY_MONEY
-    if "funding_inbound_total" in hidden or (prior_inbound is not None and prior_inbound.total_unsafe):
-        hidden["funding_inbound_change"] = WHY_MONEY
-    if outbound.total_unsafe:
-        hidden["funding_outbound_total"] = WHY_MONEY
-        hidden["publications_per_million_granted"] = WHY_MONEY
-    return hidden
 
 
 def published(period: Period) -> bool:

@@ -147,6 +147,7 @@ def _headlines(lens: Lens, currency: str) -> list[str]:
         lines.append(f"- {metric.label}: {shown}" + (f" ({change} vs {versus})" if change else ""))
     if short:
         lines.append(f"({CATALOGUE[LONGITUDINAL].label} are measured over half-years and years.)")
+    lines += dict.fromkeys(lens.caveats(HEADLINE).values())  # the gate's sentence for a statistic of the cells
     return lines
 
 

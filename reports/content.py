@@ -400,9 +400,9 @@ def reference(row, lens: Lens) -> Reference:
         title=row.title,
         year=row.published_date.year,
         published=f"{row.published_date:%B %Y}",
-        journal=(lens.text(journal) or "") if isinstance(journal, str) else "",
+        journal=(lens.text(journal, "journal") or "") if isinstance(journal, str) else "",
         kinds=tuple(kinds),
-        doi=doi if doi and lens.text(doi) == doi else "",
+        doi=doi if doi and lens.text(doi, "doi") == doi else "",
     )
 
 
@@ -501,6 +501,11 @@ def build(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
             else f"the largest funder's share is {HIDDEN_WORDS}."
             if top == HIDDEN
             else "no partner paid us this period."
+        )
+        + (
+            f" {b.series.caveats['funding_top_partner_share']}"
+            if "funding_top_partner_share" in b.series.caveats
+            else ""
         )
     )
     b.chart(money, "funding")
@@ -658,6 +663,7 @@ def build(con: duckdb.DuckDBPyConnection, period: Period) -> Report:
             for f, a in zip(funders.get("partner", []), funders.get("inbound", []), strict=True)
         ],
         "hidden": lens.hidden(),
+        "caveats": b.series.caveats,
         "notes": [
             {
                 "metric_id": n.metric_id,

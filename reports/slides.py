@@ -106,6 +106,11 @@ def build(lens: Lens, *, settings=None) -> list[Slide]:
     now = lens.series(USED)[-1]
     prior = lens.prior(USED)
     targets = lens.targets(USED)
+    said = lens.caveats(USED)  # the gate's sentence for a statistic worked out from the published cells
+
+    def caveat(metric_ids: list[str]) -> str:
+        return "".join(f" {s}" for s in dict.fromkeys(said[m] for m in metric_ids if m in said))
+
     label = period.label
     before = view.baseline.label
     scope = f" (filtered to {filters.describe()})" if filters.active else ""
@@ -147,6 +152,7 @@ def build(lens: Lens, *, settings=None) -> list[Slide]:
     else:
         why = "targets are the whole foundation's" if (filters.active or community) else "none is set"
         finding = f"The headline metrics for {label}{scope} have no targets to measure against: {why}."
+    finding += caveat(list(HEADLINE))
     slides.append(Slide("Headline metrics against their targets", finding, numbers=headline))
 
     # 2. Funding and its concentration (the HHI, in its band), or funding alone when the HHI is not shown.
@@ -170,7 +176,7 @@ def build(lens: Lens, *, settings=None) -> list[Slide]:
         if concentrated:
             finding += f"{', and' if top is not None and top not in MARKERS else ';'} at an HHI of {hhi:,.0f}"
             finding += f" funding is {hhi_band(hhi)}"
-        finding += "."
+        finding += "." + caveat(FUNDING)
     figure, alt = chart("funding")
     title = "Funding and its concentration" if concentrated else "Funding from partners"
     slides.append(Slide(title, finding, figure=figure, chart="funding", alt=alt))

@@ -10,6 +10,9 @@ output gets a case here before it ships.
 
 Then the no-differencing rule: community outputs refuse any period but a calendar quarter or year, and any
 filter, with a sentence; Q4 2023 and 2023 are produced.
+
+Its pool-split case (rule 6: two foundations that differ only in how the pool's money is split get identical
+community outputs) is tests/test_pool_split.py, over these same outputs and this module's PAGES.
 """
 
 from __future__ import annotations

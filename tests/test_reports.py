@@ -264,16 +264,17 @@ def test_the_command_line_writes_the_bundle(tmp_path, sample_db):
     assert json.loads((out / "summary.json").read_text())["period"] == {"start": "2024-10-01", "end": "2024-12-31"}
 
 
-def test_numbers_that_would_show_a_confidential_funder_alone_are_left_out(secret_bundle):
+def test_statistics_of_the_money_are_hidden_when_every_funder_is_in_the_pool(secret_bundle):
     written, out, _ = secret_bundle
     summary = json.loads(written.summary.read_text())
-    # Secret Alpha gives 90,000 of 170,000 received: the largest funder, confidential. Its share (53%) times the
-    # total would be its money, so the share is left out. Industry money is Secret Alpha 90,000, Hidden Beta
-    # 10,000 and Evil 50,000 = 150,000: 60% from one confidential partner, in a pool of 3, so the industry share
-    # stays: 150,000 / 170,000 (Kind Foundation's 20,000 is not industry).
-    assert summary["metrics"]["funding_top_partner_share"] is None
-    assert "funding_top_partner_share" in summary["hidden"]
-    assert summary["metrics"]["funding_industry_share"] == pytest.approx(150_000 / 170_000)
+    # Q1 2024 holds Secret Alpha 90,000 and Hidden Beta 10,000 (confidential) and Evil 50,000: Evil joins their pool
+    # (2 partners alone); in the year, Kind Foundation (20,000) joins too. Every funder is in "Other partners", the
+    # one cell published: 170,000. Rule 6 allows only what that cell gives, so the largest funder's share, the
+    # industry share and the concentration index are hidden, and Secret Alpha's own share (53%) shows nowhere.
+    for metric_id in ("funding_top_partner_share", "funding_industry_share", "funding_hhi"):
+        assert summary["metrics"][metric_id] is None and metric_id in summary["hidden"], metric_id
+    assert summary["metrics"]["funding_inbound_total"] == 170_000
+    assert summary["funders"] == [{"funder": "Other partners", "amount": 170_000.0}]
     assert "53%" not in pdf_text(written.pdf)
 
 
@@ -307,7 +308,8 @@ def test_the_publications_are_listed_with_their_titles_and_years_not_as_bare_doi
 
 
 def test_a_journal_is_shown_when_the_rows_carry_one_and_a_doi_the_gate_would_change_is_left_out():
-    lens = SimpleNamespace(text=lambda t: re.sub("cedar", "a partner", t, flags=re.I))  # as the gate redacts
+    # As the gate redacts a journal's name or a DOI (each a kind of text it has a rule for).
+    lens = SimpleNamespace(text=lambda t, field: re.sub("cedar", "a partner", t, flags=re.I))
     row = SimpleNamespace(
         title="Breathing at night",
         published_date=date(2024, 5, 2),

@@ -11,9 +11,7 @@ from community.rules import (
     HIDDEN,
     OTHERS,
     SMALL,
-    Exposure,
     distinctive_words,
-    hidden_funding_metrics,
     people,
     people_words,
     pool_partners,
@@ -162,46 +160,3 @@ def test_a_refusal_is_a_sentence_that_says_why_and_what_to_do():
     assert "take no filter" in filtered and "sector pharma" in filtered and "Clear the filters" in filtered
     partner = refusal(Period(date(2024, 1, 1), date(2024, 12, 31)), Filters(partners=("P1",)))
     assert "take no filter" in partner
-
-
-def exposure(amounts, confidential=(), industry=()):
-    return Exposure(dict(amounts), frozenset(confidential), frozenset(industry))
-
-
-NONE = exposure({})
-
-
-def test_no_confidential_funder_hides_nothing():
-    assert hidden_funding_metrics(exposure({"A": 50, "B": 50}), NONE) == {}
-
-
-def test_a_confidential_largest_funder_hides_the_largest_share():
-    # S gives 40 of 100 from 4 funders: the share times the total would be S's money.
-    inbound = exposure({"S": 40, "A": 30, "B": 20, "C": 10}, {"S"})
-    assert set(hidden_funding_metrics(inbound, NONE)) == {"funding_top_partner_share"}
-
-
-def test_industry_money_that_is_mostly_one_confidential_partner_hides_the_industry_share():
-    # Industry: S 85 of 100 (85% > 80%).
-    inbound = exposure({"S": 85, "I": 15, "U": 200, "V": 100}, {"S"}, {"S", "I"})
-    assert set(hidden_funding_metrics(inbound, NONE)) == {"funding_industry_share"}
-
-
-def test_two_funders_with_a_confidential_one_hide_the_totals_the_index_and_the_change():
-    inbound = exposure({"S": 50, "A": 50}, {"S"})
-    assert {"funding_inbound_total", "funding_inbound_change", "funding_hhi", "funding_top_partner_share"} <= set(
-        hidden_funding_metrics(inbound, NONE)
-    )
-
-
-def test_the_change_is_hidden_when_the_prior_periods_total_was():
-    prior = exposure({"S": 90, "A": 5, "B": 5}, {"S"})  # S gave 90% of the prior period's money
-    assert set(hidden_funding_metrics(exposure({"A": 1, "B": 2, "C": 3}), NONE, prior)) == {"funding_inbound_change"}
-
-
-def test_grants_to_a_lone_confidential_grantee_hide_the_grants_and_the_publications_per_million():
-    outbound = exposure({"S": 100_000}, {"S"})
-    assert set(hidden_funding_metrics(NONE, outbound)) == {
-        "funding_outbound_total",
-        "publications_per_million_granted",
-    }

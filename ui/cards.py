@@ -114,8 +114,9 @@ def card(
 
     Values come as the lens gives them: in the community-safe view a count of people is rounded ("<11" for 1 to
     10) and a funding number may be hidden ("—"); the card then shows no change and no sparkline that would give
-    it away. With targets (metric id to the period's target), the card ends with a line that gives its status and
-    target, or says that it has none."""
+    it away; a statistic of the money's distribution worked out from the published cells says so under its value
+    (the gate's caveat, carried by the Series). With targets (metric id to the period's target), the card ends with
+    a line that gives its status and target, or says that it has none."""
     metric = CATALOGUE[metric_id]
     current, prior = series[-1][metric_id], prior_values[metric_id]
     values = [s[metric_id] for s in (series.trend if isinstance(series, Series) else series)]
@@ -130,6 +131,7 @@ def card(
         reason = f" {HIDDEN_NOTE}"
     if community and metric.people:
         reason += f" {CARD_NOTE}"
+    caveat = series.caveats.get(metric_id, "") if isinstance(series, Series) else ""
     line, status_help = ("", "")
     if targets is not None:
         line, status_help = status_line(
@@ -158,6 +160,8 @@ def card(
             st.html(sparkline(trend, meaning(metric_id, current, prior), dark=dark, label=words))
         if reading:
             st.markdown(reading)
+        if caveat:
+            st.caption(caveat)
         if targets is not None:
             st.markdown(line, unsafe_allow_html=True)
 
