@@ -108,9 +108,8 @@ text_grows = "none" if slide.figure is not None else "1 1 0"
 st.html(
     f"""<style>
 {slides.css(dark, UNIT)}
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
-.st-key-nav, header[data-testid="stHeader"], [data-testid="stToolbar"],
-[data-testid="stDecoration"] {{ display: none !important; }}
+[data-testid="stSidebar"], [data-testid="stExpandSidebarButton"], .st-key-nav, header[data-testid="stHeader"],
+[data-testid="stToolbar"] {{ display: none !important; }}
 .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{
   background: {theme["bg"]}; color: {theme["fg"]}; }}
 [data-testid="stMain"] {{ overflow: hidden; }}
