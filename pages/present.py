@@ -120,8 +120,7 @@ st.html(
 .st-key-present_slide [data-testid="stHtml"] {{ height: 100%; }}
 .st-key-present_slide .slide {{ height: 100%; }}
 .st-key-present_slide > [data-testid="stElementContainer"]:has(.stPlotlyChart),
-.st-key-present_slide > [data-testid="stLayoutWrapper"]:has(.stPlotlyChart),
-.st-key-present_slide > [data-testid="stHorizontalBlock"] {{ flex: 1 1 0; min-height: 0; }}
+.st-key-present_slide > [data-testid="stLayoutWrapper"]:has(.stPlotlyChart) {{ flex: 1 1 0; min-height: 0; }}
 .st-key-present_slide [data-testid="stColumn"] {{ min-height: 0; }}
 .st-key-present_aside .slide-notes.aside {{ margin-top: 0; }}
 .st-key-present_aside .slide-notes.aside li > span {{ -webkit-line-clamp: 7; }}
@@ -133,7 +132,7 @@ st.html(
   border: 1px solid {theme["rule"]}; border-radius: 6px; min-height: 0; padding: {u(4)} {u(12)}; line-height: 1.2;
   font-family: inherit; cursor: pointer; }}
 .st-key-present_controls button p, .present-fullscreen, .st-key-present_controls [data-testid="stPageLink"] p,
-.st-key-present_controls .stCheckbox p, .st-key-present_controls [data-testid="stIconMaterial"] {{
+.st-key-present_controls .stCheckbox p {{
   font-size: max(12px, {u(18)}); color: {theme["muted"]}; }}
 .st-key-present_controls [data-testid="stPageLink"] a {{ padding: {u(4)} {u(8)}; }}
 </style>"""
