@@ -21,6 +21,7 @@ from pathlib import Path
 import click
 from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.secrets import Secrets
 from streamlit.web import bootstrap, cli
 
 from access import loopback
@@ -44,8 +45,6 @@ def load_streamlit_config(argv: list[str]) -> None:
 def sign_in_configured() -> bool:
     """Whether the secrets Streamlit will read (its secrets.files, flags included) hold an [auth] section, as the
     dashboard asks (ui/session.py); secrets Streamlit could not read count as none, as the dashboard then finds none."""
-    from streamlit.runtime.secrets import Secrets
-
     reader, found = Secrets(), {}
     try:
         for path in config.get_option("secrets.files"):

@@ -22,6 +22,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import tomlkit
+
 from store import files
 
 SENDS = ("board_pack", "community_report", "both", "alert")
@@ -230,8 +232,6 @@ def load(path: Path) -> Deliveries:
 def save(path: Path, subscriptions: list[Subscription]) -> None:
     """Writes the subscriptions into the file in place of its [[subscriptions]], keeping every other line and comment
     as it is (tomlkit); ConfigProblem, with nothing written, when the result would not work."""
-    import tomlkit
-
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     doc = tomlkit.parse(text)
     if "subscriptions" in doc:

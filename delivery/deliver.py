@@ -33,6 +33,7 @@ from lens import Direct, Lens, View
 from metrics import CATALOGUE, HEADLINE, Period
 from metrics import format as fmt
 from metrics import targets as goals
+from reports import bundle, slides
 from store import database
 
 ALERT = "alert"
@@ -169,8 +170,6 @@ def _envelope(config, smtp: Smtp, sub: Subscription, subject: str, body: str) ->
 
 def _report_letter(db: Path, config, smtp: Smtp, sub: Subscription, period: Period) -> Letter:
     """The e-mail of a report subscription: the PDF(s) attached, the headline numbers in the body."""
-    from reports import bundle, slides
-
     what = " and ".join(OUTPUTS[o] for o in sub.outputs)
     parts = [f"{config.name}: the {what} for {period.label}.", ""]
     attachments: list[tuple[str, bytes]] = []

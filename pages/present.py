@@ -108,9 +108,8 @@ text_grows = "none" if slide.figure is not None else "1 1 0"
 st.html(
     f"""<style>
 {slides.css(dark, UNIT)}
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
-.st-key-nav, header[data-testid="stHeader"], [data-testid="stToolbar"],
-[data-testid="stDecoration"] {{ display: none !important; }}
+[data-testid="stSidebar"], [data-testid="stExpandSidebarButton"], .st-key-nav, header[data-testid="stHeader"],
+[data-testid="stToolbar"] {{ display: none !important; }}
 .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{
   background: {theme["bg"]}; color: {theme["fg"]}; }}
 [data-testid="stMain"] {{ overflow: hidden; }}
@@ -121,8 +120,7 @@ st.html(
 .st-key-present_slide [data-testid="stHtml"] {{ height: 100%; }}
 .st-key-present_slide .slide {{ height: 100%; }}
 .st-key-present_slide > [data-testid="stElementContainer"]:has(.stPlotlyChart),
-.st-key-present_slide > [data-testid="stLayoutWrapper"]:has(.stPlotlyChart),
-.st-key-present_slide > [data-testid="stHorizontalBlock"] {{ flex: 1 1 0; min-height: 0; }}
+.st-key-present_slide > [data-testid="stLayoutWrapper"]:has(.stPlotlyChart) {{ flex: 1 1 0; min-height: 0; }}
 .st-key-present_slide [data-testid="stColumn"] {{ min-height: 0; }}
 .st-key-present_aside .slide-notes.aside {{ margin-top: 0; }}
 .st-key-present_aside .slide-notes.aside li > span {{ -webkit-line-clamp: 7; }}
@@ -134,7 +132,7 @@ st.html(
   border: 1px solid {theme["rule"]}; border-radius: 6px; min-height: 0; padding: {u(4)} {u(12)}; line-height: 1.2;
   font-family: inherit; cursor: pointer; }}
 .st-key-present_controls button p, .present-fullscreen, .st-key-present_controls [data-testid="stPageLink"] p,
-.st-key-present_controls .stCheckbox p, .st-key-present_controls [data-testid="stIconMaterial"] {{
+.st-key-present_controls .stCheckbox p {{
   font-size: max(12px, {u(18)}); color: {theme["muted"]}; }}
 .st-key-present_controls [data-testid="stPageLink"] a {{ padding: {u(4)} {u(8)}; }}
 </style>"""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from community import RULES_IN_WORDS, refusal
 from ui import data, reports, session
@@ -65,6 +64,7 @@ else:
                     key=f"download-report-{name}",
                 )
         st.subheader("Preview")
-        components.html(files["report.html"].decode("utf-8"), height=900, scrolling=True)
+        # In a frame of its own (srcdoc, as components.v1.html drew it), so the report's styles stay out of the page.
+        st.iframe(files["report.html"].decode("utf-8"), height=900, alt="Preview of the community report")
     elif files:
         st.caption("The period changed since the last build: build the report again.")

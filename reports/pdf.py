@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from playwright.sync_api import sync_playwright
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Headless, as root, on a machine whose network is closed: no sandbox, no GPU, no calls home.
 ARGS = [
@@ -33,8 +35,6 @@ def pdf(html: str, out: Path, paper: str = "A4", size: tuple[str, str] | None = 
     size: a page of this (width, height), such as ("1920px", "1080px") for slides, without margins, header or
     footer, in place of the paper format.
     """
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from markupsafe import Markup
 
 import settings as settings_module
-from charts import catalogue
+from charts import catalogue, export
 from charts.funding import hhi_band
 from community.rules import HIDDEN, MARKERS, people_words
 from exports import INTERNAL
@@ -25,6 +25,7 @@ from metrics import targets as goals
 from metrics.targets import Status
 from reports import pdf as printer
 from reports.render import ENV, logo_data_uri
+from store import database
 
 WIDTH, HEIGHT = 1920, 1080  # the slide, in CSS pixels, on screen (at 1920×1080) and on the board pack's page
 
@@ -397,8 +398,6 @@ def html(slides: list[Slide], svgs: list[str | None], view: View) -> str:
 def board_pack(lens: Lens, out: Path) -> Path:
     """Prints the lens's slides as a PDF: one landscape 16:9 page per slide, the charts as inline SVG at the
     slides' scale."""
-    from charts import export
-
     slides = build(lens)
     svgs = [
         export.image(s.figure, "slide-chart", "svg").decode("utf-8") if s.figure is not None else None for s in slides
@@ -408,8 +407,6 @@ def board_pack(lens: Lens, out: Path) -> Path:
 
 def board_pack_bytes(db: Path | str, view: View) -> bytes:
     """The board pack's PDF for the view as bytes, read from the database at db."""
-    from store import database
-
     with tempfile.TemporaryDirectory() as tmp, database.read(db) as con:
         out = board_pack(Lens(Direct(con), view, USED), Path(tmp) / "board-pack.pdf")
         return out.read_bytes()

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 
+import settings
 from contract import ENUMS, INDUSTRY_SECTORS, TABLES, Table
 from store import files
 
@@ -584,9 +585,7 @@ def _remove_leftovers(path: Path) -> None:
 
 
 def _keep_count() -> int:
-    from settings import load
-
-    return load().snapshots
+    return settings.load().snapshots
 
 
 def _open_in_place(path: Path) -> duckdb.DuckDBPyConnection | None:

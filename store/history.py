@@ -9,7 +9,7 @@ before the first of them. The restore is itself a write, journaled the same way,
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -158,6 +158,11 @@ def _save(journal: Journal) -> None:
             con.unregister("staged_changes")
 
 
+# What runs at the start of every write, inside it (store/__init__.py registers the seeding of the targets): the
+# modules that write through this one register it from above, so that this one imports none of them.
+BEFORE_WRITE: list[Callable[[Journal], None]] = []
+
+
 class Nothing(Exception):
     """Raised inside a write to end it without writing (e.g. an edit that changes nothing)."""
 
@@ -184,9 +189,8 @@ def writing(
         raise ValueError(f"unknown kind of write {what!r}")
     with database.write(path, fresh=fresh, rows=rows) as con:
         journal = Journal(con, _next_id(con), what, by, list(files or []), journaled=journaled)
-        from store import targets  # the targets' own module writes through this one
-
-        targets.seed(journal)
+        for hook in BEFORE_WRITE:
+            hook(journal)
         yield journal
         _save(journal)
 

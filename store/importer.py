@@ -12,7 +12,6 @@ from pathlib import Path
 import duckdb
 
 from contract import INDUSTRY_SECTORS, TABLES, Column, Table, from_formula_safe
-from metrics.catalogue import CATALOGUE
 from settings import Settings
 from settings import load as load_settings
 from store import database, history, sources
@@ -20,6 +19,7 @@ from store import tables as kept
 from store.entries import IMPORT_ORDER, IMPORTABLE
 from store.history import Change
 from store.readers import FileProblem, RawTable, UnknownTable, read
+from store.targets import targets_rule
 from store.values import (
     AmountConvention,
     DateConvention,
@@ -502,18 +502,6 @@ def _check_rows(records: list[Record], merged: dict[tuple[str, str], dict], prob
             why = targets_rule(row["metric_id"], row["year"], row["target"])
             if why:
                 problems.append(Problem(r.label, r.row, "target", why))
-
-
-def targets_rule(metric_id: str, year: int, target: float) -> str | None:
-    """Why a target is not acceptable (None when it is): a share is a fraction from 0 to 1, nothing is negative."""
-    if not 1900 <= year <= 2999:
-        return f"{year} is not a calendar year"
-    metric = CATALOGUE[metric_id]
-    if metric.unit == "share" and not metric_id.endswith("_change") and not 0 <= target <= 1:
-        return f"a share is a fraction from 0 to 1 (write 0.9 for 90%), not {target:g}"
-    if metric.unit != "share" and target < 0:
-        return f"a target cannot be negative, not {target:g}"
-    return None
 
 
 def _check_duplicate_notes(con, records: list[Record], merged: dict, problems: list[Problem]) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from metrics.catalogue import CATALOGUE
+from settings import load as load_settings
 from store import database, history, tables
 
 SEEDED = "targets_seeded"
@@ -27,8 +28,6 @@ def _seeded(con: duckdb.DuckDBPyConnection) -> bool:
 def load(con: duckdb.DuckDBPyConnection, settings=None) -> dict[int, dict[str, float]]:
     """Every target: year -> metric id -> target."""
     if not _seeded(con):
-        from settings import load as load_settings
-
         return {year: dict(values) for year, values in (settings or load_settings()).targets.items()}
     found: dict[int, dict[str, float]] = {}
     for year, metric_id, target in con.execute(
@@ -43,8 +42,6 @@ def seed(journal: history.Journal, settings=None) -> None:
     con = journal.con
     if _seeded(con):
         return
-    from settings import load as load_settings
-
     config = settings or load_settings()
     rows = [
         {"year": year, "metric_id": metric_id, "target": value}
@@ -56,13 +53,23 @@ def seed(journal: history.Journal, settings=None) -> None:
     con.execute("INSERT INTO meta VALUES (?, 'foundation.toml') ON CONFLICT (key) DO NOTHING", [SEEDED])
 
 
+def targets_rule(metric_id: str, year: int, target: float) -> str | None:
+    """Why a target is not acceptable (None when it is): a share is a fraction from 0 to 1, nothing is negative."""
+    if not 1900 <= year <= 2999:
+        return f"{year} is not a calendar year"
+    metric = CATALOGUE[metric_id]
+    if metric.unit == "share" and not metric_id.endswith("_change") and not 0 <= target <= 1:
+        return f"a share is a fraction from 0 to 1 (write 0.9 for 90%), not {target:g}"
+    if metric.unit != "share" and target < 0:
+        return f"a target cannot be negative, not {target:g}"
+    return None
+
+
 def set_target(db: Path | str, year: int, metric_id: str, value: float | None, by: str | None = None) -> int | None:
     """Sets (or with None removes) one target; returns the write's id, None when nothing changed.
 
     ValueError says what is wrong, in the words of an import's problem.
     """
-    from store.importer import targets_rule
-
     if metric_id not in CATALOGUE:
         raise ValueError(f"There is no metric {metric_id!r} in the catalogue.")
     if value is not None:

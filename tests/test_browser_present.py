@@ -198,3 +198,38 @@ def test_slides_read_from_the_back_of_the_room_in_either_theme(served, chromium)
     assert background == "rgb(14, 17, 23)"
     page.screenshot(path=ARTIFACTS / "present-3-dark-1920x1080.png")
     page.close()
+
+
+# Each selector of Present's own style rules that names Streamlit's markup (a data-testid, an st* class), and
+# whether it matches an element of the page as drawn now (hidden ones included).
+STREAMLIT_SELECTORS = r"""() => {
+  const style = [...document.querySelectorAll('style')].find((s) => s.textContent.includes('.st-key-present_slide'));
+  const split = (text) => {
+    const parts = [];
+    let depth = 0, start = 0;
+    [...text].forEach((c, i) => {
+      depth += c === '(' ? 1 : c === ')' ? -1 : 0;
+      if (c === ',' && depth === 0) { parts.push(text.slice(start, i).trim()); start = i + 1; }
+    });
+    return [...parts, text.slice(start).trim()];
+  };
+  const selectors = [...style.sheet.cssRules].flatMap((rule) => (rule.selectorText ? split(rule.selectorText) : []));
+  return Object.fromEntries(
+    selectors.filter((s) => /data-testid|\.st[A-Z]/.test(s)).map((s) => [s, document.querySelector(s) !== null])
+  );
+}"""
+
+
+def test_each_style_on_streamlit_markup_matches_an_element_of_some_slide(served, chromium):
+    matched: dict[str, bool] = {}
+    # Every slide wide, and one narrow enough that Streamlit folds the sidebar away (its button to open it shows).
+    for size, slides in [((1366, 768), range(1, TOTAL + 1)), ((640, 800), [1])]:
+        page = chromium.new_page(viewport={"width": size[0], "height": size[1]})
+        for n in slides:
+            open_slide(page, f"{served}/present?period=year&year=2025&slide={n}")
+            for selector, found in page.evaluate(STREAMLIT_SELECTORS).items():
+                matched[selector] = matched.get(selector, False) or found
+        page.close()
+    assert len(matched) >= 10  # the rules were found and read
+    unmatched = [s for s, found in matched.items() if not found]
+    assert unmatched == [], f"pages/present.py styles what this Streamlit no longer draws: {unmatched}"

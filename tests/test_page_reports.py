@@ -48,3 +48,7 @@ def test_building_offers_the_pdf_html_charts_and_numbers(monkeypatch, sample_db)
     files = at.session_state["report_files"]
     assert files["report.pdf"].startswith(b"%PDF") and b"<!doctype html>" in files["report.html"]
     assert files["charts.zip"][:2] == b"PK" and files["summary.json"].startswith(b"{")
+    # The preview: the report in a frame of its own (srcdoc, scrolling), as components.v1.html drew it.
+    (preview,) = at.get("iframe")
+    assert preview.proto.srcdoc == files["report.html"].decode("utf-8") and preview.proto.scrolling
+    assert not preview.proto.src

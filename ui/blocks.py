@@ -15,7 +15,7 @@ import settings
 from charts import catalogue
 from lens import Lens
 from metrics import CATALOGUE, explain
-from ui import plot
+from ui import data, plot
 from ui.text import plain
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
@@ -98,8 +98,6 @@ def _encoded(key: tuple, name: str, _lens: Lens) -> plot.Encoded:
 
 
 def _key(name: str, lens: Lens) -> tuple:
-    from ui import data
-
     # Strings: Streamlit hashes them at once, where it would walk the view field by field (ui/data.py: _key).
     return (name, repr(lens.view), str(data.db_path()), repr(data.db_version()), repr(settings.load()))
 

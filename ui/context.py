@@ -12,14 +12,8 @@ import streamlit as st
 
 from lens import View
 from metrics import Filters
-from ui import session
-
-KEY = "view"
-
-
-def set_view(view: View) -> None:
-    """Records the view for the page about to run."""
-    st.session_state[KEY] = view
+from ui import chosen, session
+from ui.frame import frame
 
 
 def view() -> View:
@@ -28,15 +22,13 @@ def view() -> View:
     if who.role is None:
         session.sign_in_page()
         st.stop()
-    if KEY not in st.session_state:
+    if chosen.recorded() is None:
         # Run without the frame: a shared link opened first on a server started with plain `streamlit run
         # dashboard.py`, where Streamlit runs a file of pages/ on its own. Draw the frame, then run again
         # through it, on the same link.
-        from ui.frame import frame
-
         frame()
         st.rerun()
-    chosen: View = st.session_state[KEY]
-    if who.public and not (chosen.community and not chosen.filters.active):
-        return replace(chosen, community=True, filters=Filters())
-    return chosen
+    picked: View = chosen.recorded()
+    if who.public and not (picked.community and not picked.filters.active):
+        return replace(picked, community=True, filters=Filters())
+    return picked

@@ -18,9 +18,11 @@ import streamlit as st
 
 import queries
 import settings
+from charts.catalogue import CHARTS
 from community.gate import Refused
 from lens import Direct, Lens, View
 from metrics import Filters, Period, compute_many
+from reports import slides as deck
 from store import database
 from store import notes as notes_store
 from store import targets as targets_store
@@ -181,8 +183,6 @@ def page_lens(
         st.title(title)
         st.info(after_records_text(view.period, last), icon=":material/event_busy:")
         st.stop()
-    from charts.catalogue import CHARTS
-
     names = [CHARTS[c].query for c in charts if CHARTS[c].query] + list(tables)
     if metric_ids is None or metric_ids or names or notes is not None:
         read_ahead(
@@ -284,14 +284,10 @@ def slides(view: View, dark: bool) -> list:
 def _slides(path: str, version: tuple | None, key: str, _view: View, dark: bool) -> list:
     """Cached because every move to another slide reruns the page; keyed by the database file's version and
     _key(view)."""
-    from reports import slides as deck
-
     with database.read(path) as con:
         return deck.build(Lens(Direct(con), replace(_view, dark=dark), deck.USED))
 
 
 def board_pack(view: View) -> bytes:
     """The board pack's PDF for the view, printed when asked for (a download's click)."""
-    from reports import slides as deck
-
     return deck.board_pack_bytes(db_path(), view)

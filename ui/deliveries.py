@@ -11,6 +11,7 @@ import streamlit as st
 import settings
 from delivery import config as delivery
 from delivery.deliver import alert_year, last_full
+from metrics import Period
 from store import database
 from ui import data, session, staff
 from ui.text import plain
@@ -83,8 +84,6 @@ def log(limit: int = 50) -> pd.DataFrame:
             "FROM deliveries ORDER BY tried_at DESC LIMIT ?",
             [limit],
         ).fetchall()
-    from metrics import Period
-
     return pd.DataFrame(
         [
             {

@@ -15,7 +15,7 @@ import settings
 from lens import View
 from metrics import Filters
 from ui import blocks, data, filters, session  # noqa: F401 (blocks: the charts' libraries, imported before the freeze)
-from ui.context import set_view
+from ui.chosen import set_view
 from ui.text import plain
 
 

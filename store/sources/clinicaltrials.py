@@ -33,7 +33,7 @@ from pathlib import Path
 
 from store import values
 from store.readers import Decoded, FileProblem, RawTable, ReadProblem, cell_problem, decode, unreadable_bytes
-from store.sources import Known, fold, mapping
+from store.sources.base import Known, fold, mapping
 from store.values import plausible, shown
 
 NCT_ID = "protocolSection.identificationModule.nctId"

@@ -18,7 +18,7 @@ from pathlib import Path
 from store import files
 from store.entries import IMPORTABLE
 from store.readers import FileProblem, RawTable, first_line, read_source_csv
-from store.sources import Known
+from store.sources.base import Known
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 

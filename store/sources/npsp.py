@@ -22,7 +22,7 @@ from pathlib import Path
 
 from store import values
 from store.readers import DELIMITERS, FileProblem, RawTable, ReadProblem, decode, first_line, read_source_csv
-from store.sources import Known, fold, head_of, mapping
+from store.sources.base import Known, fold, head_of, mapping
 from store.values import FALSE, TRUE, DateConvention, parse_date, shown
 
 PREFIX = "sf:"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from store import values
 from store.readers import FileProblem, RawTable, ReadProblem, cell_problem, decode, first_line, read_source_csv
-from store.sources import Known, grant_key
+from store.sources.base import Known, grant_key
 from store.values import check_digits, shown
 
 HEADER = ["publication_id", "title", "published_date", "doi", "open_access", "peer_reviewed", "partner_ids",

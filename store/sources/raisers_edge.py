@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from store.readers import RawTable, read_source_csv
-from store.sources import Known, fold, mapping
+from store.sources.base import Known, fold, mapping
 from store.sources.npsp import (
     FUNDING,
     Columns,
