@@ -94,7 +94,8 @@ def leaks(text: str, markup: str | None = "markdown") -> list[str]:
         for form in (f"{amount:,}", str(amount), fmt.money(amount, "USD", compact=True)):
             if re.search(rf"(?<![\w,.]){re.escape(form)}(?![\w,]|\.0*[1-9])", text):
                 found.append(form)
-    found += SMALL_PEOPLE.findall(text)
+    # A PDF's page counter ("Page 5 of 8") runs into the next page's first words ("Patient participants").
+    found += SMALL_PEOPLE.findall(re.sub(r"\bPage \d+ of \d+\b", "Page", text))
     if markup:
         found += [m for m in MARKUP_SEEN if m in text]
     if markup == "markdown":
