@@ -21,8 +21,11 @@ The gate (community/gate.py) applies these to everything the public sees; nothin
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from metrics.filters import Filters
 from metrics.periods import Period
@@ -223,26 +226,122 @@ COMMON_WORDS = frozenset(
     university ventures with from that this have their there about into over under after before other
     """.split()
 )
-_WORD = re.compile(r"[^\W\d_](?:[\w'’.-]*\w)?", re.UNICODE)
+# A word of a name: letters, with an apostrophe inside ("O'Brien"); digits and `_ - . # @` separate words.
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# Characters people and systems slip into a name without it looking any different: the soft hyphen, zero-width
+# spaces and joiners, the word joiner, the byte-order mark.
+INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+# Letters that hold their mark in themselves, so that decomposing them leaves them as they are.
+_LETTERS = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"})
+# Between the words of a name as written: nothing ("CedarDevices"), a space, `_`, `-`, `.`, "—", up to three.
+_BETWEEN = r"[\W_]{0,3}"
+# A token as characters are classed: w a word's (letter, digit, `_`, an accent, an invisible one), j a joiner
+# inside it (`-`, `.`), h one that may also lead it (`#`, `@`); "#cedar", "cedar-devices.com", "a@cedar.io".
+_TOKEN = re.compile(r"h*w+(?:[jh]w+)*")
+_CLASS = {"-": "j", ".": "j", "#": "h", "@": "h", "_": "w"}
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    """A character as names are compared: full-width and other compatibility forms plain, accents off, case folded,
+    an invisible character gone ("Ｃ" and "C" read "c", "é" reads "e")."""
+    if ch in INVISIBLE:
+        return ""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.category(c).startswith("M"))
+    return plain.casefold().translate(_LETTERS)
+
+
+def fold(text: str) -> tuple[str, list[int] | None]:
+    """Text as names are compared (`_fold_char` of each character), and for each of its characters the index of
+    the one of text it comes from (None when they are the same: ASCII text)."""
+    if text.isascii():
+        return text.lower(), None
+    folded, where = [], []
+    for i, ch in enumerate(text):
+        for c in _fold_char(ch):
+            folded.append(c)
+            where.append(i)
+    return "".join(folded), where
+
+
+def _class(ch: str) -> str:
+    folded = _fold_char(ch)
+    if not folded:  # an accent on its own, or an invisible character: part of the word it is in
+        return "w"
+    if folded in _CLASS:
+        return _CLASS[folded]
+    return "w" if folded.isalnum() else "o"
 
 
 def distinctive_words(name: str) -> list[str]:
     """The words of a name that single it out: four letters or more, not a common word ("Cedar" of "Cedar
-    Devices")."""
-    words = [w.strip(".'’-") for w in _WORD.findall(name or "")]
-    return [w for w in words if sum(c.isalpha() for c in w) >= 4 and w.lower() not in COMMON_WORDS]
+    Devices"; "Cedar" of "Cedar_Devices2024" too, since digits and `_ - . # @` separate words)."""
+    words = _WORD.findall("".join(ch for ch in name or "" if ch not in INVISIBLE))
+    return [w for w in words if sum(c.isalpha() for c in w) >= 4 and fold(w)[0] not in COMMON_WORDS]
+
+
+@lru_cache(maxsize=64)
+def _pattern(names: tuple[str, ...]) -> re.Pattern | None:
+    """One expression that finds, in folded text, any of these names or their distinctive words, longest first."""
+    targets = set()
+    for name in names:
+        for target in (name, *distinctive_words(name)):
+            parts = re.findall(r"[^\W_]+", fold(target)[0])
+            if not parts:
+                continue
+            body = _BETWEEN.join(re.escape(p) for p in parts)
+            if sum(c.isalpha() for c in "".join(parts)) < 4:
+                # "3M", "UCB": too short to find inside other words ("3mg"), so a whole word only
+                body = rf"(?<![^\W_]){body}(?![^\W_])"
+            targets.add(body)
+    if not targets:
+        return None
+    return re.compile("|".join(sorted(targets, key=lambda t: (-len(t), t))))
 
 
 def redact(text: str | None, names: Iterable[str]) -> str | None:
-    """Removes confidential partners' names, and each distinctive word of them, from free text (whole words, in
-    any case): "Cedar Devices" and "Cedar" alone both read "a partner"."""
+    """Free text with every token that holds a confidential partner's name, or a distinctive word of it, read "a
+    partner": "Cedar Devices", "Cedar" alone, and each of them as people and systems write them (METRICS.md rule 4).
+
+    Names are found in the folded text (`fold`: any case, accents and full-width letters plain, zero-width
+    characters and soft hyphens ignored): inside words run together ("CedarDevices", "NewCedar", "Cedars",
+    "Cedar2024") or joined by `_ - . # @` ("cedar_devices", "#cedar", "@cedar", "cedar-devices.com"), the whole
+    name with its words run together or so joined too. The whole token that holds one goes ("cedar-devices.com"
+    reads "a partner"); everything else is the text as it was, markup included (each output escapes for its
+    format); an apostrophe ends a token, so "Cedar's team" reads "a partner's team".
+
+    The trade-off: a distinctive word is found inside any word, so an ordinary word that holds one goes too
+    ("Cedarville", or "Bluetooth" while "Blue Heron" is confidential). What keeps this rare is what makes a word
+    distinctive: four letters or more and not in COMMON_WORDS. A name or word of fewer than four letters ("3M")
+    is found as a whole word only, so that "3mg" stays.
+    """
     if not text:
         return text
-    targets = set()
-    for name in names:
-        if name and name.strip():
-            targets.add(name.strip())
-            targets.update(distinctive_words(name))
-    for target in sorted(targets, key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(target)}(?!\w)", A_PARTNER, text, flags=re.IGNORECASE)
-    return text
+    pattern = _pattern(tuple(sorted({n.strip() for n in names if n and n.strip()})))
+    if pattern is None:
+        return text
+    folded, where = fold(text)
+    found = [m.span() for m in pattern.finditer(folded)]
+    if not found:
+        return text
+    tokens = [m.span() for m in _TOKEN.finditer("".join(_class(ch) for ch in text))]
+    starts = [a for a, _ in tokens]
+
+    def token(i: int) -> tuple[int, int]:
+        """The token that holds the character at i (the character alone when it is in none)."""
+        a, b = tokens[bisect_right(starts, i) - 1] if starts and starts[0] <= i else (i, i + 1)
+        return (a, b) if a <= i < b else (i, i + 1)
+
+    spans: list[tuple[int, int]] = []
+    for start, end in found:
+        first, last = (start, end - 1) if where is None else (where[start], where[end - 1])
+        begin, finish = token(first)[0], token(last)[1]
+        if spans and begin <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], finish))
+        else:
+            spans.append((begin, finish))
+    out, at = [], 0
+    for begin, finish in spans:
+        out += [text[at:begin], A_PARTNER]
+        at = finish
+    return "".join([*out, text[at:]])

@@ -1,8 +1,19 @@
 """The "secret" foundation: a small hand-made database that every community output is tried against.
 
 One confidential partner, Cedar Devices (S1), gives most of the money; a named partner's name is markup
-(E1, MARKUP); counts of people are under 11; a public note and a public event name the confidential partner, and
-a private note and a private event must never show. Every amount is odd enough to be found in any output.
+(E1, MARKUP); counts of people are under 11; public notes and events name the confidential partner, and a private
+note and a private event must never show. Every amount is odd enough to be found in any output.
+
+The free text a community output shows writes the confidential name as people and systems do (rule 4; SPELLINGS):
+  convening titles   G2 (2023) "Cedar retreat"; G6 (2024) "PFDD meeting with CedarDevices and #cedar"
+  publication titles PB1 (2024) "Results with Cedar Devices (cedar-devices.com)"; PB2 (2023) "Registry methods
+                     with Ｃedar sensors" (a full-width C)
+  program, milestone PG1 "Cédar sensor program"; M1 (2024) "Validated with the Cedars' data (Ce·dar2024.csv)",
+                     · a zero-width space
+  public notes       2024 on funding_inbound_total PUBLIC_NOTE ("Cedar Devices", "Cedar"); 2023 on
+                     funding_inbound_total and engagement_count "Cedar_Devices", "@cedar", "#TeamCedar", "CÉDAR's"
+  public events      2024-03-01 PUBLIC_EVENT ("Cedar Devices joins"); 2023-06-01 "Ｃedar_devices visit"
+Notes and events cannot hold a zero-width character (store/notes.py refuses it); imported titles can.
 
   funding, inbound   2023: E1 41,813 (Q1)  S1 123,457 (Q2)  N3 12,989 (Q3)  N4 67,891 (Q4)  = 246,150
                      2024: S1 905,313 (Q1) N4 52,117 (Q2)   E1 31,771 (Q3)  N3 20,457 (Q3)  = 1,009,658
@@ -57,24 +68,32 @@ G2,2023-06-01,scientific_retreat,S1;E1;N1;N2,Cedar retreat,clinical,9,7,true
 G3,2023-09-01,webinar,N1;N3,Community webinar,,120,40,false
 G4,2023-11-15,advisory_board,E1;N4,Advisory board,preclinical,12,0,false
 G5,2024-02-01,listening_session,S1;N1,Cedar listening,clinical,6,3,true
-G6,2024-05-01,pfdd_meeting,E1;N2;N1,PFDD meeting,clinical,7,4,true
+G6,2024-05-01,pfdd_meeting,E1;N2;N1,PFDD meeting with CedarDevices and #cedar,clinical,7,4,true
 G7,2024-08-01,webinar,N3,Webinar,,5,2,false
 """,
     "publications": """publication_id,title,published_date,doi,partner_ids,study_completed_date,open_access
-PB1,Results with Cedar Devices,2024-04-01,10.5555/secret.1,S1;E1,2023-12-01,true
-PB2,Registry methods,2023-10-01,10.5555/secret.2,N1,2023-06-01,true
+PB1,Results with Cedar Devices (cedar-devices.com),2024-04-01,10.5555/secret.1,S1;E1,2023-12-01,true
+PB2,Registry methods with Ｃedar sensors,2023-10-01,10.5555/secret.2,N1,2023-06-01,true
 """,
     "programs": """program_id,name,partner_ids,modality,patient_insights
-PG1,Cedar sensor program,S1,device,true
+PG1,Cédar sensor program,S1,device,true
 """,
     "milestones": """milestone_id,program_id,date,milestone,note
-M1,PG1,2024-06-01,target_validated,Validated with Cedar Devices data
+M1,PG1,2024-06-01,target_validated,Validated with the Cedars' data (Ce\u200bdar2024.csv)
 """,
 }
 PUBLIC_NOTE = f"{CONFIDENTIAL} renewed its grant: thanks to {DISTINCTIVE} and to *everyone* <b>involved</b>."
 PRIVATE_NOTE = "Private: the Cedar budget is 905,313"
 PUBLIC_EVENT = f"{CONFIDENTIAL} joins"
 PRIVATE_EVENT = "Secret Cedar visit"
+NOTES_2023 = {
+    "funding_inbound_total": "Cedar_Devices renewed for 2023: follow @cedar for the news.",
+    "engagement_count": "#TeamCedar and CÉDAR's patients joined the retreat.",
+}
+EVENT_2023 = "Ｃedar_devices visit"
+# The spellings of the confidential name in the free text above, each of which must leave every community output.
+SPELLINGS = ("CedarDevices", "#cedar", "cedar-devices.com", "Ｃedar", "Cédar", "Cedars", "Ce\u200bdar2024",
+             "Cedar_Devices", "@cedar", "#TeamCedar", "CÉDAR's", "Ｃedar_devices")  # fmt: skip
 
 
 def build(folder: Path) -> Path:
@@ -95,4 +114,7 @@ def build(folder: Path) -> Path:
     notes.add_note(db, "engagement_count", *year, PRIVATE_NOTE, public=False)
     notes.add_annotation(db, date(2024, 3, 1), PUBLIC_EVENT, "partner", public=True)
     notes.add_annotation(db, date(2024, 5, 1), PRIVATE_EVENT, "event", public=False)
+    for metric_id, text in NOTES_2023.items():
+        notes.add_note(db, metric_id, date(2023, 1, 1), date(2023, 12, 31), text, public=True)
+    notes.add_annotation(db, date(2023, 6, 1), EVENT_2023, "event", public=True)
     return db

@@ -18,11 +18,13 @@ community outputs) is tests/test_pool_split.py, over these same outputs and this
 from __future__ import annotations
 
 import base64
+import html
 import itertools
 import json
 import re
 import subprocess
 import sys
+import unicodedata
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
@@ -76,18 +78,27 @@ SMALL_PEOPLE = re.compile(
 MARKUP_SEEN = ("<b>Bio</b>", "<b>involved</b>", "<script>")  # markup of the data, rendered as markup
 
 
+def as_read(text: str) -> str:
+    """Text as a reader compares names: escapes decoded (JSON's \\uXXXX, HTML's entities), full-width letters
+    plain, accents off, zero-width characters and soft hyphens gone, in lower case."""
+    text = html.unescape(re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text))
+    kept = (c for c in unicodedata.normalize("NFKD", text) if unicodedata.category(c) not in ("Mn", "Mc", "Me", "Cf"))
+    return "".join(kept).casefold()
+
+
 def leaks(text: str, markup: str | None = "markdown") -> list[str]:
     """What in an output's text breaks the rules. markup says how the text is read: "markdown" (Streamlit's
     elements, Plotly's JSON) or "html", where the data's markup must be escaped; None when the text is already what
     a reader sees (a table's cells, a PDF's or an SVG's words), where the data's markup shows as the text it is."""
     found = []
-    if re.search(rf"\b{secret.DISTINCTIVE}\b", text, re.I):
+    if secret.DISTINCTIVE.casefold() in as_read(text):  # inside any word, however written (secret.SPELLINGS)
         found.append(secret.DISTINCTIVE)
     for amount in FORBIDDEN:
         for form in (f"{amount:,}", str(amount), fmt.money(amount, "USD", compact=True)):
             if re.search(rf"(?<![\w,.]){re.escape(form)}(?![\w,]|\.0*[1-9])", text):
                 found.append(form)
-    found += SMALL_PEOPLE.findall(text)
+    # A PDF's page counter ("Page 5 of 8") runs into the next page's first words ("Patient participants").
+    found += SMALL_PEOPLE.findall(re.sub(r"\bPage \d+ of \d+\b", "Page", text))
     if markup:
         found += [m for m in MARKUP_SEEN if m in text]
     if markup == "markdown":
@@ -475,6 +486,7 @@ def test_the_checks_catch_the_internal_view(app, secret_db):
     with pytest.raises(AssertionError):
         assert_page_is_safe(at)
     assert leaks("with 9 patients and caregivers") and leaks("<b>Bio</b>") and leaks("$123.5k")
+    assert all(leaks(spelling, markup=None) for spelling in (*secret.SPELLINGS, "\\uff23edar", "&#67;edar"))
 
 
 def test_the_switch_is_restored_from_the_link_and_written_back(app, secret_db):

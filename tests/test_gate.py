@@ -157,7 +157,11 @@ def test_free_text_notes_and_events_are_public_only_and_redacted(lens):
     assert [n.text for n in notes] == [
         "a partner renewed its grant: thanks to a partner and to *everyone* <b>involved</b>."
     ]  # markup stays text here; each output escapes it for its own format
-    assert [e.label for e in view.events()] == ["a partner joins"]
+    assert [e.label for e in view.events()] == ["a partner visit", "a partner joins"]  # 2023's is in the trend's span
+    assert sorted(n.text for n in lens(Y2023).notes()) == [  # the name as people write it (tests/secret.py)
+        "a partner and a partner's patients joined the retreat.",
+        "a partner renewed for 2023: follow a partner for the news.",
+    ]
     assert view.text("Cedar's team and CEDAR DEVICES", "note") == "a partner's team and a partner"
 
 
