@@ -273,10 +273,15 @@ def _class(ch: str) -> str:
     return "w" if folded.isalnum() else "o"
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # where a word run together starts the next: "Quartzite|Holdings"
+
+
 def distinctive_words(name: str) -> list[str]:
     """The words of a name that single it out: four letters or more, not a common word ("Cedar" of "Cedar
     Devices"; "Cedar" of "Cedar_Devices2024" too, since digits and `_ - . # @` separate words)."""
     words = _WORD.findall("".join(ch for ch in name or "" if ch not in INVISIBLE))
+    # A name written run together ("QuartziteHoldings") is also its words: "Quartzite" alone singles it out too.
+    words = [part for w in words for part in dict.fromkeys([w, *_CAMEL.split(w)])]
     return [w for w in words if sum(c.isalpha() for c in w) >= 4 and fold(w)[0] not in COMMON_WORDS]
 
 

@@ -142,6 +142,14 @@ def test_digits_and_joiners_separate_the_words_of_a_name_and_a_common_word_stays
     assert distinctive_words("Pharmá ＨＯＬＤＩＮＧＳ") == []
 
 
+def test_a_name_written_run_together_is_also_its_words_so_one_of_them_alone_is_redacted():
+    assert distinctive_words("QuartziteHoldings") == ["QuartziteHoldings", "Quartzite"]
+    assert distinctive_words("BioMarin") == ["BioMarin", "Marin"]  # "Bio" is under four letters
+    assert redact("Quartzite alone, QuartziteHoldings, and Holdings", ["QuartziteHoldings"]) == (
+        "a partner alone, a partner, and Holdings"
+    )
+
+
 NAMES = ["Quartzite Holdings", "Cedar Devices"]
 
 
