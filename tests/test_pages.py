@@ -31,14 +31,13 @@ OVERVIEW_CARDS = [
 
 # Each page in sections (ui/blocks.section) and its charts, by section (their titles in 2024).
 SECTION_CHARTS = {"pages/overview.py": 6, "pages/funding.py": 7, "pages/engagement.py": 7, "pages/science.py": 7}
-UNTITLED = {"pages/present.py"}  # full-screen slides: each slide's own heading says what it shows
 
 
 def test_every_file_in_pages_is_in_the_navigation_and_every_page_in_it_is_a_file():
     files = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
     assert files == sorted(p.path for p in PAGES)
     assert len({p.url_path for p in PAGES}) == len({p.title for p in PAGES}) == len(PAGES)
-    assert set(SECTION_CHARTS) | UNTITLED <= {p.path for p in PAGES}
+    assert set(SECTION_CHARTS) <= {p.path for p in PAGES}
 
 
 @pytest.mark.parametrize("which", ["sample_db", "empty_db"])
@@ -46,7 +45,7 @@ def test_every_file_in_pages_is_in_the_navigation_and_every_page_in_it_is_a_file
 def test_every_page_renders_without_error(app, request, which, page):
     at = app(request.getfixturevalue(which), page.path)
     assert not at.exception, [e.message for e in at.exception]
-    assert [t.value for t in at.title][:1] == ([] if page.path in UNTITLED else [page.title])
+    assert [t.value for t in at.title][:1] == ([] if page.full_screen else [page.title])
     if which == "sample_db":  # a page drawn in sections has its charts counted below
         assert (sections(at)[0] is not None) == (page.path in SECTION_CHARTS), page.path
 

@@ -22,6 +22,7 @@ class Page:
     url_path: str  # Streamlit's name for it in links (the default page is opened at the server's address alone)
     role: str = "public"
     community: bool = True
+    full_screen: bool = False  # it hides the sidebar and has no heading of its own (Present's slides)
 
     @property
     def address(self) -> str:
@@ -37,7 +38,7 @@ PAGES: tuple[Page, ...] = (
     Page("pages/partners.py", "Partners", ":material/handshake:", "partners"),
     # Builds the report with Chromium on the server: never for the public.
     Page("pages/reports.py", "Community report", ":material/description:", "report", role="viewer"),
-    Page("pages/present.py", "Present", ":material/slideshow:", "present"),
+    Page("pages/present.py", "Present", ":material/slideshow:", "present", full_screen=True),
     # Editors only, and never in the community-safe view's navigation.
     Page("pages/data.py", "Data", ":material/database:", "data", role="editor", community=False),
 )
