@@ -50,9 +50,10 @@ serve: venv
 test: dev $(DB) chromium
 	$(BIN)/python -m pytest
 
-# The fast loop: every layer that needs no browser (Chromium's tests are left to `make test`), on both cores.
+# The fast loop: every layer that needs no browser (Chromium's tests are left to `make test`), on both cores; the
+# fuzz subset on one of them (its benches are built once), the rest shared out test by test.
 check: dev $(DB)
-	NO_BROWSER=1 $(BIN)/python -m pytest -q -m "not browser" -n 2
+	NO_BROWSER=1 $(BIN)/python -m pytest -q -m "not browser" -n 2 --dist loadgroup
 
 # Every malformed variant of the fuzz test (over 1,000; `make test` runs a seeded subset), with its figures at the end.
 fuzz: dev
