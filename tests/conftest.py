@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +31,13 @@ def write_files(folder: Path, **contents: str) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def own_copy(db: Path, folder: Path) -> Path:
+    """A test's own copy of a database built once for its module (a small one is one file), its mode kept: the
+    import that built it is not paid again by every test that writes to it."""
+    assert not db.with_name(db.name + ".wal").exists(), "a database copied with its log open"
+    return Path(shutil.copy2(db, folder / db.name))
 
 
 def fetch(db: Path, sql: str) -> list[tuple]:

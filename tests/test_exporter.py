@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -20,7 +19,7 @@ import exports
 from contract import FORMULA_STARTS, formula_safe, from_formula_safe
 from store import database, exporter, notes
 from store.importer import import_files
-from tests.conftest import ROOT, fetch
+from tests.conftest import ROOT, fetch, own_copy
 
 # Ids and texts a spreadsheet would run as formulas, and texts that already start with apostrophes.
 HOSTILE = [
@@ -83,7 +82,7 @@ def hostile(tmp_path_factory) -> Path:
 @pytest.fixture
 def hostile_db(hostile, tmp_path) -> Path:
     """The hostile database, this test's own copy (its mode kept)."""
-    return Path(shutil.copy2(hostile, tmp_path / hostile.name))
+    return own_copy(hostile, tmp_path)
 
 
 def test_every_exported_text_cell_partner_lists_included_is_formula_safe(hostile_db):
