@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import sys
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.components.v2 import manifest_scanner
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,6 +19,11 @@ if str(ROOT) not in sys.path:
 
 import settings  # noqa: E402
 from store.importer import import_files  # noqa: E402
+
+# Each new AppTest, at its first run, scans the metadata of every installed package for Streamlit components
+# (streamlit.components.v2.manifest_scanner): some 0.2 s, a third of a page test's time. The installed packages do
+# not change while the tests run, so the scan is made once. A Streamlit that moves the scanner fails here, by name.
+manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 SAMPLE_FILES = sorted((ROOT / "sample_data").glob("*.csv"))
 TINY_FILES = sorted((ROOT / "tests" / "data" / "tiny").glob("*.csv"))
