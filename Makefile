@@ -50,10 +50,9 @@ serve: venv
 test: dev $(DB) chromium
 	$(BIN)/python -m pytest
 
-# The fast loop: every layer that needs no browser (Chromium's tests are left to `make test`), on both cores; the
-# fuzz subset on one of them (its benches are built once), the rest shared out test by test.
+# The fast loop: every layer that needs no browser (Chromium's tests are left to `make test`), on both cores.
 check: dev $(DB)
-	NO_BROWSER=1 $(BIN)/python -m pytest -q -m "not browser" -n 2 --dist loadgroup
+	NO_BROWSER=1 $(BIN)/python -m pytest -q -m "not browser" -n 2
 
 # Every malformed variant of the fuzz test (over 1,000; `make test` runs a seeded subset), with its figures at the end.
 fuzz: dev

@@ -34,8 +34,7 @@ CASES = cases()
 ONE_OF_EACH = ("tiny-funding", "xlsx-tiny", "npsp-opportunity", "raisers-edge-gifts", "pubmed-medline", "ctgov-page")
 COMMANDS = [(c.name, i) for c in CASES for i in (0, ALL // 2)] if EVERYTHING else [(name, 1) for name in ONE_OF_EACH]
 
-# On one worker of `make check` (--dist loadgroup): each worker would otherwise build every case's bench.
-pytestmark = [pytest.mark.fuzz, pytest.mark.xdist_group("fuzz")]
+pytestmark = pytest.mark.fuzz
 
 
 @pytest.fixture(scope="module")
