@@ -28,11 +28,12 @@ import plotly.graph_objects as go  # noqa: E402
 
 import settings  # noqa: E402
 from charts import export  # noqa: E402
-from metrics import Period, compute_many  # noqa: E402
+from metrics import METRICS, Period, compute_many  # noqa: E402
 from reports import bundle  # noqa: E402
 from samples import scaled  # noqa: E402
 from store import database, exporter, history  # noqa: E402
 from store.importer import import_files, preview  # noqa: E402
+from ui import navigation  # noqa: E402
 
 SAMPLE_FILES = sorted((ROOT / "sample_data").glob("*.csv"))
 DATA = ROOT / "bench" / "data"
@@ -48,13 +49,7 @@ def timed(fn, repeat: int = 3) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-PAGES = {
-    "Overview": "pages/overview.py",
-    "Funding": "pages/funding.py",
-    "Engagement": "pages/engagement.py",
-    "Publications and science": "pages/science.py",
-    "Partners": "pages/partners.py",
-}
+PAGES = {page.title: page.path for page in navigation.PAGES}  # every page of the navigation (ui/navigation.py)
 
 
 def render(db: Path, page: str, community: bool = False) -> tuple[float, float]:
@@ -120,7 +115,7 @@ def cli_against_bare(db: Path, repeat: int = 3) -> tuple[float, float, float]:
 
 
 def pandas_against_cli(db: Path, repeat: int = 3) -> tuple[float, float, float, bool]:
-    """Seconds of a whole process computing the same 32 metrics for 2025 in plain pandas over Parquet
+    """Seconds of a whole process computing the same metrics for 2025 in plain pandas over Parquet
     (bench/pandas_metrics.py: read the contract's tables, exported once into bench/data/<db>-parquet, then compute)
     and of a whole `cli.py metrics --json` process, run in turns (medians); the pandas process's peak memory in GB;
     and whether both printed the same JSON."""
@@ -210,7 +205,8 @@ def chromium_clicks(db: Path, repeat: int = 3) -> list[tuple[str, float]]:
                 box.page.keyboard.press("Escape")
         option.wait_for(state="visible", timeout=5_000)
 
-    others = [title for title in PAGES if title != "Overview"]
+    # A full-screen page (Present) hides the sidebar's links: there is no link on it to click to the next page.
+    others = [p.title for p in navigation.PAGES if p is not navigation.DEFAULT and not p.full_screen]
     times: dict[str, list[float]] = {}
     with streamlit_server(db, timeout=120) as url, browser() as b:
         # One browser context for every round, as one person's browser: Streamlit's components are fetched once.
@@ -232,7 +228,7 @@ def chromium_clicks(db: Path, repeat: int = 3) -> list[tuple[str, float]]:
             y2024 = page.get_by_role("option", name="2024", exact=True)
             period = after(page, y2024.click, prepare=lambda box=year, option=y2024: opened_on(box, option))
             measured.append(("click: another year, until ready", period))
-            for title in [*others, "Overview"]:
+            for title in [*others, navigation.DEFAULT.title]:
                 nav = page.locator(".st-key-nav a", has_text=title).first
                 measured.append((f"click: another page ({title}), until ready", after(page, nav.click)))
             page.close()
@@ -302,16 +298,16 @@ def main() -> None:
         for name, db in targets:
             with database.read(db) as con:
                 seconds, _ = timed(lambda con=con: compute_many(con, [year]))
-                rows.append((name, "all 32 metrics, one period", f"{seconds:.2f} s"))
+                rows.append((name, f"all {len(METRICS)} metrics, one period", f"{seconds:.2f} s"))
                 seconds, _ = timed(lambda con=con: compute_many(con, year.back(8)))
-                rows.append((name, "all 32 metrics, eight periods (Overview)", f"{seconds:.2f} s"))
+                rows.append((name, f"all {len(METRICS)} metrics, eight periods (Overview)", f"{seconds:.2f} s"))
             if name != "sample":
                 cli, bare, memory = cli_against_bare(db)
                 what = "a cli.py metrics process / a bare DuckDB join + count-distinct process"
                 rows.append((name, what, f"{cli:.2f} s / {bare:.2f} s = {cli / bare:.1f}x"))
                 rows.append((name, "peak memory, cli.py metrics", f"{memory:.2f} GB"))
                 pandas, cli, memory, same = pandas_against_cli(db)
-                what = "the same 32 metrics: a pandas-over-Parquet process / a cli.py metrics process"
+                what = f"the same {len(METRICS)} metrics: a pandas-over-Parquet process / a cli.py metrics process"
                 differ = "" if same else " (their values differ!)"
                 rows.append((name, what, f"{pandas:.2f} s / {cli:.2f} s = {pandas / cli:.1f}x{differ}"))
                 rows.append((name, "peak memory, pandas over Parquet", f"{memory:.2f} GB"))
@@ -319,9 +315,9 @@ def main() -> None:
                 cold, warm, memory = render_in_process(db, page)
                 what = f"{title} page, cold cache / cached (AppTest) / peak memory"
                 rows.append((name, what, f"{cold:.2f} s / {warm:.2f} s / {memory:.2f} GB"))
-            for title in ("Overview", "Funding"):
-                cold, warm = render(db, PAGES[title], community=True)
-                what = f"{title} page, community-safe view, cold / cached"
+            for page in navigation.seen_by("public", community=True):
+                cold, warm = render(db, page.path, community=True)
+                what = f"{page.title} page, community-safe view, cold / cached"
                 rows.append((name, what, f"{cold:.2f} s / {warm:.2f} s"))
         if not args.no_browser:
             from tests.browser import chromium_missing

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as `python -m tests.browser` too
 from reports.pdf import ARGS as CHROMIUM_ARGS  # noqa: E402
 from reports.pdf import CHROMIUM  # noqa: E402
+from ui import navigation  # noqa: E402
 
 
 def chromium_missing() -> str | None:
@@ -134,19 +135,10 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     page.wait_for_timeout(500)  # the last deltas and chart layouts settle
 
 
-PAGES = {
-    "overview": "",
-    "funding": "funding",
-    "engagement": "engagement",
-    "science": "science",
-    "partners": "partners",
-    "report": "report",
-    "data": "data",
-}
-
-
-# The README's other pictures: the community-safe view.
+PAGES = {page.url_path: page.address for page in navigation.PAGES}  # each page's name and address (ui/navigation.py)
+# The README's pictures that are not a page as it opens: the community-safe view; Present on its funding slide.
 EXTRA = {"community-view": "funding?view=community"}
+OPENED = {"present": ("present?slide=2", (1366, 768))}
 
 
 def screenshots(out: Path, db: Path, size: tuple[int, int] = (1366, 900)) -> list[Path]:
@@ -157,6 +149,8 @@ def screenshots(out: Path, db: Path, size: tuple[int, int] = (1366, 900)) -> lis
     with streamlit_server(db) as url, browser() as b:
         page = b.new_page(viewport={"width": size[0], "height": size[1]})
         for name, path in {**PAGES, **EXTRA}.items():
+            path, (width, height) = OPENED.get(name, (path, size))
+            page.set_viewport_size({"width": width, "height": height})
             page.goto(f"{url}/{path}")
             wait_for_app(page)
             page.screenshot(path=out / f"{name}.png")

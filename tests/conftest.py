@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.components.v2 import manifest_scanner
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,6 +19,11 @@ if str(ROOT) not in sys.path:
 
 import settings  # noqa: E402
 from store.importer import import_files  # noqa: E402
+
+# Each new AppTest, at its first run, scans the metadata of every installed package for Streamlit components
+# (streamlit.components.v2.manifest_scanner): some 0.2 s, a third of a page test's time. The installed packages do
+# not change while the tests run, so the scan is made once. A Streamlit that moves the scanner fails here, by name.
+manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 SAMPLE_FILES = sorted((ROOT / "sample_data").glob("*.csv"))
 TINY_FILES = sorted((ROOT / "tests" / "data" / "tiny").glob("*.csv"))
@@ -30,6 +38,13 @@ def write_files(folder: Path, **contents: str) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def own_copy(db: Path, folder: Path) -> Path:
+    """A test's own copy of a database built once for its module (a small one is one file), its mode kept: the
+    import that built it is not paid again by every test that writes to it."""
+    assert not db.with_name(db.name + ".wal").exists(), "a database copied with its log open"
+    return Path(shutil.copy2(db, folder / db.name))
 
 
 def fetch(db: Path, sql: str) -> list[tuple]:
@@ -109,31 +124,35 @@ def plain_text(markdown: str) -> str:
     return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\1", markdown)
 
 
-# The pages drawn in sections (ui/blocks.section: tabs of which only the open one is drawn), by their tabs' key.
-SECTIONS = {
-    "pages/overview.py": "overview-story",
-    "pages/funding.py": "funding-section",
-    "pages/engagement.py": "engagement-section",
-    "pages/science.py": "science-section",
-}
+def sections(at: AppTest) -> tuple[str | None, list[str]]:
+    """The session key of the page's sections (ui/blocks.section: tabs with a key, of which only the open one is
+    drawn) and their labels; (None, []) for a page drawn without them. Read from what the page drew, so that no
+    list of pages is kept."""
+    found = [tabs for tabs in at.get("tab_container") if tabs.key]
+    assert len(found) <= 1, f"a page has one set of sections, this one {[tabs.key for tabs in found]}"
+    if not found:
+        return None, []
+    return found[0].key, [tab.label for tab in found[0].children.values()]
 
 
 def each_section(at: AppTest, page: str) -> Iterator[str]:
     """Runs a page opened in AppTest with each of its sections open in turn; yields each open section's label, the
     AppTest then showing that section. A page without sections, or one that stopped before them (a refusal), is
     yielded once as it is, so that a check over its sections still looks at what it shows."""
-    key = SECTIONS.get(page)
-    labels = [tab.label for tab in at.tabs] if key else []
+    key, labels = sections(at)
     if not labels:
         yield ""
         return
     for label in labels:
         at.session_state[key] = label
         at.run()
+        assert at.session_state[key] == label, f"{page}: the section {label!r} did not open"
         yield label
 
 
 def open_section(at: AppTest, page: str, label: str) -> AppTest:
     """Opens a section of a page opened in AppTest (a click on its tab), and returns the AppTest."""
-    at.session_state[SECTIONS[page]] = label
+    key, labels = sections(at)
+    assert label in labels, f"{page} has no section {label!r}: {labels}"
+    at.session_state[key] = label
     return at.run()

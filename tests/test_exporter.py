@@ -19,7 +19,7 @@ import exports
 from contract import FORMULA_STARTS, formula_safe, from_formula_safe
 from store import database, exporter, notes
 from store.importer import import_files
-from tests.conftest import ROOT, fetch
+from tests.conftest import ROOT, fetch, own_copy
 
 # Ids and texts a spreadsheet would run as formulas, and texts that already start with apostrophes.
 HOSTILE = [
@@ -47,10 +47,11 @@ def csv_file(folder: Path, name: str, header: list[str], body: list[list[str]]) 
     return path
 
 
-@pytest.fixture
-def hostile_db(tmp_path) -> Path:
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> Path:
     """Partners whose ids and names start like formulas, engagements listing them first, a publication title and a
-    note that start like formulas too."""
+    note that start like formulas too; built once for the module, and never written to (hostile_db is a copy)."""
+    tmp_path = tmp_path_factory.mktemp("hostile")
     db = tmp_path / "hostile.duckdb"
     ids = [*HOSTILE, "P1"]
     partners = csv_file(
@@ -74,7 +75,14 @@ def hostile_db(tmp_path) -> Path:
     result = import_files(db, [partners, engagements, publications])
     assert result.ok, result.problems
     notes.add_note(db, "engagement_count", date(2024, 1, 1), date(2024, 12, 31), "@board: see A1")
+    assert sorted(p.name for p in db.parent.iterdir()) == ["hostile.duckdb", "in"]  # the database is its one file
     return db
+
+
+@pytest.fixture
+def hostile_db(hostile, tmp_path) -> Path:
+    """The hostile database, this test's own copy (its mode kept)."""
+    return own_copy(hostile, tmp_path)
 
 
 def test_every_exported_text_cell_partner_lists_included_is_formula_safe(hostile_db):

@@ -56,35 +56,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.test_metrics import GROUPS  # noqa: E402  (the same 32 ids and 7 tables)
+from metrics.catalogue import GROUPS as CATALOGUE_GROUPS  # noqa: E402
+from tests.test_metrics import EXACT_IDS, GROUPS, METRIC_IDS  # noqa: E402  (the catalogue's ids, by group)
 
 START, END = date(2024, 1, 1), date(2024, 12, 31)
-
-METRIC_IDS: tuple[str, ...] = tuple(m for ids in GROUPS.values() for m in ids)
-
-# Counts and money: compared with ==. Every other metric is compared with pytest.approx(rel=1e-12).
-EXACT_IDS = frozenset(
-    {
-        "funding_inbound_total",
-        "funding_outbound_total",
-        "funding_partner_count",
-        "engagement_count",
-        "engagement_partner_count",
-        "engagement_patient_participants",
-        "engagement_patient_voice_count",
-        "engagement_convening_count",
-        "partner_active_count",
-        "partner_new_count",
-        "partnership_active_count",
-        "publication_count",
-        "citations_total",
-        "milestone_count",
-        "milestone_clinical_count",
-        "approval_count",
-        "program_advanced_count",
-    }
-)
-
 
 # ---------------------------------------------------------------------------------------------
 # (1) sectors=("pharma",): partners P01 and P11 only.
@@ -502,17 +477,6 @@ def _check_group(computed: dict, case: str, group: str) -> None:
 # ------------------------------------------------------------------------- checks of this file
 
 
-def test_the_hard_coded_metric_list_has_32_distinct_ids():
-    assert len(METRIC_IDS) == 32
-    assert len(set(METRIC_IDS)) == len(METRIC_IDS)
-
-
-def test_the_metric_list_here_is_the_catalogue():
-    from metrics import METRICS
-
-    assert [m.id for m in METRICS] == list(METRIC_IDS)
-
-
 @pytest.mark.parametrize("case", CASE_NAMES)
 def test_every_filter_case_has_an_expected_value_for_every_metric(case):
     assert set(CASES[case][1]) == set(METRIC_IDS)
@@ -589,29 +553,10 @@ def test_every_filtered_value_is_a_plain_number_or_none(computed, case):
     assert not bad, f"values must be int, float or None: {bad!r}"
 
 
+@pytest.mark.parametrize("group", CATALOGUE_GROUPS)
 @pytest.mark.parametrize("case", CASE_NAMES)
-def test_filtered_funding_metrics_match_the_hand_calculation(computed, case):
-    _check_group(computed, case, "funding")
-
-
-@pytest.mark.parametrize("case", CASE_NAMES)
-def test_filtered_engagement_metrics_match_the_hand_calculation(computed, case):
-    _check_group(computed, case, "engagement")
-
-
-@pytest.mark.parametrize("case", CASE_NAMES)
-def test_filtered_partner_and_agreement_metrics_match_the_hand_calculation(computed, case):
-    _check_group(computed, case, "partner")
-
-
-@pytest.mark.parametrize("case", CASE_NAMES)
-def test_filtered_publication_metrics_match_the_hand_calculation(computed, case):
-    _check_group(computed, case, "publication")
-
-
-@pytest.mark.parametrize("case", CASE_NAMES)
-def test_filtered_science_progress_metrics_match_the_hand_calculation(computed, case):
-    _check_group(computed, case, "science")
+def test_each_groups_filtered_metrics_match_the_hand_calculation(computed, case, group):
+    _check_group(computed, case, group)
 
 
 # ------------------------------------------------------------------- pointed checks of semantics

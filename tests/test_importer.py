@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from settings import Settings
 from store import database
 from store.importer import import_files, preview
+from tests.conftest import own_copy
 
 PARTNERS = (
     "partner_id,name,sector,country,confidential\nP1,Acme Pharma,pharma,US,false\nP2,North University,academic,UK,\n"
@@ -34,12 +35,19 @@ def rows(db: Path, sql: str, params=None) -> list[tuple]:
         return con.execute(sql, params).fetchall()
 
 
-@pytest.fixture
-def base(tmp_path) -> Path:
-    """A database holding two partners."""
-    db = tmp_path / "store.duckdb"
-    assert import_files(db, [write(tmp_path, "partners.csv", PARTNERS)]).ok
+@pytest.fixture(scope="module")
+def two_partners(tmp_path_factory) -> Path:
+    """A database holding two partners, built once for the module."""
+    folder = tmp_path_factory.mktemp("base")
+    db = folder / "store.duckdb"
+    assert import_files(db, [write(folder, "partners.csv", PARTNERS)]).ok
     return db
+
+
+@pytest.fixture
+def base(two_partners, tmp_path) -> Path:
+    """A database holding two partners: this test's own copy."""
+    return own_copy(two_partners, tmp_path)
 
 
 INVALID = [

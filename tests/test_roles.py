@@ -14,6 +14,8 @@ from streamlit.testing.v1 import AppTest
 import settings
 from tests.conftest import ROOT, plain_text
 from tests.secret import CONFIDENTIAL, DISTINCTIVE
+from ui import navigation
+from ui.navigation import PAGES
 
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -23,7 +25,7 @@ AUTH = {
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
 }
 ACCESS = '[access]\nviewers = ["@board.org"]\neditors = ["@lumen.org"]\nadmins = ["ada@lumen.org"]\n'
-PAGES = ["pages/overview.py", "pages/funding.py", "pages/engagement.py", "pages/science.py", "pages/partners.py"]
+PUBLIC = [page.path for page in PAGES if page.role == "public"]  # the public's navigation (ui/navigation.py)
 SECRET = re.compile(rf"\b({re.escape(CONFIDENTIAL)}|{DISTINCTIVE})\b")
 
 
@@ -78,22 +80,41 @@ def test_a_visitor_without_access_has_no_page_to_switch_to(dashboard, secret_db)
         at.switch_page("pages/overview.py")
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PUBLIC)
 def test_the_public_sees_the_community_safe_view_only_and_no_write(dashboard, secret_db, page):
     # Asked for the internal view of a filtered 2024 in the link: the public still gets the community view.
     at = dashboard(secret_db, None, public=True, page=page, period="year", year="2024", sector="pharma")
     text = shown(at)
     assert not SECRET.search(text), SECRET.search(text)
-    assert "Community-safe view" in text  # the banner every community page carries
+    # The banner every community page carries; Present's full-screen slides show the slide alone.
+    assert "Community-safe view" in text or navigation.by_path(page).full_screen
     assert not [t for t in at.toggle if t.key == "community"]  # no switch to turn it off
     assert not {"Add the note", "Add the event", "Delete"} & set(buttons(at))
 
 
 def test_the_public_has_neither_the_data_page_nor_the_report_builds(dashboard, secret_db):
     at = dashboard(secret_db, None, public=True)
-    for page in ("pages/data.py", "pages/reports.py"):
+    assert {"pages/data.py", "pages/reports.py"} <= {page.path for page in PAGES} - set(PUBLIC)
+    for page in {page.path for page in PAGES} - set(PUBLIC):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(page)
+
+
+@pytest.mark.parametrize(
+    ("email", "role", "params"),
+    [
+        (None, "public", {}),
+        ("dan@board.org", "viewer", {}),
+        ("bob@lumen.org", "editor", {}),
+        ("bob@lumen.org", "editor", {"view": "community"}),
+        ("ada@lumen.org", "admin", {}),
+    ],
+)
+def test_each_role_has_the_links_to_the_pages_the_navigation_declares_for_it(dashboard, secret_db, email, role, params):
+    at = dashboard(secret_db, email, public=email is None, **params)
+    declared = navigation.seen_by(role, community=bool(params))
+    assert [link.proto.label for link in at.get("page_link")] == [page.title for page in declared]
+    assert ("pages/data.py" in {page.path for page in declared}) == (role in ("editor", "admin") and not params)
 
 
 def test_someone_on_no_list_is_told_so_and_sees_nothing(dashboard, secret_db):

@@ -18,7 +18,7 @@ from store import database
 from store.importer import import_files, preview
 from store.sources import mapping
 from store.sources.npsp import Invalid, salesforce_id
-from tests.conftest import ROOT
+from tests.conftest import ROOT, own_copy
 
 # Salesforce writes ids of 15 characters (reports) or 18 (the data export): the last 3 are a checksum of the first 15,
 # one letter per group of 5, A + (a bit for each capital in the group). 0015g00000Acm01: "0015g" and "00000" have no
@@ -158,12 +158,19 @@ def salesforce(tmp_path) -> list[Path]:
     ]
 
 
-@pytest.fixture
-def db(tmp_path) -> Path:
-    """A database holding the foundation's own partners P1 and P2."""
-    db = tmp_path / "store.duckdb"
-    assert import_files(db, [export(tmp_path / "base", "partners.csv", PARTNERS, bom=False)]).ok
+@pytest.fixture(scope="module")
+def own_partners(tmp_path_factory) -> Path:
+    """A database holding the foundation's own partners P1 and P2, built once for the module."""
+    folder = tmp_path_factory.mktemp("own")
+    db = folder / "store.duckdb"
+    assert import_files(db, [export(folder / "base", "partners.csv", PARTNERS, bom=False)]).ok
     return db
+
+
+@pytest.fixture
+def db(own_partners, tmp_path) -> Path:
+    """A database holding the foundation's own partners P1 and P2: this test's own copy."""
+    return own_copy(own_partners, tmp_path)
 
 
 def test_the_salesforce_data_export_imports_accounts_won_opportunities_and_paid_disbursements(tmp_path, salesforce):

@@ -13,7 +13,7 @@ import pytest
 from metrics import compute
 from store import database
 from store.importer import import_files, preview
-from tests.conftest import ROOT
+from tests.conftest import ROOT, own_copy
 from tests.conftest import fetch as rows
 from tests.conftest import write_files as files
 
@@ -73,11 +73,19 @@ CSV = (
 )
 
 
-@pytest.fixture
-def db(tmp_path) -> Path:
-    db = tmp_path / "store.duckdb"
-    assert import_files(db, files(tmp_path / "base", **{"partners.csv": PARTNERS, "funding.csv": FUNDING})).ok
+@pytest.fixture(scope="module")
+def funded(tmp_path_factory) -> Path:
+    """A database holding the partners and their funding, built once for the module."""
+    folder = tmp_path_factory.mktemp("funded")
+    db = folder / "store.duckdb"
+    assert import_files(db, files(folder / "base", **{"partners.csv": PARTNERS, "funding.csv": FUNDING})).ok
     return db
+
+
+@pytest.fixture
+def db(funded, tmp_path) -> Path:
+    """The partners and their funding: this test's own copy."""
+    return own_copy(funded, tmp_path)
 
 
 PUBLICATIONS = (

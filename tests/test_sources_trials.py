@@ -17,7 +17,7 @@ from store import database, sources
 from store.importer import import_files, preview
 from store.sources import Known
 from store.sources.clinicaltrials import CLINICALTRIALS
-from tests.conftest import ROOT
+from tests.conftest import ROOT, own_copy
 from tests.conftest import fetch as rows
 from tests.conftest import write_files as files
 
@@ -132,12 +132,20 @@ def text(data: object) -> str:
     return json.dumps(data, indent=2)
 
 
-@pytest.fixture
-def db(tmp_path) -> Path:
-    db = tmp_path / "store.duckdb"
+@pytest.fixture(scope="module")
+def programs(tmp_path_factory) -> Path:
+    """A database holding the partners, programs and milestones, built once for the module."""
+    folder = tmp_path_factory.mktemp("programs")
+    db = folder / "store.duckdb"
     base = {"partners.csv": PARTNERS, "programs.csv": PROGRAMS, "milestones.csv": MILESTONES}
-    assert import_files(db, files(tmp_path / "base", **base)).ok
+    assert import_files(db, files(folder / "base", **base)).ok
     return db
+
+
+@pytest.fixture
+def db(programs, tmp_path) -> Path:
+    """The partners, programs and milestones: this test's own copy."""
+    return own_copy(programs, tmp_path)
 
 
 ALL_MILESTONES = "SELECT milestone_id, program_id, date, milestone, note FROM milestones ORDER BY 1"

@@ -14,7 +14,7 @@ import streamlit as st
 import settings
 from lens import View
 from metrics import Filters
-from ui import blocks, data, filters, session  # noqa: F401 (blocks: the charts' libraries, imported before the freeze)
+from ui import blocks, data, filters, navigation, session  # noqa: F401 (blocks: the charts' libraries, pre-freeze)
 from ui.chosen import set_view
 from ui.text import plain
 
@@ -35,21 +35,14 @@ _freeze_libraries()
 NAV = "nav"  # the sidebar's links to the pages (CSS class st-key-nav)
 
 
-def pages() -> tuple[list, list, object]:
-    """Every page (Overview first), the staff's pages, and the community report's page."""
-    every = [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("pages/funding.py", title="Funding", icon=":material/payments:", url_path="funding"),
-        st.Page("pages/engagement.py", title="Engagement", icon=":material/groups:", url_path="engagement"),
-        st.Page("pages/science.py", title="Publications and science", icon=":material/science:", url_path="science"),
-        st.Page("pages/partners.py", title="Partners", icon=":material/handshake:", url_path="partners"),
-        st.Page("pages/reports.py", title="Community report", icon=":material/description:", url_path="report"),
-        st.Page("pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
-    ]
-    # Editors only, and never in the community-safe view's navigation.
-    staff = [st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data")]
-    # Builds the report with Chromium on the server: never for the public.
-    return every, staff, every[5]
+def pages() -> dict[str, st.Page]:
+    """Every page of the navigation (ui/navigation.py) as Streamlit's page, by its file."""
+    return {
+        page.path: st.Page(
+            page.path, title=page.title, icon=page.icon, default=page is navigation.DEFAULT, url_path=page.url_path
+        )
+        for page in navigation.PAGES
+    }
 
 
 def frame():
@@ -63,7 +56,7 @@ def frame():
     st.set_page_config(page_title=config.short_name, page_icon="✦", layout="wide")
     if config.logo and config.logo.exists():
         st.logo(str(config.logo), size="large")
-    every, staff, report = pages()
+    every = pages()
 
     # Who is here decides what they see: each person's navigation holds only their pages (rebuilt on every run).
     who = session.current()
@@ -80,8 +73,7 @@ def frame():
     filters.restore_from_url(years)
     # The public sees the community-safe view only: no switch, and no filters (the community-safe rules take none).
     community = True if who.public else filters.select_view()
-    shown = [p for p in every if p is not report] if who.public else every
-    shown = shown + staff if who.can("write") and not community else shown
+    shown = [every[page.path] for page in navigation.seen_by(who.role, community)]
     nav = st.navigation(shown, position="hidden")
     period_key, period = filters.select_period(years, last_record=data.facts()["last_date"])
     compare = filters.select_compare(period)
