@@ -52,7 +52,7 @@ test: dev $(DB) chromium
 
 # The fast loop: every layer that needs no browser (Chromium's tests are left to `make test`), on both cores.
 check: dev $(DB)
-	NO_BROWSER=1 $(BIN)/python -m pytest -q -m "not browser" -n 2
+	FUZZ=check NO_BROWSER=1 $(BIN)/python -m pytest -q -m "not browser" -n 2
 
 # Every malformed variant of the fuzz test (over 1,000; `make test` runs a seeded subset), with its figures at the end.
 fuzz: dev

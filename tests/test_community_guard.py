@@ -73,6 +73,13 @@ def _forbidden() -> set[int]:
 
 
 FORBIDDEN = _forbidden()
+# Each amount as an output may write it (1,234 / 1234 / $1.2K), compiled once: the guard searches every text for all.
+FORBIDDEN_FORMS = [
+    (form, re.compile(rf"(?<![\w,.]){re.escape(form)}(?![\w,]|\.0*[1-9])"))
+    for amount in sorted(FORBIDDEN)
+    for form in dict.fromkeys((f"{amount:,}", str(amount), fmt.money(amount, "USD", compact=True)))
+]
+FORBIDDEN_ANY = re.compile("|".join(f"(?:{p.pattern})" for _, p in FORBIDDEN_FORMS))
 # "9 patients", but not the rules' own words ("between 1 and 10 people", "from 1 to 10 people").
 SMALL_PEOPLE = re.compile(
     r"(?<![\w.,$])(?<!and )(?<!to )(?:[1-9]|10)\s+(?:patients?|participants?|people|attendees|caregivers)\b(?!-)",
@@ -96,10 +103,8 @@ def leaks(text: str, markup: str | None = "markdown") -> list[str]:
     found = []
     if secret.DISTINCTIVE.casefold() in as_read(text):  # inside any word, however written (secret.SPELLINGS)
         found.append(secret.DISTINCTIVE)
-    for amount in FORBIDDEN:
-        for form in (f"{amount:,}", str(amount), fmt.money(amount, "USD", compact=True)):
-            if re.search(rf"(?<![\w,.]){re.escape(form)}(?![\w,]|\.0*[1-9])", text):
-                found.append(form)
+    if FORBIDDEN_ANY.search(text):
+        found += [form for form, pattern in FORBIDDEN_FORMS if pattern.search(text)]
     # A PDF's page counter ("Page 5 of 8") runs into the next page's first words ("Patient participants").
     found += SMALL_PEOPLE.findall(re.sub(r"\bPage \d+ of \d+\b", "Page", text))
     if markup:

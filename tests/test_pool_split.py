@@ -8,17 +8,18 @@ difference), and the statistics of the money still show, worked out from the pub
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
+import io
 import json
 import re
 import shutil
-import subprocess
-import sys
 from datetime import date
 
 import pytest
 
+import cli
 from charts import catalogue
 from lens import Direct, Lens, View
 from metrics import Period
@@ -27,7 +28,7 @@ from store import database
 from tests import pool_split
 from tests import test_community_guard as guard
 from tests.browser import chromium_missing
-from tests.conftest import ROOT, each_section
+from tests.conftest import each_section
 
 Y2025 = Period(date(2025, 1, 1), date(2025, 12, 31))
 Q2_2025 = Period(date(2025, 4, 1), date(2025, 6, 30))
@@ -48,13 +49,14 @@ def twins(request, tmp_path_factory):
 
 
 def cli_metrics(db, period: Period, *extra: str) -> str:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "cli.py"), "metrics", "--db", str(db), "--start", period.start.isoformat(),
-         "--end", period.end.isoformat(), *extra],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    """What `cli.py metrics` prints, run in this process (the guarding test runs it as its own process)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = cli.main(
+            ["metrics", "--db", str(db), "--start", period.start.isoformat(), "--end", period.end.isoformat(), *extra]
+        )
+    assert status == 0, out.getvalue()
+    return out.getvalue()
 
 
 def test_the_twins_differ_inside_the_pool_only_and_their_internal_numbers_tell_them_apart(twins):
