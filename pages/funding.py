@@ -6,7 +6,7 @@ import streamlit as st
 
 import settings
 from charts.funding import hhi_band
-from metrics.catalogue import ids_in
+from metrics.catalogue import CATALOGUE, ids_in
 from ui import blocks, data, header, notes
 from ui import community as public
 from ui.cards import cards
@@ -15,6 +15,8 @@ from ui.context import view
 config = settings.load()
 v = view()
 SHOWN = ids_in("Funding")
+# A change is each card's own comparison with the prior period, not a card of its own.
+CARDS = [m for m in SHOWN if CATALOGUE[m].kind != "change"]
 lens = data.page_lens(
     v,
     "Funding",
@@ -36,14 +38,7 @@ st.title("Funding")
 header.caption(v)
 public.banner(v, data.records_text())
 cards(
-    [
-        "funding_inbound_total",
-        "funding_outbound_total",
-        "funding_partner_count",
-        "funding_industry_share",
-        "funding_hhi",
-        "funding_top_partner_share",
-    ],
+    CARDS,
     series,
     lens.prior(SHOWN),
     config.currency,
