@@ -13,7 +13,10 @@ CARD_NOTE = (
     f"In the community-safe view a count of people is rounded to the nearest 5, 1 to 10 reads “{SMALL}”, and a "
     "change that would give a small count away is not shown."
 )
-HIDDEN_NOTE = "Hidden in the community-safe view, so that a partner who asked not to be named is not shown on its own."
+HIDDEN_NOTE = (
+    "Hidden in the community-safe view: shown, it would let a partner who asked not to be named, or a small count "
+    "of people, be worked out."
+)
 PROFILE_UNAVAILABLE = (
     "Partner profiles are not shown in the community-safe view: it takes no partner filter, so that no partner can "
     "be singled out or subtracted from a total. The table above lists the partners who may be named, and every "
