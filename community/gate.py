@@ -44,7 +44,7 @@ from community.rules import (
     refusal,
     suppress_parts,
 )
-from metrics.catalogue import CATALOGUE, ENTRIES, KINDS
+from metrics.catalogue import CATALOGUE, ENTRIES, KINDS, formula_tree
 from metrics.filters import Filters
 from metrics.periods import Period
 
@@ -137,31 +137,21 @@ _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.m
 
 
 def evaluate(formula: str, inputs: Mapping[str, float | None]) -> float | None:
-    """A derived metric's formula ({id} for each input; numbers, + - * / and brackets) over the inputs' values;
-    None when an input is None or a divisor is 0."""
-    names = {metric_id: f"v{i}" for i, metric_id in enumerate(inputs)}
-    given = {names[k]: v for k, v in inputs.items()}
-    if any(v is None for v in given.values()):
+    """A derived metric's formula (metrics.catalogue.formula_tree: its inputs, numbers, + - * / and brackets) over
+    the inputs' values; None when an input is None or a divisor is 0."""
+    tree = formula_tree(formula, tuple(inputs))
+    if any(v is None for v in inputs.values()):
         return None
 
-    def walk(node: ast.AST) -> float:
-        if isinstance(node, ast.Expression):
-            return walk(node.body)
-        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-            return _OPERATORS[type(node.op)](walk(node.left), walk(node.right))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            return -walk(node.operand)
-        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+    def walk(node: ast.expr) -> float:
+        if isinstance(node, ast.Name):
+            return inputs[node.id]
+        if isinstance(node, ast.Constant):
             return node.value
-        if isinstance(node, ast.Name) and node.id in given:
-            return given[node.id]
-        raise ValueError(f"not a formula the gate reads: {formula!r}")
+        return _OPERATORS[type(node.op)](walk(node.left), walk(node.right))
 
-    text = formula
-    for metric_id, name in names.items():
-        text = text.replace("{" + metric_id + "}", name)
     try:
-        return walk(ast.parse(text, mode="eval"))
+        return walk(tree)
     except ZeroDivisionError:
         return None
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from contract import INDUSTRY_SECTORS
@@ -18,6 +20,25 @@ KINDS = ("simple", "ratio", "derived", "change")
 # The money a metric's value is a function of (shared/METRICS.md, community rules 2 and 6): a direction's total, or
 # how the inbound money splits among partners or among sectors (a statistic of the money's distribution).
 MONEY = ("inbound", "outbound", "inbound by partner", "inbound by sector")
+
+# What a derived metric's formula may hold besides its inputs and numbers.
+FORMULA_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div)
+
+
+@lru_cache(maxsize=64)
+def formula_tree(formula: str, inputs: tuple[str, ...]) -> ast.expr:
+    """A derived metric's formula as a tree of its inputs (names), numbers and + - * /, checked once here for both
+    of its readers: the engine writes it as SQL, the community gate works it out from the values it shows."""
+    tree = ast.parse(re.sub(r"\{(\w+)\}", r"\1", formula), mode="eval").body
+    for node in ast.walk(tree):
+        if not (
+            (isinstance(node, ast.Name) and node.id in inputs)
+            or (isinstance(node, ast.Constant) and type(node.value) in (int, float))
+            or (isinstance(node, ast.BinOp) and isinstance(node.op, FORMULA_OPERATORS))
+            or isinstance(node, (ast.Load, *FORMULA_OPERATORS))
+        ):
+            raise ValueError(f"not a formula of its inputs as {{id}}, numbers and + - * / ( ): {formula!r}")
+    return tree
 
 
 @dataclass(frozen=True)

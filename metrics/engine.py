@@ -11,7 +11,7 @@ from decimal import Decimal
 import duckdb
 
 from contract import MILESTONE_STAGE
-from metrics.catalogue import ENTRIES, METRICS, Metric
+from metrics.catalogue import ENTRIES, METRICS, Metric, formula_tree
 from metrics.filters import Filters, relations
 from metrics.periods import Period
 
@@ -365,23 +365,21 @@ class _Statement:
 
     def _formula(self, metric: Metric, span: str) -> str:
         """A derived metric's formula as SQL: each input as DOUBLE, each division by an input null when it is 0."""
-        tree = ast.parse(re.sub(r"\{(\w+)\}", r"\1", metric.formula), mode="eval").body
 
         def emit(node: ast.expr, operand: bool = False) -> str:
-            if isinstance(node, ast.Name) and node.id in metric.inputs:
+            if isinstance(node, ast.Name):
                 return _double(self.expression(node.id, span))
-            if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            if isinstance(node, ast.Constant):
                 return repr(node.value)
-            if isinstance(node, ast.BinOp) and type(node.op) in OPERATORS:
-                if isinstance(node.op, ast.Div) and not (isinstance(node.right, ast.Constant) and node.right.value):
-                    right = f"nullif({emit(node.right)}, 0)"
-                else:
-                    right = emit(node.right, operand=True)
-                text = f"{emit(node.left, operand=True)} {OPERATORS[type(node.op)]} {right}"
-                return f"({text})" if operand else text
-            raise ValueError(f"{metric.id}: a formula holds its inputs as {{id}}, numbers and + - * / ( ) only")
+            assert isinstance(node, ast.BinOp)  # formula_tree admits nothing else
+            if isinstance(node.op, ast.Div) and not (isinstance(node.right, ast.Constant) and node.right.value):
+                right = f"nullif({emit(node.right)}, 0)"
+            else:
+                right = emit(node.right, operand=True)
+            text = f"{emit(node.left, operand=True)} {OPERATORS[type(node.op)]} {right}"
+            return f"({text})" if operand else text
 
-        return emit(tree)
+        return emit(formula_tree(metric.formula, metric.inputs))
 
     def relations(self) -> list[tuple[str, str]]:
         """The statement's own relations: each table's metrics by day and by period, then each file's query."""

@@ -89,7 +89,7 @@ MARKUP_SEEN = ("<b>Bio</b>", "<b>involved</b>", "<script>")  # markup of the dat
 
 
 def as_read(text: str) -> str:
-    """Text as a reader compares names: escapes decoded (JSON's \\uXXXX, HTML's entities), full-width letters
+    """Text as a reader compares names: escapes decoded (JSON's \\u00e9 form, HTML's entities), full-width letters
     plain, accents off, zero-width characters and soft hyphens gone, in lower case."""
     text = html.unescape(re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text))
     kept = (c for c in unicodedata.normalize("NFKD", text) if unicodedata.category(c) not in ("Mn", "Mc", "Me", "Cf"))
